@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test. Usage: scripts/test.sh [extra dotnet test arguments]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+ensure_dotnet
+ensure_npm_packages
+
+results="$REPO_ROOT/artifacts/test-results"
+rm -rf "$results"
+dotnet build Serverless.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+status=0
+dotnet test Serverless.sln -c Release --no-build --nologo \
+  --logger "trx" --results-directory "$results" --logger "console;verbosity=minimal" "$@" || status=$?
+
+# One closing line for the whole run, summed over every test assembly's TRX counters.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); passed=$((passed + ${p:-0}))
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${f:-0}))
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${n:-0}))
+done
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then echo "no test ran" >&2; status=1; fi
+exit "$status"
