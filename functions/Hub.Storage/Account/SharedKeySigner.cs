@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Web;
 
 namespace Hub.Storage.Account;
 
@@ -85,8 +84,8 @@ public sealed class SharedKeySigner(string accountName, byte[] accountKey)
         foreach (string pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            string name = HttpUtility.UrlDecode(eq < 0 ? pair : pair[..eq]).ToLowerInvariant();
-            string value = eq < 0 ? "" : HttpUtility.UrlDecode(pair[(eq + 1)..]);
+            string name = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]).ToLowerInvariant();
+            string value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
             if (!result.TryGetValue(name, out List<string>? values))
             {
                 result[name] = values = [];
