@@ -92,16 +92,18 @@ internal static class TableBatch
     }
 
     /// <summary>The per-action ETags of a 202 answer (null for deletes), or the failure it reports.</summary>
-    public static IReadOnlyList<ETag?> ReadResponse(Response response, IReadOnlyList<TableTransactionAction> actions)
+    public static IReadOnlyList<ETag?> ReadResponse(Response response, IReadOnlyList<TableTransactionAction> actions) =>
+        ReadResponse(response.Status, response.Headers.ContentType ?? "", response.Content.ToString(), actions);
+
+    internal static IReadOnlyList<ETag?> ReadResponse(int status, string contentType, string content, IReadOnlyList<TableTransactionAction> actions)
     {
-        string contentType = response.Headers.ContentType ?? "";
         string? batchBoundary = Boundary(contentType)
-            ?? throw new RequestFailedException(response.Status, $"The transaction response has no multipart boundary (Content-Type '{contentType}').");
-        string text = response.Content.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+            ?? throw new RequestFailedException(status, $"The transaction response has no multipart boundary (Content-Type '{contentType}').");
+        string text = content.Replace("\r\n", "\n", StringComparison.Ordinal);
 
         // The batch holds one part: the changeset response, itself multipart with one part per operation (or one error).
         string batchPart = Parts(text, batchBoundary).FirstOrDefault()
-            ?? throw new RequestFailedException(response.Status, "The transaction response holds no changeset.");
+            ?? throw new RequestFailedException(status, "The transaction response holds no changeset.");
         (Dictionary<string, string> partHeaders, string changesetBody) = SplitHeaders(batchPart);
         string? changesetBoundary = Boundary(partHeaders.GetValueOrDefault("Content-Type", ""));
         List<InnerResponse> inner = changesetBoundary is null
@@ -117,7 +119,7 @@ internal static class TableBatch
         if (inner.Count != actions.Count)
         {
             throw new RequestFailedException(
-                response.Status,
+                status,
                 $"The transaction response holds {inner.Count} operation responses for {actions.Count} actions.");
         }
 
