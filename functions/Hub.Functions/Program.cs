@@ -1,6 +1,14 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Hub.Functions.Hosting;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+try
+{
+    WebApplication app = HubApp.Build(new HubLaunchOptions { Args = args });
+    await app.RunAsync();
+    return 0;
+}
+catch (HubStartupException ex)
+{
+    // A configuration problem is the operator's to fix: say what and where, without a stack trace.
+    await Console.Error.WriteLineAsync($"Hub refused to start: {ex.Message}");
+    return 1;
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Hub.Functions.Admin;
+using Hub.Functions.Functions;
+using Hub.Functions.Health;
+using Hub.Functions.Housekeeping;
+using Hub.Functions.Triggers.Queue;
+using Hub.Functions.Triggers.Timer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Functions.Hosting;
+
+/// <summary>
+/// Builds the hub: settings (local.settings.json Values, then environment, then arguments), validation that refuses a
+/// bad start, the function catalog, the mode (custom handler when FUNCTIONS_CUSTOMHANDLER_PORT is set, else
+/// standalone with its own trigger runners) and the endpoints. Program and the tests start the hub the same way.
+/// </summary>
+public static partial class HubApp
+{
+    public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    public const string DefaultStandaloneUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(HubLaunchOptions launch)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        Dictionary<string, string?> overrides = launch.Settings.ToDictionary(p => LocalSettings.Flatten(p.Key), p => p.Value, StringComparer.OrdinalIgnoreCase);
+        IConfiguration early = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();
+        (string functionsRoot, string hostJson) = FunctionsRootLocator.Locate(early["Hub:FunctionsRoot"]);
+        string localSettingsFile = Path.Combine(Path.GetDirectoryName(hostJson)!, LocalSettings.FileName);
+        IReadOnlyDictionary<string, string?> local = LocalSettings.Load(localSettingsFile);
+        if (string.IsNullOrWhiteSpace(early["Hub:FunctionsRoot"]) && local.GetValueOrDefault("Hub:FunctionsRoot") is { Length: > 0 } fromLocal)
+        {
+            // local.settings.json is found through the default root, and may then point elsewhere.
+            (functionsRoot, hostJson) = FunctionsRootLocator.Locate(fromLocal);
+        }
+
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [.. launch.Args],
+            EnvironmentName = EnvironmentName(early, local),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        ConfigureSources(builder, local, overrides, launch.Args);
+        ConfigurationManager configuration = builder.Configuration;
+
+        HubOptions options = configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        string[] problems = options.Validate().ToArray();
+        if (problems.Length > 0)
+        {
+            throw new HubStartupException("Invalid settings: " + string.Join(" ", problems));
+        }
+
+        DevelopmentCredentials.Check(configuration, builder.Environment);
+        TimeZoneInfo timeZone = TimeZone(options, configuration);
+        FunctionCatalog catalog = LoadCatalog(functionsRoot, hostJson, configuration, timeZone);
+        VerifyStorage(configuration, catalog);
+
+        HostMode mode = configuration[CustomHandlerPortSetting] is { Length: > 0 } ? HostMode.CustomHandler : HostMode.Standalone;
+        var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), builder.Environment.EnvironmentName, timeZone);
+        builder.WebHost.UseUrls(ListenUrls(mode, options, configuration));
+        AddServices(builder.Services, options, host, catalog);
+        launch.ConfigureServices?.Invoke(builder.Services);
+        if (mode == HostMode.Standalone)
+        {
+            AddTriggerRunners(builder.Services, catalog);
+        }
+
+        WebApplication app = builder.Build();
+        try
+        {
+            catalog.VerifyHandlers(app.Services.GetServices<IFunctionHandler>());
+        }
+        catch (FunctionDefinitionException ex)
+        {
+            throw new HubStartupException(ex.Message, ex);
+        }
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.MapAdminEndpoints();
+        if (mode == HostMode.CustomHandler)
+        {
+            app.MapInvocationEndpoints();
+        }
+
+        app.Logger.LogInformation(
+            "Hub {InstanceId} starting in {Mode} mode ({Environment}); {Count} functions from {Root}",
+            host.InstanceId, mode, host.EnvironmentName, catalog.Functions.Count, catalog.Root);
+        return app;
+    }
+
+    private static void ConfigureSources(
+        WebApplicationBuilder builder, IReadOnlyDictionary<string, string?> local, Dictionary<string, string?> overrides, IReadOnlyList<string> args)
+    {
+        // Rebuilt in the Functions host's order: local.settings.json Values are overridden by real environment variables.
+        IConfigurationBuilder sources = builder.Configuration;
+        builder.Configuration.Sources.Clear();
+        sources
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Hub:HousekeepingSchedule"] = new HubOptions().HousekeepingSchedule })
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: false)
+            .AddInMemoryCollection(local)
+            .AddEnvironmentVariables()
+            .AddCommandLine([.. args])
+            .AddInMemoryCollection(overrides);
+    }
+
+    private static string EnvironmentName(IConfiguration early, IReadOnlyDictionary<string, string?> local)
+    {
+        string[] names = ["ASPNETCORE_ENVIRONMENT", "AZURE_FUNCTIONS_ENVIRONMENT", "DOTNET_ENVIRONMENT"];
+        return names.Select(n => early[n]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))
+               ?? names.Select(n => local.GetValueOrDefault(n)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))
+               ?? Environments.Production;
+    }
+
+    private static TimeZoneInfo TimeZone(HubOptions options, ConfigurationManager configuration)
+    {
+        (string setting, string? id) = options.TimeZone is { Length: > 0 } hub ? ("Hub__TimeZone", hub) : ("WEBSITE_TIME_ZONE", configuration["WEBSITE_TIME_ZONE"]);
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new HubStartupException($"Setting '{setting}': time zone '{id}' is unknown (use an IANA id such as Europe/Zurich).");
+        }
+    }
+
+    private static FunctionCatalog LoadCatalog(string root, string hostJson, IConfiguration configuration, TimeZoneInfo timeZone)
+    {
+        try
+        {
+            return FunctionCatalog.Load(root, hostJson, configuration, timeZone);
+        }
+        catch (FunctionDefinitionException ex)
+        {
+            throw new HubStartupException(ex.Message, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new HubStartupException($"{root}: cannot read the function folders: {ex.Message}", ex);
+        }
+    }
+
+    private static void VerifyStorage(IConfiguration configuration, FunctionCatalog catalog)
+    {
+        // Parse every connection now so a bad setting stops the start, not the first request.
+        var accounts = new StorageAccounts(configuration, TimeProvider.System);
+        foreach (string connection in catalog.Functions.Where(f => f.Trigger == TriggerKind.Queue).Select(f => f.Connection).Append(StorageAccounts.Default).Distinct())
+        {
+            _ = accounts.Get(connection);
+        }
+    }
+
+    private static string InstanceId(HubOptions options, ConfigurationManager configuration)
+    {
+        if (options.InstanceId is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        string raw = configuration["WEBSITE_INSTANCE_ID"] is { Length: > 0 } azure
+            ? azure
+            : $"{Environment.MachineName}-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
+        string safe = UnsafeNameCharacters().Replace(raw.ToLowerInvariant(), "-");
+        return safe.Length > 64 ? safe[..64] : safe;
+    }
+
+    private static string ListenUrls(HostMode mode, HubOptions options, ConfigurationManager configuration)
+    {
+        if (mode == HostMode.CustomHandler)
+        {
+            // The Functions host picks the port and talks to us over loopback only.
+            string value = configuration[CustomHandlerPortSetting]!;
+            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536
+                ? $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"
+                : throw new HubStartupException($"Setting '{CustomHandlerPortSetting}' must be a TCP port number.");
+        }
+
+        return options.Urls is { Length: > 0 } urls ? urls
+            : configuration["ASPNETCORE_URLS"] is { Length: > 0 } aspnet ? aspnet
+            : DefaultStandaloneUrl;
+    }
+
+    private static void AddServices(IServiceCollection services, HubOptions options, HubHostInfo host, FunctionCatalog catalog)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<StorageExceptionHandler>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(host);
+        services.AddSingleton(catalog);
+        services.AddSingleton(sp => new StorageAccounts(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FunctionInvoker>();
+        services.AddSingleton<StorageProbe>();
+        services.AddSingleton<HeartbeatStore>();
+        services.AddSingleton<AdminInvocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdminInvocations>());
+        services.AddFunctionHandler<HousekeepingHandler>();
+    }
+
+    private static void AddTriggerRunners(IServiceCollection services, FunctionCatalog catalog)
+    {
+        foreach (FunctionDefinition function in catalog.Functions.Where(f => !f.Disabled))
+        {
+            switch (function.Trigger)
+            {
+                case TriggerKind.Queue:
+                    services.AddSingleton<IHostedService>(sp => new QueueTriggerRunner(
+                        function,
+                        catalog.Host.Queues,
+                        sp.GetRequiredService<StorageAccounts>().Get(function.Connection),
+                        sp.GetRequiredService<FunctionInvoker>(),
+                        sp.GetRequiredService<HubOptions>(),
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILogger<QueueTriggerRunner>>()));
+                    break;
+                case TriggerKind.Timer:
+                    services.AddSingleton<IHostedService>(sp => new TimerTriggerRunner(
+                        function,
+                        sp.GetRequiredService<StorageAccounts>().Get(),
+                        sp.GetRequiredService<FunctionInvoker>(),
+                        sp.GetRequiredService<HubOptions>(),
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<ILogger<TimerTriggerRunner>>()));
+                    break;
+            }
+        }
+    }
+
+    [GeneratedRegex("[^a-z0-9._-]")]
+    private static partial Regex UnsafeNameCharacters();
+}

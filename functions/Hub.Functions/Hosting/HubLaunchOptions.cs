@@ -1,0 +1,13 @@
+namespace Hub.Functions.Hosting;
+
+/// <summary>How to start a hub: command-line arguments, settings that win over every other source (used by tests and
+/// tools), and extra service registrations such as test function handlers.</summary>
+public sealed record HubLaunchOptions
+{
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    /// <summary>Keys in app-setting (<c>Hub__AdminKey</c>) or configuration (<c>Hub:AdminKey</c>) spelling.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+}

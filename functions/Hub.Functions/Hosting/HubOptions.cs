@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+
+namespace Hub.Functions.Hosting;
+
+/// <summary>
+/// The <c>Hub</c> settings (app settings <c>Hub__*</c>). Defaults suit a local run; every value is validated at start.
+/// </summary>
+public sealed partial class HubOptions
+{
+    public const string Section = "Hub";
+
+    /// <summary>Key for <c>POST /admin/functions/{name}</c> (header x-functions-key). Unset: the endpoint refuses everyone.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Names the lock and status blobs shared by every instance of one hub; all instances must agree. Default "hub".</summary>
+    public string HostId { get; set; } = "hub";
+
+    /// <summary>This instance's id (heartbeat blob name). Default: WEBSITE_INSTANCE_ID, else machine name and process id.</summary>
+    public string? InstanceId { get; set; }
+
+    /// <summary>NCRONTAB schedule of the Housekeeping function. Default every five minutes.</summary>
+    public string HousekeepingSchedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>Standalone listen URLs (semicolon-separated). Default ASPNETCORE_URLS, else http://127.0.0.1:7071.</summary>
+    public string? Urls { get; set; }
+
+    /// <summary>Folder holding the &lt;Function&gt;/function.json folders. Default: see <see cref="FunctionsRootLocator"/>.</summary>
+    public string? FunctionsRoot { get; set; }
+
+    /// <summary>IANA time zone for timer schedules (WEBSITE_TIME_ZONE is honoured too). Default UTC.</summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>Per-service time limit of the health probe. Default 3 s.</summary>
+    public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Timer singleton lease length. Default 60 s (the Functions host's value); 15-60 s as blob leases allow.</summary>
+    public TimeSpan TimerLeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the lease holder renews. Default 20 s.</summary>
+    public TimeSpan TimerLeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often an instance without the lease tries to take it. Default 10 s.</summary>
+    public TimeSpan TimerLeaseRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The shortest queue polling delay; it doubles up to host.json maxPollingInterval while queues are empty.</summary>
+    public TimeSpan QueueMinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public IEnumerable<string> Validate()
+    {
+        if (!HostIdPattern().IsMatch(HostId))
+        {
+            yield return $"Hub__HostId '{HostId}' must be 1-32 lower-case letters, digits or dashes.";
+        }
+
+        if (InstanceId is { Length: > 0 } && !InstanceIdPattern().IsMatch(InstanceId))
+        {
+            yield return "Hub__InstanceId must be 1-64 letters, digits, dots, dashes or underscores.";
+        }
+
+        if (HealthTimeout <= TimeSpan.Zero || HealthTimeout > TimeSpan.FromMinutes(1))
+        {
+            yield return "Hub__HealthTimeout must be between 00:00:00 and 00:01:00.";
+        }
+
+        if (TimerLeaseDuration < TimeSpan.FromSeconds(15) || TimerLeaseDuration > TimeSpan.FromSeconds(60))
+        {
+            yield return "Hub__TimerLeaseDuration must be between 00:00:15 and 00:01:00 (blob lease limits).";
+        }
+
+        if (TimerLeaseRenewInterval <= TimeSpan.Zero || TimerLeaseRenewInterval >= TimerLeaseDuration)
+        {
+            yield return "Hub__TimerLeaseRenewInterval must be positive and shorter than Hub__TimerLeaseDuration.";
+        }
+
+        if (TimerLeaseRetryInterval <= TimeSpan.Zero)
+        {
+            yield return "Hub__TimerLeaseRetryInterval must be positive.";
+        }
+
+        if (QueueMinPollingInterval <= TimeSpan.Zero)
+        {
+            yield return "Hub__QueueMinPollingInterval must be positive.";
+        }
+
+        if (AdminKey is { Length: < 16 })
+        {
+            yield return "Hub__AdminKey must be at least 16 characters.";
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,31})$")]
+    private static partial Regex HostIdPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex InstanceIdPattern();
+}

@@ -1,0 +1,49 @@
+using Azure;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Hub.Functions.Hosting;
+
+/// <summary>
+/// Turns unhandled exceptions into RFC 9457 problem details without stack traces. Storage that is down or slow
+/// (5xx, timeouts, transport failures) becomes 503 with Retry-After, so webhook senders retry instead of giving up.
+/// </summary>
+public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILogger<StorageExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        bool unavailable = exception switch
+        {
+            RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
+            TimeoutException => true,
+            OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested => true,
+            _ => false,
+        };
+
+        var problem = new ProblemDetails
+        {
+            Status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+            Title = unavailable ? "Storage unavailable" : "Unexpected error",
+            Detail = unavailable
+                ? "A storage service did not answer in time or failed; retry later."
+                : "The request failed unexpectedly; the error is logged with this trace id.",
+        };
+        problem.Extensions["traceId"] = httpContext.TraceIdentifier;
+        if (exception is RequestFailedException storage)
+        {
+            problem.Extensions["storageStatus"] = storage.Status;
+            problem.Extensions["storageErrorCode"] = storage.ErrorCode;
+        }
+
+        // The exception middleware has already logged it; this line says what the caller was told.
+        logger.LogWarning("Answered {Status} for {Method} {Path}", problem.Status, httpContext.Request.Method, httpContext.Request.Path);
+        httpContext.Response.StatusCode = problem.Status.Value;
+        if (unavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "30";
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = null });
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using Azure;
+using Hub.Functions.Functions;
+using Hub.Functions.Hosting;
+using Hub.Storage.Account;
+using Hub.Storage.Queues;
+
+namespace Hub.Functions.Triggers.Queue;
+
+/// <summary>
+/// Standalone mode's queue trigger for one function, following the Functions host's queue listener: poll with
+/// exponential backoff while empty, fetch a batch when no more than newBatchThreshold messages are running, delete on
+/// success, let a failed message reappear after host.json visibilityTimeout, and after a failure at maxDequeueCount move
+/// it to &lt;queue&gt;-poison (send, then delete).
+/// https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#poison-messages
+/// </summary>
+public sealed class QueueTriggerRunner(
+    FunctionDefinition function,
+    QueueTriggerSettings settings,
+    StorageAccount account,
+    FunctionInvoker invoker,
+    HubOptions options,
+    TimeProvider clock,
+    ILogger<QueueTriggerRunner> logger) : BackgroundService
+{
+    // The receive lease; renewed at half-time while the handler runs, so a slow handler keeps its message.
+    private static readonly TimeSpan MinimumLease = TimeSpan.FromSeconds(30);
+
+    private readonly QueueClient _queue = new(account, function.QueueName!);
+    private readonly QueueClient _poison = new(account, function.QueueName + "-poison");
+    private bool _poisonCreated;
+
+    public string FunctionName => function.Name;
+
+    private TimeSpan Lease => settings.VisibilityTimeout > MinimumLease ? settings.VisibilityTimeout : MinimumLease;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await RetryAsync(() => _queue.CreateIfNotExistsAsync(stoppingToken), "create the queue", stoppingToken);
+        logger.LogInformation("Listening to queue '{Queue}' for function '{FunctionName}'", _queue.Name, function.Name);
+
+        var running = new List<Task>();
+        TimeSpan delay = options.QueueMinPollingInterval;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                running.RemoveAll(t => t.IsCompleted);
+                if (running.Count > settings.NewBatchThreshold)
+                {
+                    await Task.WhenAny(running);
+                    continue;
+                }
+
+                IReadOnlyList<QueueMessage> messages;
+                try
+                {
+                    messages = await _queue.ReceiveAsync(Math.Min(32, settings.BatchSize - running.Count), Lease, stoppingToken);
+                }
+                catch (RequestFailedException ex)
+                {
+                    logger.LogWarning("Receiving from queue '{Queue}' failed ({Status} {ErrorCode}); backing off", _queue.Name, ex.Status, ex.ErrorCode);
+                    messages = [];
+                }
+
+                if (messages.Count == 0)
+                {
+                    await Task.Delay(delay, clock, stoppingToken);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(settings.MaxPollingInterval.Ticks, options.QueueMinPollingInterval.Ticks)));
+                    continue;
+                }
+
+                delay = options.QueueMinPollingInterval;
+                running.AddRange(messages.Select(m => ProcessAsync(m, stoppingToken)));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the messages in flight reappear after their lease if their handlers give up.
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private async Task ProcessAsync(QueueMessage message, CancellationToken ct)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        var metadata = new Dictionary<string, string>
+        {
+            ["DequeueCount"] = message.DequeueCount.ToString(CultureInfo.InvariantCulture),
+            ["Id"] = message.MessageId,
+            ["PopReceipt"] = message.PopReceipt,
+            ["InsertionTime"] = message.InsertedOn.ToString("O", CultureInfo.InvariantCulture),
+            ["ExpirationTime"] = message.ExpiresOn.ToString("O", CultureInfo.InvariantCulture),
+            ["NextVisibleTime"] = message.NextVisibleOn.ToString("O", CultureInfo.InvariantCulture),
+            ["sys.MethodName"] = function.Name,
+            ["sys.UtcNow"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["sys.RandGuid"] = Guid.NewGuid().ToString(),
+        };
+        var invocation = new FunctionInvocation(function.Name, TriggerKind.Queue, function.BindingName, message.Text, null, metadata, InvocationSource.Runner);
+
+        var receipt = new PopReceiptHolder(message.PopReceipt);
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task renewing = KeepLeaseAsync(message.MessageId, receipt, renewal.Token);
+        InvocationOutcome outcome;
+        try
+        {
+            outcome = await invoker.InvokeAsync(invocation, ct);
+        }
+        finally
+        {
+            await renewal.CancelAsync();
+            await renewing;
+        }
+
+        try
+        {
+            if (outcome.Succeeded)
+            {
+                await _queue.DeleteMessageAsync(message.MessageId, receipt.Value, CancellationToken.None);
+            }
+            else if (message.DequeueCount >= settings.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(message, receipt.Value);
+            }
+            else
+            {
+                await _queue.UpdateVisibilityAsync(message.MessageId, receipt.Value, settings.VisibilityTimeout, ct: CancellationToken.None);
+            }
+        }
+        catch (RequestFailedException ex)
+        {
+            // The message reappears when its lease ends and is handled again; the inbox makes that harmless.
+            logger.LogWarning("Settling message {MessageId} on '{Queue}' failed ({Status} {ErrorCode})", message.MessageId, _queue.Name, ex.Status, ex.ErrorCode);
+        }
+    }
+
+    private async Task MoveToPoisonAsync(QueueMessage message, string popReceipt)
+    {
+        if (!_poisonCreated)
+        {
+            await _poison.CreateIfNotExistsAsync(CancellationToken.None);
+            _poisonCreated = true;
+        }
+
+        // Never expires: a poison message waits for an operator to look at it and replay it.
+        await _poison.SendAsync(message.Text, timeToLive: Timeout.InfiniteTimeSpan, ct: CancellationToken.None);
+        await _queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+        logger.LogError(
+            "Message {MessageId} failed {DequeueCount} times; moved from '{Queue}' to '{PoisonQueue}'",
+            message.MessageId, message.DequeueCount, _queue.Name, _poison.Name);
+    }
+
+    private async Task KeepLeaseAsync(string messageId, PopReceiptHolder receipt, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Lease / 2, clock, ct);
+                receipt.Value = await _queue.UpdateVisibilityAsync(messageId, receipt.Value, Lease, ct: ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The handler finished.
+        }
+        catch (RequestFailedException ex)
+        {
+            logger.LogWarning("Renewing the lease of message {MessageId} failed ({Status} {ErrorCode})", messageId, ex.Status, ex.ErrorCode);
+        }
+    }
+
+    private async Task RetryAsync(Func<Task> action, string what, CancellationToken ct)
+    {
+        TimeSpan delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (RequestFailedException ex)
+            {
+                logger.LogWarning("Could not {What} for '{FunctionName}' ({Status} {ErrorCode}); retrying in {Delay}", what, function.Name, ex.Status, ex.ErrorCode, delay);
+                await Task.Delay(delay, clock, ct);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(1).Ticks));
+            }
+        }
+    }
+
+    private sealed class PopReceiptHolder(string value)
+    {
+        public string Value { get; set; } = value;
+    }
+}
