@@ -1,0 +1,81 @@
+using System.Globalization;
+using Hub.Functions.Hosting;
+using Hub.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Functions.Tests.Support;
+
+/// <summary>
+/// A real hub on a free loopback port (real Kestrel, real sockets), built by the project's own builder, against the
+/// shared Azurite. Each hub gets its own instance id and, unless told otherwise, its own host id.
+/// </summary>
+internal sealed class TestHub : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
+    private bool _stopped;
+
+    private TestHub(WebApplication app, Uri baseAddress)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>Settings every test hub gets; <paramref name="settings"/> adds to or replaces them.</summary>
+    public static async Task<Dictionary<string, string?>> DefaultSettingsAsync(IDictionary<string, string?>? settings = null)
+    {
+        Azurite azurite = await Azurite.SharedAsync();
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Hub__AdminKey"] = AdminKey,
+            ["Hub__HostId"] = Azurite.UniqueName("h"),
+            ["Hub__InstanceId"] = Azurite.UniqueName("i"),
+            ["Hub__HealthTimeout"] = "00:00:02",
+            ["Hub__Urls"] = $"http://127.0.0.1:{Azurite.FreePort().ToString(CultureInfo.InvariantCulture)}",
+            // Keep the repository's real Housekeeping timer from firing during tests.
+            ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
+        };
+        foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+
+    public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        Dictionary<string, string?> all = await DefaultSettingsAsync(settings);
+        WebApplication app = HubApp.Build(new HubLaunchOptions { Settings = all, ConfigureServices = services });
+        await app.StartAsync();
+        string url = all.TryGetValue("FUNCTIONS_CUSTOMHANDLER_PORT", out string? port) && port is not null
+            ? $"http://127.0.0.1:{port}"
+            : all["Hub__Urls"]!;
+        return new TestHub(app, new Uri(url));
+    }
+
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await App.StopAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await StopAsync();
+        await App.DisposeAsync();
+    }
+}
