@@ -46,7 +46,7 @@ public sealed class QueueTriggerRunner(
             while (!stoppingToken.IsCancellationRequested)
             {
                 running.RemoveAll(t => t.IsCompleted);
-                if (running.Count > settings.NewBatchThreshold)
+                if (running.Count > settings.NewBatchThreshold || running.Count >= settings.BatchSize)
                 {
                     await Task.WhenAny(running);
                     continue;

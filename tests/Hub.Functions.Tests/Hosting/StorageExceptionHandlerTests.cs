@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Azure;
+using Hub.Functions.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hub.Functions.Tests.Hosting;
+
+public sealed class StorageExceptionHandlerTests
+{
+    [Theory]
+    [InlineData(503)]
+    [InlineData(500)]
+    [InlineData(0)] // transport failure: connection refused, DNS
+    public async Task TryHandle_StorageUnavailable_Answers503ProblemWithRetryAfter(int storageStatus)
+    {
+        (DefaultHttpContext context, StorageExceptionHandler handler) = Create();
+
+        bool handled = await handler.TryHandleAsync(context, new RequestFailedException(storageStatus, "server busy", "ServerBusy", null), default);
+
+        Assert.True(handled);
+        Assert.Equal(503, context.Response.StatusCode);
+        Assert.Equal("30", context.Response.Headers.RetryAfter.ToString());
+        JsonElement problem = Body(context);
+        Assert.Equal(503, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Storage unavailable", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task TryHandle_UnexpectedException_Answers500ProblemWithoutDetailsOrStack()
+    {
+        (DefaultHttpContext context, StorageExceptionHandler handler) = Create();
+        Exception thrown;
+        try
+        {
+            throw new InvalidOperationException("secret internals");
+        }
+        catch (InvalidOperationException ex)
+        {
+            thrown = ex;
+        }
+
+        bool handled = await handler.TryHandleAsync(context, thrown, default);
+
+        Assert.True(handled);
+        Assert.Equal(500, context.Response.StatusCode);
+        string text = JsonSerializer.Serialize(Body(context));
+        Assert.DoesNotContain("secret internals", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("StorageExceptionHandlerTests", text, StringComparison.Ordinal);
+        Assert.False(context.Response.Headers.ContainsKey("Retry-After"));
+    }
+
+    private static (DefaultHttpContext Context, StorageExceptionHandler Handler) Create()
+    {
+        ServiceProvider services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = new MemoryStream();
+        context.Request.Headers.Accept = "application/json";
+        var handler = new StorageExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<StorageExceptionHandler>.Instance);
+        return (context, handler);
+    }
+
+    private static JsonElement Body(DefaultHttpContext context)
+    {
+        context.Response.Body.Position = 0;
+        return JsonDocument.Parse(context.Response.Body).RootElement.Clone();
+    }
+}
