@@ -55,8 +55,12 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
 
     public TimeSpan TimerDelay(DateTimeOffset dueAt)
     {
+        // Whole seconds, rounded down: the queue counts visibility in seconds, and a message that surfaces up to a
+        // second early waits in process until due, where rounding up would make every timer up to a second late.
         TimeSpan remaining = dueAt - clock.GetUtcNow();
-        return remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining > MaxTimerDelay ? MaxTimerDelay : remaining;
+        return remaining <= TimeSpan.Zero ? TimeSpan.Zero
+            : remaining > MaxTimerDelay ? MaxTimerDelay
+            : TimeSpan.FromSeconds(Math.Floor(remaining.TotalSeconds));
     }
 
     public async Task<string?> ReadPayloadAsync(WorkMessage message, CancellationToken cancellationToken = default)
