@@ -20,9 +20,9 @@ if want "$@"; then
   work="$REPO_ROOT/artifacts/bench"
   rm -rf "$work/plain" && mkdir -p "$work"
   scripts/publish.sh "$work/hub-functions.zip" >/dev/null
+  # Empty Directory.*.props stop the repository's own from applying to it.
   (cd "$work" && dotnet new web -n plain -o plain --no-restore >/dev/null && \
-    cp "$REPO_ROOT/Directory.Build.props" plain/ 2>/dev/null; rm -f plain/Directory.Build.props; \
-    printf '<Project/>\n' > plain/Directory.Packages.props; printf '<Project/>\n' > plain/Directory.Build.props; \
+    printf '<Project/>\n' > plain/Directory.Packages.props && printf '<Project/>\n' > plain/Directory.Build.props && \
     dotnet publish plain/plain.csproj -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
       -p:DebugType=none --nologo -v quiet -o plain/out >/dev/null)
   scenarios+=(coldstart "$REPO_ROOT/artifacts/publish/app" "$work/plain/out")
