@@ -55,33 +55,33 @@ public sealed class BlobClient
     /// (412 ConditionNotMet for IfMatch, 409 BlobAlreadyExists for IfNoneExists) or a missing lease id while the blob
     /// is leased throws <see cref="RequestFailedException"/>. Returns the new ETag.
     /// </summary>
-    public async Task<ETag> UploadAsync(Stream content, BlobUploadOptions? options = null, CancellationToken ct = default) =>
-        await UploadCoreAsync(content, options ?? new BlobUploadOptions(), conflictIsResult: false, ct).ConfigureAwait(false)
+    public async Task<ETag> UploadAsync(Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default) =>
+        await UploadCoreAsync(content, options ?? new BlobUploadOptions(), conflictIsResult: false, cancellationToken).ConfigureAwait(false)
         ?? throw new InvalidOperationException("Unreachable: a failed condition throws when conflictIsResult is false.");
 
-    public async Task<ETag> UploadAsync(BinaryData content, BlobUploadOptions? options = null, CancellationToken ct = default)
+    public async Task<ETag> UploadAsync(BinaryData content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         using Stream stream = content.ToStream();
-        return await UploadAsync(stream, options, ct).ConfigureAwait(false);
+        return await UploadAsync(stream, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the blob only if it does not exist (If-None-Match: *); null when it already exists.</summary>
-    public async Task<ETag?> UploadIfAbsentAsync(BinaryData content, string? contentType = null, CancellationToken ct = default)
+    public async Task<ETag?> UploadIfAbsentAsync(BinaryData content, string? contentType = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         using Stream stream = content.ToStream();
-        return await UploadCoreAsync(stream, new BlobUploadOptions(contentType, IfNoneExists: true), conflictIsResult: true, ct)
+        return await UploadCoreAsync(stream, new BlobUploadOptions(contentType, IfNoneExists: true), conflictIsResult: true, cancellationToken)
             .ConfigureAwait(false);
     }
 
     /// <summary>Opens the blob's content as a stream straight from the response; null when the blob does not exist.</summary>
-    public async Task<BlobDownload?> DownloadAsync(CancellationToken ct = default)
+    public async Task<BlobDownload?> DownloadAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Get, Uri);
         message.BufferResponse = false;
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         switch (message.Response.Status)
         {
@@ -97,11 +97,11 @@ public sealed class BlobClient
     }
 
     /// <summary>The blob's content in memory; null when the blob does not exist.</summary>
-    public async Task<BinaryData?> DownloadContentAsync(CancellationToken ct = default)
+    public async Task<BinaryData?> DownloadContentAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Get, Uri);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -111,11 +111,11 @@ public sealed class BlobClient
         };
     }
 
-    public async Task<BlobProperties?> GetPropertiesAsync(CancellationToken ct = default)
+    public async Task<BlobProperties?> GetPropertiesAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Head, Uri);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -129,7 +129,7 @@ public sealed class BlobClient
     /// Deletes the blob and its snapshots. False when it does not exist; a stale <paramref name="ifMatch"/> or an active
     /// lease throws <see cref="RequestFailedException"/> (412).
     /// </summary>
-    public async Task<bool> DeleteIfExistsAsync(ETag? ifMatch = null, CancellationToken ct = default)
+    public async Task<bool> DeleteIfExistsAsync(ETag? ifMatch = null, CancellationToken cancellationToken = default)
     {
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Delete, Uri);
         // Without this a blob that has snapshots cannot be deleted (409 SnapshotsPresent).
@@ -139,7 +139,7 @@ public sealed class BlobClient
             message.Request.Headers.SetValue("If-Match", etag.ToString("H"));
         }
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -154,7 +154,7 @@ public sealed class BlobClient
     /// onto this blob server-side with Copy Blob, then polls until x-ms-copy-status leaves "pending". A failed or
     /// aborted copy throws <see cref="RequestFailedException"/>. https://learn.microsoft.com/rest/api/storageservices/copy-blob
     /// </summary>
-    public async Task<BlobProperties> CopyFromAsync(Uri source, CancellationToken ct = default)
+    public async Task<BlobProperties> CopyFromAsync(Uri source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         string copyId;
@@ -162,7 +162,7 @@ public sealed class BlobClient
         {
             message.Request.Headers.SetValue("x-ms-copy-source", source.AbsoluteUri);
 
-            await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
             if (message.Response.Status != 202)
             {
@@ -175,7 +175,7 @@ public sealed class BlobClient
         while (true)
         {
             using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Head, Uri);
-            await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
             if (message.Response.Status != 200)
             {
                 throw new RequestFailedException(message.Response);
@@ -187,7 +187,7 @@ public sealed class BlobClient
                 case "success":
                     return properties;
                 case "pending":
-                    await Task.Delay(CopyPollInterval, _clock, ct).ConfigureAwait(false);
+                    await Task.Delay(CopyPollInterval, _clock, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     string description = message.Response.Headers.TryGetValue("x-ms-copy-status-description", out string? d) ? d : "";
@@ -203,7 +203,7 @@ public sealed class BlobClient
     /// <summary>A lease on this blob; <paramref name="leaseId"/> resumes a known lease, null proposes a new one.</summary>
     public BlobLeaseClient GetLeaseClient(string? leaseId = null) => new(_pipeline, Uri, leaseId ?? Guid.NewGuid().ToString());
 
-    private async Task<ETag?> UploadCoreAsync(Stream content, BlobUploadOptions options, bool conflictIsResult, CancellationToken ct)
+    private async Task<ETag?> UploadCoreAsync(Stream content, BlobUploadOptions options, bool conflictIsResult, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         if (options.IfNoneExists && options.IfMatch is not null)
@@ -216,10 +216,10 @@ public sealed class BlobClient
         byte[] head = ArrayPool<byte>.Shared.Rent(SingleShotLimit + 1);
         try
         {
-            int read = await ReadFullAsync(content, head.AsMemory(0, SingleShotLimit + 1), ct).ConfigureAwait(false);
+            int read = await ReadFullAsync(content, head.AsMemory(0, SingleShotLimit + 1), cancellationToken).ConfigureAwait(false);
             return read <= SingleShotLimit
-                ? await PutBlobAsync(head.AsMemory(0, read), options, conflictIsResult, ct).ConfigureAwait(false)
-                : await PutBlocksAsync(head.AsMemory(0, read), content, options, conflictIsResult, ct).ConfigureAwait(false);
+                ? await PutBlobAsync(head.AsMemory(0, read), options, conflictIsResult, cancellationToken).ConfigureAwait(false)
+                : await PutBlocksAsync(head.AsMemory(0, read), content, options, conflictIsResult, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -228,7 +228,7 @@ public sealed class BlobClient
     }
 
     // https://learn.microsoft.com/rest/api/storageservices/put-blob
-    private async Task<ETag?> PutBlobAsync(ReadOnlyMemory<byte> body, BlobUploadOptions options, bool conflictIsResult, CancellationToken ct)
+    private async Task<ETag?> PutBlobAsync(ReadOnlyMemory<byte> body, BlobUploadOptions options, bool conflictIsResult, CancellationToken cancellationToken)
     {
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Put, Uri);
         Request request = message.Request;
@@ -238,12 +238,12 @@ public sealed class BlobClient
         SetConditions(request, options);
         request.Content = RequestContent.Create(body);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return Committed(message.Response, options, conflictIsResult);
     }
 
-    private async Task<ETag?> PutBlocksAsync(ReadOnlyMemory<byte> head, Stream rest, BlobUploadOptions options, bool conflictIsResult, CancellationToken ct)
+    private async Task<ETag?> PutBlocksAsync(ReadOnlyMemory<byte> head, Stream rest, BlobUploadOptions options, bool conflictIsResult, CancellationToken cancellationToken)
     {
         // Ids must be base64 and of equal length within a blob; the upload id keeps blocks of a concurrent upload apart.
         string uploadId = Guid.NewGuid().ToString("N");
@@ -256,7 +256,7 @@ public sealed class BlobClient
                 int take = Math.Min(head.Length, BlockSize);
                 head[..take].CopyTo(block);
                 head = head[take..];
-                int filled = take + await ReadFullAsync(rest, block.AsMemory(take, BlockSize - take), ct).ConfigureAwait(false);
+                int filled = take + await ReadFullAsync(rest, block.AsMemory(take, BlockSize - take), cancellationToken).ConfigureAwait(false);
                 if (filled == 0)
                 {
                     break;
@@ -268,7 +268,7 @@ public sealed class BlobClient
                 }
 
                 string blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{uploadId}-{blockIds.Count:D6}"));
-                if (!await PutBlockAsync(blockId, block.AsMemory(0, filled), options, conflictIsResult, ct).ConfigureAwait(false))
+                if (!await PutBlockAsync(blockId, block.AsMemory(0, filled), options, conflictIsResult, cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -285,12 +285,12 @@ public sealed class BlobClient
             ArrayPool<byte>.Shared.Return(block);
         }
 
-        return await PutBlockListAsync(blockIds, options, conflictIsResult, ct).ConfigureAwait(false);
+        return await PutBlockListAsync(blockIds, options, conflictIsResult, cancellationToken).ConfigureAwait(false);
     }
 
     // https://learn.microsoft.com/rest/api/storageservices/put-block: no conditions, but the lease id is required while
     // the blob is leased.
-    private async Task<bool> PutBlockAsync(string blockId, ReadOnlyMemory<byte> body, BlobUploadOptions options, bool conflictIsResult, CancellationToken ct)
+    private async Task<bool> PutBlockAsync(string blockId, ReadOnlyMemory<byte> body, BlobUploadOptions options, bool conflictIsResult, CancellationToken cancellationToken)
     {
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Put, Uri);
         Request request = message.Request;
@@ -304,7 +304,7 @@ public sealed class BlobClient
 
         request.Content = RequestContent.Create(body);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -316,7 +316,7 @@ public sealed class BlobClient
     }
 
     // https://learn.microsoft.com/rest/api/storageservices/put-block-list
-    private async Task<ETag?> PutBlockListAsync(List<string> blockIds, BlobUploadOptions options, bool conflictIsResult, CancellationToken ct)
+    private async Task<ETag?> PutBlockListAsync(List<string> blockIds, BlobUploadOptions options, bool conflictIsResult, CancellationToken cancellationToken)
     {
         var body = new XElement("BlockList", blockIds.Select(id => new XElement("Latest", id)));
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Put, Uri);
@@ -329,7 +329,7 @@ public sealed class BlobClient
         SetConditions(request, options);
         request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(body.ToString(SaveOptions.DisableFormatting)));
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return Committed(message.Response, options, conflictIsResult);
     }
@@ -361,6 +361,6 @@ public sealed class BlobClient
         }
     }
 
-    private static ValueTask<int> ReadFullAsync(Stream stream, Memory<byte> buffer, CancellationToken ct) =>
-        stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+    private static ValueTask<int> ReadFullAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken) =>
+        stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
 }

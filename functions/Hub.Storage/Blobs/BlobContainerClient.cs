@@ -31,12 +31,12 @@ public sealed class BlobContainerClient
     public Uri Uri { get; }
 
     /// <summary>True when the container was created; false when it already existed.</summary>
-    public async Task<bool> CreateIfNotExistsAsync(CancellationToken ct = default)
+    public async Task<bool> CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Put, Uri);
         message.Request.Uri.AppendQuery("restype", "container");
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         // 409 also means ContainerBeingDeleted, which is not "it exists": only ContainerAlreadyExists is a result.
         return message.Response.Status switch
@@ -47,12 +47,12 @@ public sealed class BlobContainerClient
         };
     }
 
-    public async Task<bool> DeleteIfExistsAsync(CancellationToken ct = default)
+    public async Task<bool> DeleteIfExistsAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Delete, Uri);
         message.Request.Uri.AppendQuery("restype", "container");
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -68,7 +68,7 @@ public sealed class BlobContainerClient
     /// One page of List Blobs (flat, in name order). Pass the previous page's <see cref="BlobPage.NextMarker"/> as
     /// <paramref name="marker"/> to continue. https://learn.microsoft.com/rest/api/storageservices/list-blobs
     /// </summary>
-    public async Task<BlobPage> ListPageAsync(string? prefix = null, string? marker = null, int? maxResults = null, CancellationToken ct = default)
+    public async Task<BlobPage> ListPageAsync(string? prefix = null, string? marker = null, int? maxResults = null, CancellationToken cancellationToken = default)
     {
         if (maxResults is { } max)
         {
@@ -94,7 +94,7 @@ public sealed class BlobContainerClient
             message.Request.Uri.AppendQuery("maxresults", m.ToString(CultureInfo.InvariantCulture));
         }
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         if (message.Response.Status != 200)
         {
@@ -121,12 +121,12 @@ public sealed class BlobContainerClient
     }
 
     /// <summary>Every blob whose name starts with <paramref name="prefix"/>, page by page.</summary>
-    public async IAsyncEnumerable<BlobItem> ListAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<BlobItem> ListAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? marker = null;
         do
         {
-            BlobPage page = await ListPageAsync(prefix, marker, null, ct).ConfigureAwait(false);
+            BlobPage page = await ListPageAsync(prefix, marker, null, cancellationToken).ConfigureAwait(false);
             foreach (BlobItem item in page.Items)
             {
                 yield return item;

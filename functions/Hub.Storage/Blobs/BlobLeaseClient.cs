@@ -32,7 +32,7 @@ public sealed class BlobLeaseClient
     /// False when another lease id holds it (409 LeaseAlreadyPresent); acquiring again with the same id succeeds.
     /// The blob must exist (404 throws).
     /// </summary>
-    public async Task<bool> TryAcquireAsync(TimeSpan duration, CancellationToken ct = default)
+    public async Task<bool> TryAcquireAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
         if (duration != Timeout.InfiniteTimeSpan && (duration < MinDuration || duration > MaxDuration || duration.Ticks % TimeSpan.TicksPerSecond != 0))
         {
@@ -44,7 +44,7 @@ public sealed class BlobLeaseClient
         message.Request.Headers.SetValue("x-ms-lease-duration", seconds);
         message.Request.Headers.SetValue("x-ms-proposed-lease-id", LeaseId);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -58,12 +58,12 @@ public sealed class BlobLeaseClient
     /// Renews the lease for its original duration. False when it was lost: another id holds it, it was broken, or
     /// (404) the blob itself is gone.
     /// </summary>
-    public async Task<bool> RenewAsync(CancellationToken ct = default)
+    public async Task<bool> RenewAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = CreateLeaseMessage("renew");
         message.Request.Headers.SetValue("x-ms-lease-id", LeaseId);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -77,12 +77,12 @@ public sealed class BlobLeaseClient
     /// Releases the lease so another id can acquire it at once. A lease that already expired, was released, or has
     /// since been taken by another id is not ours to release: that is not an error.
     /// </summary>
-    public async Task ReleaseAsync(CancellationToken ct = default)
+    public async Task ReleaseAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = CreateLeaseMessage("release");
         message.Request.Headers.SetValue("x-ms-lease-id", LeaseId);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         switch (message.Response.Status)
         {

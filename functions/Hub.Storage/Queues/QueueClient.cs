@@ -35,11 +35,11 @@ public sealed class QueueClient
     public Uri Uri => _uri;
 
     /// <summary>True when the queue was created; false when it already existed.</summary>
-    public async Task<bool> CreateIfNotExistsAsync(CancellationToken ct = default)
+    public async Task<bool> CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = CreateMessage(RequestMethod.Put, _uri);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         // https://learn.microsoft.com/rest/api/storageservices/create-queue4: 204 when it exists with the same
         // metadata, 409 QueueAlreadyExists when the metadata differs. Either way the queue is there.
@@ -51,11 +51,11 @@ public sealed class QueueClient
         };
     }
 
-    public async Task<bool> DeleteIfExistsAsync(CancellationToken ct = default)
+    public async Task<bool> DeleteIfExistsAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = CreateMessage(RequestMethod.Delete, _uri);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -70,7 +70,7 @@ public sealed class QueueClient
     /// work; <paramref name="timeToLive"/> null keeps the service default (7 days) and
     /// <see cref="Timeout.InfiniteTimeSpan"/> means the message never expires.
     /// </summary>
-    public async Task<SendReceipt> SendAsync(string text, TimeSpan? visibilityDelay = null, TimeSpan? timeToLive = null, CancellationToken ct = default)
+    public async Task<SendReceipt> SendAsync(string text, TimeSpan? visibilityDelay = null, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         string encoded = QueueMessageText.Encode(text);
@@ -100,7 +100,7 @@ public sealed class QueueClient
 
         SetBody(message.Request, encoded);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         if (message.Response.Status != 201)
         {
@@ -121,7 +121,7 @@ public sealed class QueueClient
     /// Dequeues up to <paramref name="maxMessages"/> (1-32) messages, hiding them for <paramref name="visibilityTimeout"/>
     /// (1 second to 7 days; null keeps the service default of 30 seconds).
     /// </summary>
-    public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages = 1, TimeSpan? visibilityTimeout = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages = 1, TimeSpan? visibilityTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, MaxMessagesPerReceive);
@@ -134,7 +134,7 @@ public sealed class QueueClient
             message.Request.Uri.AppendQuery("visibilitytimeout", s.ToString(CultureInfo.InvariantCulture));
         }
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         if (message.Response.Status != 200)
         {
@@ -154,7 +154,7 @@ public sealed class QueueClient
     }
 
     /// <summary>Looks at up to <paramref name="maxMessages"/> (1-32) visible messages without dequeuing them.</summary>
-    public async Task<IReadOnlyList<PeekedMessage>> PeekAsync(int maxMessages = 1, CancellationToken ct = default)
+    public async Task<IReadOnlyList<PeekedMessage>> PeekAsync(int maxMessages = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, MaxMessagesPerReceive);
@@ -163,7 +163,7 @@ public sealed class QueueClient
         message.Request.Uri.AppendQuery("peekonly", "true");
         message.Request.Uri.AppendQuery("numofmessages", maxMessages.ToString(CultureInfo.InvariantCulture));
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         if (message.Response.Status != 200)
         {
@@ -185,7 +185,7 @@ public sealed class QueueClient
     /// text, and returns the new pop receipt (the old one stops working). A message that is gone, or a pop receipt that
     /// is stale, throws <see cref="RequestFailedException"/> (404 MessageNotFound).
     /// </summary>
-    public async Task<string> UpdateVisibilityAsync(string messageId, string popReceipt, TimeSpan visibilityTimeout, string? newText = null, CancellationToken ct = default)
+    public async Task<string> UpdateVisibilityAsync(string messageId, string popReceipt, TimeSpan visibilityTimeout, string? newText = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         ArgumentException.ThrowIfNullOrEmpty(popReceipt);
@@ -200,7 +200,7 @@ public sealed class QueueClient
             SetBody(message.Request, encoded);
         }
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         if (message.Response.Status != 204)
         {
@@ -218,7 +218,7 @@ public sealed class QueueClient
     /// a pop receipt that is no longer valid (https://learn.microsoft.com/rest/api/storageservices/delete-message2);
     /// Azurite 3.35 answers 400 PopReceiptMismatch instead. Both mean the same to the caller.
     /// </summary>
-    public async Task<bool> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken ct = default)
+    public async Task<bool> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         ArgumentException.ThrowIfNullOrEmpty(popReceipt);
@@ -226,7 +226,7 @@ public sealed class QueueClient
         using HttpMessage message = CreateMessage(RequestMethod.Delete, MessageUri(messageId));
         message.Request.Uri.AppendQuery("popreceipt", popReceipt);
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -238,12 +238,12 @@ public sealed class QueueClient
     }
 
     /// <summary>The x-ms-approximate-messages-count of Get Queue Metadata: at least the number of visible messages.</summary>
-    public async Task<int> GetApproximateMessageCountAsync(CancellationToken ct = default)
+    public async Task<int> GetApproximateMessageCountAsync(CancellationToken cancellationToken = default)
     {
         using HttpMessage message = CreateMessage(RequestMethod.Get, _uri);
         message.Request.Uri.AppendQuery("comp", "metadata");
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         if (message.Response.Status != 200)
         {

@@ -37,13 +37,13 @@ public sealed class TableClient
     public string Name { get; }
 
     /// <summary>Creates the table; false when it already exists.</summary>
-    public async Task<bool> CreateIfNotExistsAsync(CancellationToken ct = default)
+    public async Task<bool> CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
         // https://learn.microsoft.com/rest/api/storageservices/create-table
         using HttpMessage message = CreateMessage(RequestMethod.Post, "Tables", NoMetadata);
         SetJsonContent(message.Request, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["TableName"] = Name }));
         message.Request.Headers.SetValue("Prefer", "return-no-content");
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -54,11 +54,11 @@ public sealed class TableClient
     }
 
     /// <summary>Deletes the table; false when it does not exist.</summary>
-    public async Task<bool> DeleteIfExistsAsync(CancellationToken ct = default)
+    public async Task<bool> DeleteIfExistsAsync(CancellationToken cancellationToken = default)
     {
         // https://learn.microsoft.com/rest/api/storageservices/delete-table
         using HttpMessage message = CreateMessage(RequestMethod.Delete, $"Tables('{Name}')", NoMetadata);
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -69,20 +69,20 @@ public sealed class TableClient
     }
 
     /// <summary>Inserts the entity; a 409 (it exists) is a <see cref="RequestFailedException"/>.</summary>
-    public async Task<ETag> AddAsync(TableEntity entity, CancellationToken ct = default) =>
-        await InsertAsync(entity, conflictIsResult: false, ct).ConfigureAwait(false)
+    public async Task<ETag> AddAsync(TableEntity entity, CancellationToken cancellationToken = default) =>
+        await InsertAsync(entity, conflictIsResult: false, cancellationToken).ConfigureAwait(false)
         ?? throw new InvalidOperationException("Unreachable: a conflict throws when it is not a result.");
 
     /// <summary>Inserts the entity; null when one with the same keys exists.</summary>
-    public Task<ETag?> TryAddAsync(TableEntity entity, CancellationToken ct = default) => InsertAsync(entity, conflictIsResult: true, ct);
+    public Task<ETag?> TryAddAsync(TableEntity entity, CancellationToken cancellationToken = default) => InsertAsync(entity, conflictIsResult: true, cancellationToken);
 
     /// <summary>Inserts or merges/replaces the entity, whatever is stored.</summary>
-    public async Task<ETag> UpsertAsync(TableEntity entity, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken ct = default)
+    public async Task<ETag> UpsertAsync(TableEntity entity, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken cancellationToken = default)
     {
         // https://learn.microsoft.com/rest/api/storageservices/insert-or-merge-entity (and insert-or-replace-entity)
         ArgumentNullException.ThrowIfNull(entity);
         using HttpMessage message = CreateEntityWrite(entity, mode, ifMatch: null);
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -95,7 +95,7 @@ public sealed class TableClient
     /// Merges/replaces an existing entity if its ETag still matches <paramref name="ifMatch"/> (<see cref="ETag.All"/>:
     /// any version). A stale ETag is a 412 and a missing entity a 404, both <see cref="RequestFailedException"/>.
     /// </summary>
-    public async Task<ETag> UpdateAsync(TableEntity entity, ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken ct = default)
+    public async Task<ETag> UpdateAsync(TableEntity entity, ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default)
     {
         // https://learn.microsoft.com/rest/api/storageservices/update-entity2 (and merge-entity)
         ArgumentNullException.ThrowIfNull(entity);
@@ -105,7 +105,7 @@ public sealed class TableClient
         }
 
         using HttpMessage message = CreateEntityWrite(entity, mode, ifMatch);
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -115,7 +115,7 @@ public sealed class TableClient
     }
 
     /// <summary>Deletes the entity if its ETag matches (null: any version); false when it does not exist.</summary>
-    public async Task<bool> DeleteAsync(string partitionKey, string rowKey, ETag? ifMatch = null, CancellationToken ct = default)
+    public async Task<bool> DeleteAsync(string partitionKey, string rowKey, ETag? ifMatch = null, CancellationToken cancellationToken = default)
     {
         // https://learn.microsoft.com/rest/api/storageservices/delete-entity1
         TableKeys.Validate(partitionKey, nameof(partitionKey));
@@ -127,7 +127,7 @@ public sealed class TableClient
 
         using HttpMessage message = CreateMessage(RequestMethod.Delete, TableKeys.EntityPath(Name, partitionKey, rowKey), MinimalMetadata);
         message.Request.Headers.SetValue("If-Match", IfMatchHeader(ifMatch ?? ETag.All));
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {
@@ -141,14 +141,14 @@ public sealed class TableClient
     /// Reads one entity; null when it does not exist. With <paramref name="select"/>, only those properties come back
     /// (the keys and Timestamp always do).
     /// </summary>
-    public async Task<TableEntity?> GetAsync(string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken ct = default)
+    public async Task<TableEntity?> GetAsync(string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
     {
         // https://learn.microsoft.com/rest/api/storageservices/query-entities (point query)
         TableKeys.Validate(partitionKey, nameof(partitionKey));
         TableKeys.Validate(rowKey, nameof(rowKey));
         using HttpMessage message = CreateMessage(RequestMethod.Get, TableKeys.EntityPath(Name, partitionKey, rowKey), MinimalMetadata);
         AppendSelect(message.Request.Uri, select);
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         switch (message.Response.Status)
         {
@@ -171,13 +171,13 @@ public sealed class TableClient
         string? filter = null,
         IEnumerable<string>? select = null,
         int? maxPerPage = null,
-        [EnumeratorCancellation] CancellationToken ct = default)
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         List<string>? selected = select?.ToList();
         string? continuation = null;
         do
         {
-            TablePage page = await QueryPageAsync(filter, selected, maxPerPage, continuation, ct).ConfigureAwait(false);
+            TablePage page = await QueryPageAsync(filter, selected, maxPerPage, continuation, cancellationToken).ConfigureAwait(false);
             foreach (TableEntity entity in page.Entities)
             {
                 yield return entity;
@@ -192,7 +192,7 @@ public sealed class TableClient
     /// One page of at most <paramref name="top"/> (1-1000, default 1000) entities. A page may be short, even empty, and
     /// still carry a continuation token; the query is done only when the token is null.
     /// </summary>
-    public async Task<TablePage> QueryPageAsync(string? filter, IEnumerable<string>? select, int? top, string? continuationToken, CancellationToken ct = default)
+    public async Task<TablePage> QueryPageAsync(string? filter, IEnumerable<string>? select, int? top, string? continuationToken, CancellationToken cancellationToken = default)
     {
         // https://learn.microsoft.com/rest/api/storageservices/query-entities
         // https://learn.microsoft.com/rest/api/storageservices/query-timeout-and-pagination
@@ -224,7 +224,7 @@ public sealed class TableClient
             }
         }
 
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (message.Response.Status != 200)
         {
             throw new RequestFailedException(message.Response);
@@ -250,14 +250,14 @@ public sealed class TableClient
     /// that is checked before anything is sent (<see cref="ArgumentException"/>). A refused transaction applies nothing
     /// and throws <see cref="TableTransactionFailedException"/>.
     /// </summary>
-    public async Task<IReadOnlyList<ETag?>> SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ETag?>> SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
     {
         // https://learn.microsoft.com/rest/api/storageservices/performing-entity-group-transactions
         (byte[] body, string contentType) = TableBatch.Build(_endpoint, Name, actions);
         using HttpMessage message = CreateMessage(RequestMethod.Post, "$batch", "application/json");
         message.Request.Headers.SetValue("Content-Type", contentType);
         message.Request.Content = RequestContent.Create(body);
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         // A refused changeset still answers 202; the failure is inside the multipart body.
         return message.Response.Status switch
@@ -270,14 +270,14 @@ public sealed class TableClient
     /// <summary>The If-Match header value: "*" for any version, else the ETag as the service issued it.</summary>
     internal static string IfMatchHeader(ETag etag) => etag == ETag.All ? "*" : etag.ToString("H");
 
-    private async Task<ETag?> InsertAsync(TableEntity entity, bool conflictIsResult, CancellationToken ct)
+    private async Task<ETag?> InsertAsync(TableEntity entity, bool conflictIsResult, CancellationToken cancellationToken)
     {
         // https://learn.microsoft.com/rest/api/storageservices/insert-entity
         ArgumentNullException.ThrowIfNull(entity);
         using HttpMessage message = CreateMessage(RequestMethod.Post, Name, MinimalMetadata);
         SetJsonContent(message.Request, TableJson.Serialize(entity));
         message.Request.Headers.SetValue("Prefer", "return-no-content");
-        await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
         return message.Response.Status switch
         {

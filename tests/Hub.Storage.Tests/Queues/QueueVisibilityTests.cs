@@ -91,7 +91,7 @@ public sealed class QueueVisibilityTests
         using var timeout = new CancellationTokenSource(Deadline);
         while (true)
         {
-            IReadOnlyList<QueueMessage> received = await queue.ReceiveAsync(visibilityTimeout: visibilityTimeout, ct: timeout.Token);
+            IReadOnlyList<QueueMessage> received = await queue.ReceiveAsync(visibilityTimeout: visibilityTimeout, cancellationToken: timeout.Token);
             if (received.Count > 0)
             {
                 return received[0];

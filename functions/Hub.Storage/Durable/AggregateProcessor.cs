@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text.Json;
+using Hub.Domain.Durable;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Storage.Durable;
+
+/// <summary>
+/// Applies commands to one kind of aggregate: load the state row, decide, commit state + events + outbox + inbox as one
+/// transaction guarded by the ETag, then dispatch the outbox. A conflict re-reads and re-decides; a message already in
+/// the inbox is a no-op.
+/// </summary>
+public sealed class AggregateProcessor<TState, TCommand, TEvent>(
+    IDecider<TState, TCommand, TEvent> decider,
+    AggregateStore store,
+    OutboxDispatcher outbox,
+    TimeProvider clock,
+    ILogger<AggregateProcessor<TState, TCommand, TEvent>> logger) : IAggregateHandler
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Kind => decider.Kind;
+
+    /// <summary>How many times a command is re-decided after losing a race before the caller gets an error.</summary>
+    public int MaxAttempts { get; init; } = 200;
+
+    /// <summary>Off only in tests that simulate a crash between the commit and the dispatch.</summary>
+    public bool DispatchAfterCommit { get; init; } = true;
+
+    public string PartitionOf(string aggregateId) => $"{Kind}:{TableKey.Escape(aggregateId)}";
+
+    public async Task<AggregateView<TState>?> GetAsync(string aggregateId, CancellationToken cancellationToken = default)
+    {
+        AggregateSnapshot? snapshot = await store.LoadAsync(PartitionOf(aggregateId), cancellationToken).ConfigureAwait(false);
+        return snapshot is null ? null : new AggregateView<TState>(aggregateId, ReadState(snapshot), snapshot.Sequence, snapshot.StateName);
+    }
+
+    public Task<HistoryPage> HistoryAsync(string aggregateId, string? continuationToken = null, int pageSize = 100, CancellationToken cancellationToken = default) =>
+        store.HistoryAsync(PartitionOf(aggregateId), continuationToken, pageSize, cancellationToken);
+
+    /// <param name="messageId">The id that makes redelivery a no-op; null for a command that is not deduplicated.</param>
+    public Task<CommandOutcome<TState>> HandleAsync(
+        string aggregateId, string? messageId, TCommand command, string actor, CancellationToken cancellationToken = default) =>
+        ApplyAsync(aggregateId, messageId, actor, (state, _, now) => decider.Decide(state, command, now), cancellationToken);
+
+    public async Task<CommandStatus> HandleJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken)
+    {
+        TCommand command = JsonSerializer.Deserialize<TCommand>(commandJson, Json)
+            ?? throw new FormatException($"The command for {Kind} {aggregateId} is null.");
+        CommandOutcome<TState> outcome = await HandleAsync(aggregateId, messageId, command, actor, cancellationToken).ConfigureAwait(false);
+        if (outcome.Status == CommandStatus.Rejected)
+        {
+            logger.LogWarning("{Kind} {AggregateId} refused queued command {MessageId}: {Reason}", Kind, aggregateId, messageId, outcome.Reason);
+        }
+
+        return outcome.Status;
+    }
+
+    public async Task<CommandStatus> FireTimerAsync(string aggregateId, WorkTimer timer, string payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        CommandOutcome<TState> outcome = await ApplyAsync(
+            aggregateId,
+            "timer-" + timer.Token,
+            "timer",
+            (state, timers, _) =>
+            {
+                if (!timers.TryGetValue(timer.Name, out TimerSlot? slot) || slot.Token != timer.Token)
+                {
+                    return null; // cancelled or superseded
+                }
+
+                timers.Remove(timer.Name);
+                Result<TCommand> command = decider.OnTimer(state, new TimerFired(timer.Name, payload, timer.DueAt));
+                if (!command.IsOk)
+                {
+                    // The timer is consumed either way; the refusal is logged, not retried.
+                    logger.LogWarning("{Kind} {AggregateId} refused timer {Timer}: {Reason}", Kind, aggregateId, timer.Name, command.Reason);
+                    return Result<Decision<TEvent>>.Ok(new Decision<TEvent>([]));
+                }
+
+                Result<Decision<TEvent>> decided = decider.Decide(state, command.Value!, clock.GetUtcNow());
+                if (!decided.IsOk)
+                {
+                    logger.LogWarning("{Kind} {AggregateId} refused the command of timer {Timer}: {Reason}", Kind, aggregateId, timer.Name, decided.Reason);
+                    return Result<Decision<TEvent>>.Ok(new Decision<TEvent>([]));
+                }
+
+                return decided;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return outcome.Status;
+    }
+
+    private async Task<CommandOutcome<TState>> ApplyAsync(
+        string aggregateId,
+        string? inboxId,
+        string actor,
+        Func<TState, Dictionary<string, TimerSlot>, DateTimeOffset, Result<Decision<TEvent>>?> decide,
+        CancellationToken cancellationToken)
+    {
+        string partition = PartitionOf(aggregateId);
+        for (int attempt = 1; ; attempt++)
+        {
+            AggregateSnapshot? snapshot = await store.LoadAsync(partition, cancellationToken).ConfigureAwait(false);
+            TState state = snapshot is null ? decider.Initial : ReadState(snapshot);
+            long sequence = snapshot?.Sequence ?? 0;
+            var timers = new Dictionary<string, TimerSlot>(snapshot?.Timers ?? new Dictionary<string, TimerSlot>(), StringComparer.Ordinal);
+            DateTimeOffset now = clock.GetUtcNow();
+
+            Result<Decision<TEvent>>? result = decide(state, timers, now);
+            if (result is not { IsOk: true } ok)
+            {
+                // A redelivered message may be refused now only because it already took effect: report that truthfully.
+                CommandStatus status = inboxId is not null && await store.InboxContainsAsync(partition, inboxId, cancellationToken).ConfigureAwait(false)
+                    ? CommandStatus.Duplicate
+                    : result is null ? CommandStatus.Dropped : CommandStatus.Rejected;
+                return new CommandOutcome<TState>(status, state, sequence, result?.Reason);
+            }
+
+            Decision<TEvent> decision = ok.Value!;
+            var events = new List<EventRecord>(decision.Events.Count);
+            string? fromName = decider.StateName(state);
+            foreach (TEvent e in decision.Events)
+            {
+                state = decider.Evolve(state, e);
+                string? toName = decider.StateName(state);
+                events.Add(new EventRecord(++sequence, e!.GetType().Name, actor, now, fromName, toName, JsonSerializer.Serialize(e, Json)));
+                fromName = toName;
+            }
+
+            var outboxRows = new List<OutboxRecord>();
+            string OutboxId() => $"{sequence.ToString("D19", CultureInfo.InvariantCulture)}-{outboxRows.Count:D2}-{Guid.NewGuid():N}";
+            foreach (string name in decision.CancelTimers)
+            {
+                timers.Remove(name);
+            }
+
+            foreach (TimerRequest timer in decision.Timers)
+            {
+                string token = Guid.NewGuid().ToString("N");
+                timers[timer.Name] = new TimerSlot(token, timer.DueAt);
+                var message = new WorkMessage(
+                    $"timer-{token}", WorkMessage.TimerKind, Kind, aggregateId, timer.Payload, Timer: new WorkTimer(timer.Name, token, timer.DueAt));
+                outboxRows.Add(new OutboxRecord(OutboxId(), TimerEffectHandler.EffectKind, WorkQueue.Serialize(message), now));
+            }
+
+            foreach (SideEffect effect in decision.Effects)
+            {
+                outboxRows.Add(new OutboxRecord(OutboxId(), effect.Kind, effect.Payload, now));
+            }
+
+            var commit = new AggregateCommit(
+                partition, snapshot?.ETag, sequence, JsonSerializer.Serialize(state, Json), decider.StateName(state), timers, events, outboxRows, inboxId, now);
+            switch (await store.CommitAsync(commit, cancellationToken).ConfigureAwait(false))
+            {
+                case CommitOutcome.Committed:
+                    if (DispatchAfterCommit && outboxRows.Count > 0)
+                    {
+                        await outbox.DispatchAsync(partition, outboxRows, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return new CommandOutcome<TState>(CommandStatus.Applied, state, sequence);
+                case CommitOutcome.Duplicate:
+                    return new CommandOutcome<TState>(CommandStatus.Duplicate, snapshot is null ? decider.Initial : ReadState(snapshot), snapshot?.Sequence ?? 0);
+                default:
+                    if (attempt >= MaxAttempts)
+                    {
+                        throw new InvalidOperationException($"{Kind} {aggregateId}: gave up after {attempt} conflicting concurrent writes.");
+                    }
+
+                    // Spread racing writers apart a little; the loser re-reads the winner's state.
+                    await Task.Delay(Random.Shared.Next(0, Math.Min(5 * attempt, 50)), cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private TState ReadState(AggregateSnapshot snapshot) => JsonSerializer.Deserialize<TState>(snapshot.StateJson, Json) ?? decider.Initial;
+}

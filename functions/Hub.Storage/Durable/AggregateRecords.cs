@@ -1,0 +1,43 @@
+using Azure;
+
+namespace Hub.Storage.Durable;
+
+/// <summary>The state row of an aggregate partition as loaded: what the next commit must be guarded by.</summary>
+public sealed record AggregateSnapshot(
+    string Partition, ETag ETag, long Sequence, string StateJson, string? StateName, IReadOnlyDictionary<string, TimerSlot> Timers);
+
+/// <summary>The live timer of a given name: a fired message whose token differs was cancelled or superseded.</summary>
+public sealed record TimerSlot(string Token, DateTimeOffset DueAt);
+
+/// <summary>One history row: <c>event-&lt;seq&gt;</c>, append-only.</summary>
+public sealed record EventRecord(long Sequence, string Type, string Actor, DateTimeOffset At, string? FromState, string? ToState, string Data);
+
+/// <summary>A side effect committed with the state and not yet done.</summary>
+public sealed record OutboxRecord(string Id, string Kind, string Payload, DateTimeOffset CreatedAt);
+
+/// <summary>Everything one command changes in a partition, written as one entity group transaction.</summary>
+public sealed record AggregateCommit(
+    string Partition,
+    ETag? ExpectedETag,
+    long Sequence,
+    string StateJson,
+    string? StateName,
+    IReadOnlyDictionary<string, TimerSlot> Timers,
+    IReadOnlyList<EventRecord> Events,
+    IReadOnlyList<OutboxRecord> Outbox,
+    string? InboxId,
+    DateTimeOffset At);
+
+public enum CommitOutcome
+{
+    Committed,
+
+    /// <summary>Someone else changed the partition first (412, or a racing insert): re-read and decide again.</summary>
+    Conflict,
+
+    /// <summary>The inbox already holds this message: it was applied before.</summary>
+    Duplicate,
+}
+
+/// <summary>One page of history, oldest first.</summary>
+public sealed record HistoryPage(IReadOnlyList<EventRecord> Events, string? ContinuationToken);

@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Hub.Storage.Blobs;
+using Hub.Storage.Tables;
+
+namespace Hub.Storage.Durable;
+
+/// <summary>
+/// Aggregate partitions in the <c>hub</c> table: a <c>state</c> row guarded by its ETag, append-only
+/// <c>event-&lt;seq&gt;</c> rows, <c>outbox-&lt;id&gt;</c> rows and <c>inbox-&lt;messageId&gt;</c> rows. A command's
+/// changes are one entity group transaction, so nothing half-done is ever visible.
+/// </summary>
+public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
+{
+    public const string TableName = "hub";
+    public const string SpillContainerName = "hub-spill";
+    public const string StateRow = "state";
+    public const string EventPrefix = "event-";
+    public const string OutboxPrefix = "outbox-";
+    public const string InboxPrefix = "inbox-";
+
+    // A string property holds at most 64 KiB (32 K UTF-16 chars); anything longer goes to a blob.
+    internal const int MaxInlineChars = 30_000;
+
+    // One state row + inbox row leave 98 of the batch's 100 operations for events and outbox rows.
+    public const int MaxRowsPerCommit = 98;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public TableClient Table => table;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await spill.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<AggregateSnapshot?> LoadAsync(string partition, CancellationToken cancellationToken = default)
+    {
+        TableEntity? row = await table.GetAsync(partition, StateRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        string timersJson = row.GetString("Timers") ?? "{}";
+        return new AggregateSnapshot(
+            partition,
+            row.ETag,
+            row.GetInt64("Sequence") ?? 0,
+            await ReadTextAsync(row, "State", cancellationToken).ConfigureAwait(false) ?? "null",
+            row.GetString("StateName"),
+            JsonSerializer.Deserialize<Dictionary<string, TimerSlot>>(timersJson, Json) ?? []);
+    }
+
+    public async Task<CommitOutcome> CommitAsync(AggregateCommit commit, CancellationToken cancellationToken = default)
+    {
+        int rows = commit.Events.Count + commit.Outbox.Count;
+        if (rows > MaxRowsPerCommit)
+        {
+            throw new ArgumentException(
+                $"A command may append at most {MaxRowsPerCommit} events and outbox rows together; this one has {rows}.", nameof(commit));
+        }
+
+        string p = commit.Partition;
+        var state = new TableEntity(p, StateRow)
+        {
+            ["Sequence"] = commit.Sequence,
+            ["StateName"] = commit.StateName,
+            ["Timers"] = JsonSerializer.Serialize(commit.Timers, Json),
+            ["UpdatedAt"] = commit.At,
+            ["PendingOutbox"] = commit.Outbox.Count > 0,
+        };
+        await PutTextAsync(state, "State", commit.StateJson, cancellationToken).ConfigureAwait(false);
+
+        var actions = new List<TableTransactionAction>(rows + 2)
+        {
+            commit.ExpectedETag is { } etag
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, etag)
+                : new TableTransactionAction(TableTransactionActionType.Add, state),
+        };
+
+        foreach (EventRecord e in commit.Events)
+        {
+            var row = new TableEntity(p, EventRowKey(e.Sequence))
+            {
+                ["Sequence"] = e.Sequence,
+                ["Type"] = e.Type,
+                ["Actor"] = e.Actor,
+                ["At"] = e.At,
+                ["FromState"] = e.FromState,
+                ["ToState"] = e.ToState,
+            };
+            await PutTextAsync(row, "Data", e.Data, cancellationToken).ConfigureAwait(false);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+        }
+
+        foreach (OutboxRecord o in commit.Outbox)
+        {
+            var row = new TableEntity(p, OutboxPrefix + o.Id) { ["Kind"] = o.Kind, ["CreatedAt"] = o.CreatedAt };
+            await PutTextAsync(row, "Payload", o.Payload, cancellationToken).ConfigureAwait(false);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+        }
+
+        int inboxIndex = -1;
+        if (commit.InboxId is not null)
+        {
+            inboxIndex = actions.Count;
+            actions.Add(new TableTransactionAction(
+                TableTransactionActionType.Add, new TableEntity(p, InboxRowKey(commit.InboxId)) { ["At"] = commit.At }));
+        }
+
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return CommitOutcome.Committed;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Only a collision on the inbox row proves the message was applied before; a collision anywhere else
+            // (the state row of a new aggregate, an event sequence) is a concurrent writer that won the race.
+            return ex.Status == 409 && inboxIndex >= 0 && ex.FailedIndex == inboxIndex ? CommitOutcome.Duplicate : CommitOutcome.Conflict;
+        }
+    }
+
+    public async Task<bool> InboxContainsAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
+        await table.GetAsync(partition, InboxRowKey(messageId), ["At"], cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>History in order, oldest first, a page at a time.</summary>
+    public async Task<HistoryPage> HistoryAsync(string partition, string? continuationToken = null, int pageSize = 100, CancellationToken cancellationToken = default)
+    {
+        string filter = TableFilter.And(
+            TableFilter.Equal("PartitionKey", partition),
+            $"RowKey ge '{EventPrefix}' and RowKey lt 'event.'");
+        TablePage page = await table.QueryPageAsync(filter, null, pageSize, continuationToken, cancellationToken).ConfigureAwait(false);
+        var events = new List<EventRecord>(page.Entities.Count);
+        foreach (TableEntity row in page.Entities)
+        {
+            events.Add(new EventRecord(
+                row.GetInt64("Sequence") ?? 0,
+                row.GetString("Type") ?? "",
+                row.GetString("Actor") ?? "",
+                row.GetDateTimeOffset("At") ?? default,
+                row.GetString("FromState"),
+                row.GetString("ToState"),
+                await ReadTextAsync(row, "Data", cancellationToken).ConfigureAwait(false) ?? ""));
+        }
+
+        return new HistoryPage(events, page.ContinuationToken);
+    }
+
+    public async Task<IReadOnlyList<OutboxRecord>> OutboxAsync(string partition, CancellationToken cancellationToken = default)
+    {
+        string filter = TableFilter.And(TableFilter.Equal("PartitionKey", partition), $"RowKey ge '{OutboxPrefix}' and RowKey lt 'outbox.'");
+        var result = new List<OutboxRecord>();
+        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(await ToOutboxAsync(row, cancellationToken).ConfigureAwait(false));
+        }
+
+        return result;
+    }
+
+    /// <summary>Outbox rows in any partition created before <paramref name="before"/>: left behind by a crash.</summary>
+    public async IAsyncEnumerable<(string Partition, OutboxRecord Row)> StaleOutboxAsync(
+        DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string filter = $"RowKey ge '{OutboxPrefix}' and RowKey lt 'outbox.' and CreatedAt lt datetime'{before.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)}'";
+        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return (row.PartitionKey, await ToOutboxAsync(row, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    public Task<bool> CompleteOutboxAsync(string partition, string outboxId, CancellationToken cancellationToken = default) =>
+        table.DeleteAsync(partition, OutboxPrefix + outboxId, cancellationToken: cancellationToken);
+
+    public static string EventRowKey(long sequence) => EventPrefix + sequence.ToString("D19", CultureInfo.InvariantCulture);
+
+    public static string InboxRowKey(string messageId) => InboxPrefix + TableKey.Escape(messageId);
+
+    private async Task<OutboxRecord> ToOutboxAsync(TableEntity row, CancellationToken cancellationToken) => new(
+        row.RowKey[OutboxPrefix.Length..],
+        row.GetString("Kind") ?? "",
+        await ReadTextAsync(row, "Payload", cancellationToken).ConfigureAwait(false) ?? "",
+        row.GetDateTimeOffset("CreatedAt") ?? default);
+
+    private async Task PutTextAsync(TableEntity row, string name, string value, CancellationToken cancellationToken)
+    {
+        if (value.Length <= MaxInlineChars)
+        {
+            row[name] = value;
+            return;
+        }
+
+        // Written before the transaction: an aborted commit leaves an orphan blob, never a row pointing at nothing.
+        string blobName = $"{row.PartitionKey}/{row.RowKey}/{name}-{Guid.NewGuid():N}";
+        await spill.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(value), new BlobUploadOptions("application/json"), cancellationToken)
+            .ConfigureAwait(false);
+        row[name + "Blob"] = blobName;
+    }
+
+    private async Task<string?> ReadTextAsync(TableEntity row, string name, CancellationToken cancellationToken)
+    {
+        if (row.GetString(name + "Blob") is { } blobName)
+        {
+            BinaryData data = await spill.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new RequestFailedException(404, $"Spilled value {blobName} of {row.PartitionKey}/{row.RowKey} is missing.");
+            return data.ToString();
+        }
+
+        return row.GetString(name);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Hub.Storage.Durable;
+
+public enum CommandStatus
+{
+    /// <summary>Committed: events appended, state moved.</summary>
+    Applied,
+
+    /// <summary>This message was applied before; nothing changed.</summary>
+    Duplicate,
+
+    /// <summary>The domain refused the command; <see cref="CommandOutcome{TState}.Reason"/> says why.</summary>
+    Rejected,
+
+    /// <summary>A timer that was cancelled or superseded; nothing changed.</summary>
+    Dropped,
+}
+
+/// <summary>What happened to a command, with the aggregate's state after it.</summary>
+public sealed record CommandOutcome<TState>(CommandStatus Status, TState State, long Sequence, string? Reason = null);
+
+/// <summary>An aggregate as read: state, the last event's sequence number, its state row's ETag.</summary>
+public sealed record AggregateView<TState>(string Id, TState State, long Sequence, string? StateName);

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Storage.Durable;
+
+/// <summary>
+/// Runs outbox rows after their commit and completes them; the sweeper picks up rows a crash left behind.
+/// </summary>
+public sealed class OutboxDispatcher(AggregateStore store, IEnumerable<ISideEffectHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+{
+    private readonly Dictionary<string, ISideEffectHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+
+    /// <summary>Rows younger than this are left to the command that committed them.</summary>
+    public static readonly TimeSpan DefaultSweepAge = TimeSpan.FromMinutes(1);
+
+    public bool Handles(string kind) => _handlers.ContainsKey(kind);
+
+    /// <returns>How many rows were done and completed.</returns>
+    public async Task<int> DispatchAsync(string partition, IEnumerable<OutboxRecord> rows, CancellationToken cancellationToken = default)
+    {
+        int done = 0;
+        foreach (OutboxRecord row in rows)
+        {
+            if (await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            {
+                done++;
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>Dispatches every outbox row, in any partition, older than <paramref name="minAge"/>.</summary>
+    public async Task<int> SweepAsync(TimeSpan minAge, CancellationToken cancellationToken = default)
+    {
+        int done = 0;
+        await foreach ((string partition, OutboxRecord row) in store.StaleOutboxAsync(clock.GetUtcNow() - minAge, cancellationToken).ConfigureAwait(false))
+        {
+            if (await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            {
+                logger.LogInformation("Swept outbox row {Partition}/{OutboxId} ({Kind})", partition, row.Id, row.Kind);
+                done++;
+            }
+        }
+
+        return done;
+    }
+
+    private async Task<bool> TryRunAsync(string partition, OutboxRecord row, CancellationToken cancellationToken)
+    {
+        if (!_handlers.TryGetValue(row.Kind, out ISideEffectHandler? handler))
+        {
+            logger.LogError("Outbox row {Partition}/{OutboxId} has kind {Kind}, which no handler performs; it stays for the sweeper", partition, row.Id, row.Kind);
+            return false;
+        }
+
+        try
+        {
+            await handler.ExecuteAsync(new SideEffectContext(partition, row.Id, row.Kind, row.Payload), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The command that produced this effect is committed; its failure must not undo or fail it. The row stays,
+            // the sweeper retries it, and the failure is logged here once.
+            logger.LogWarning(ex, "Outbox row {Partition}/{OutboxId} ({Kind}) failed; the sweeper will retry it", partition, row.Id, row.Kind);
+            return false;
+        }
+
+        await store.CompleteOutboxAsync(partition, row.Id, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+}

@@ -1,0 +1,19 @@
+namespace Hub.Storage.Durable;
+
+/// <summary>Performs one kind of side effect (send a mail, call a connector, set a timer).</summary>
+public interface ISideEffectHandler
+{
+    string Kind { get; }
+
+    /// <summary>
+    /// Runs the effect. Delivery is at least once (a crash after the effect but before the outbox row is completed
+    /// repeats it), so the effect must pass <see cref="SideEffectContext.IdempotencyKey"/> to whatever it calls.
+    /// </summary>
+    Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>An outbox row being dispatched. The idempotency key is stable across every retry of the same row.</summary>
+public sealed record SideEffectContext(string Partition, string OutboxId, string Kind, string Payload)
+{
+    public string IdempotencyKey => $"{Partition}/{OutboxId}";
+}

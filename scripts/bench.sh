@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Prints performance figures (nothing is asserted): storage operations on Azurite, the durable runtime, timer
+# lateness, and the cold start of the published hub beside a plain 'dotnet new web' app published the same way.
+# Usage: scripts/bench.sh [storage|durable|timers|coldstart ...]   (default: all)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+ensure_dotnet
+ensure_npm_packages
+
+dotnet build tests/Hub.Bench/Hub.Bench.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+bench=(dotnet tests/Hub.Bench/bin/Release/net10.0/Hub.Bench.dll)
+
+want() { [ $# -eq 0 ] && return 0; for s in "$@"; do [ "$s" = "$want_name" ] && return 0; done; return 1; }
+scenarios=()
+for want_name in storage durable timers; do want "$@" && scenarios+=("$want_name"); done
+
+want_name=coldstart
+if want "$@"; then
+  # The floor: an empty ASP.NET Core app, published exactly as scripts/publish.sh publishes the hub.
+  work="$REPO_ROOT/artifacts/bench"
+  rm -rf "$work/plain" && mkdir -p "$work"
+  scripts/publish.sh "$work/hub-functions.zip" >/dev/null
+  # Empty Directory.*.props stop the repository's own from applying to it.
+  (cd "$work" && dotnet new web -n plain -o plain --no-restore >/dev/null && \
+    printf '<Project/>\n' > plain/Directory.Packages.props && printf '<Project/>\n' > plain/Directory.Build.props && \
+    dotnet publish plain/plain.csproj -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
+      -p:DebugType=none --nologo -v quiet -o plain/out >/dev/null)
+  scenarios+=(coldstart "$REPO_ROOT/artifacts/publish/app" "$work/plain/out")
+fi
+
+"${bench[@]}" "${scenarios[@]}"

@@ -1,0 +1,79 @@
+using Hub.Storage.Durable;
+using Hub.Testing;
+
+namespace Hub.Storage.Tests.Durable;
+
+public sealed class OutboxTests
+{
+    [Fact]
+    public async Task HandleAsync_WithSideEffect_DispatchesOnceAndCompletesTheRow()
+    {
+        var effect = new RecordingEffect(CounterDecider.NotifyEffect);
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect]);
+
+        await harness.Counter.HandleAsync("n1", "m1", new Notify("hello"), "tester");
+
+        SideEffectContext done = Assert.Single(effect.Done);
+        Assert.Equal("hello", done.Payload);
+        Assert.StartsWith("counter:n1/0000000000000000001-00-", done.IdempotencyKey, StringComparison.Ordinal);
+        Assert.Empty(await harness.Store.OutboxAsync(harness.Counter.PartitionOf("n1")));
+    }
+
+    [Fact]
+    public async Task Sweep_AfterCrashBetweenCommitAndDispatch_CompletesTheEffectExactlyOnce()
+    {
+        var effect = new RecordingEffect(CounterDecider.NotifyEffect);
+        DurableHarness crashed = await DurableHarness.CreateAsync(effects: [effect], dispatchAfterCommit: false);
+        await crashed.Counter.HandleAsync("n2", "m1", new Notify("after the crash"), "tester");
+        OutboxRecord left = Assert.Single(await crashed.Store.OutboxAsync(crashed.Counter.PartitionOf("n2")));
+        Assert.Empty(effect.Done);
+
+        int first = await crashed.Outbox.SweepAsync(TimeSpan.Zero);
+        int second = await crashed.Outbox.SweepAsync(TimeSpan.Zero);
+
+        Assert.Equal(1, first);
+        Assert.Equal(0, second);
+        SideEffectContext done = Assert.Single(effect.Done);
+        Assert.Equal("after the crash", done.Payload);
+        Assert.Equal($"counter:n2/{left.Id}", done.IdempotencyKey);
+        Assert.Empty(await crashed.Store.OutboxAsync(crashed.Counter.PartitionOf("n2")));
+    }
+
+    [Fact]
+    public async Task Sweep_RowYoungerThanMinimumAge_IsLeftToItsCommand()
+    {
+        var effect = new RecordingEffect(CounterDecider.NotifyEffect);
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect], dispatchAfterCommit: false);
+        await harness.Counter.HandleAsync("n3", "m1", new Notify("young"), "tester");
+
+        int swept = await harness.Outbox.SweepAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, swept);
+        Assert.Empty(effect.Done);
+    }
+
+    [Fact]
+    public async Task Dispatch_FailingEffect_LeavesTheRowForTheSweeper()
+    {
+        var failing = new FailingOnceEffect(CounterDecider.NotifyEffect);
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [failing]);
+
+        var outcome = await harness.Counter.HandleAsync("n4", "m1", new Notify("retry me"), "tester");
+        int swept = await harness.Outbox.SweepAsync(TimeSpan.Zero);
+
+        Assert.Equal(CommandStatus.Applied, outcome.Status);
+        Assert.Equal(1, swept);
+        Assert.Equal(2, failing.Attempts);
+        Assert.Empty(await harness.Store.OutboxAsync(harness.Counter.PartitionOf("n4")));
+    }
+
+    private sealed class FailingOnceEffect(string kind) : ISideEffectHandler
+    {
+        public int Attempts;
+
+        public string Kind => kind;
+
+        public Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref Attempts) == 1 ? throw new HttpRequestException("mail server down") : Task.CompletedTask;
+    }
+}

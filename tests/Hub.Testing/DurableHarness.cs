@@ -1,0 +1,108 @@
+using Hub.Storage.Account;
+using Hub.Storage.Blobs;
+using Hub.Storage.Durable;
+using Hub.Storage.Queues;
+using Hub.Storage.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hub.Testing;
+
+/// <summary>The durable runtime wired on its own unique table, queue and container in Azurite, for one test.</summary>
+public sealed class DurableHarness
+{
+    private DurableHarness(StorageAccount account, TimeProvider clock, IEnumerable<ISideEffectHandler> effects, bool dispatchAfterCommit)
+    {
+        string name = Azurite.UniqueName("d");
+        Clock = clock;
+        Table = new TableClient(account, name);
+        Spill = new BlobContainerClient(account, name);
+        Queue = new QueueClient(account, name);
+        Store = new AggregateStore(Table, Spill);
+        Work = new WorkQueue(Queue, Spill, clock);
+        Poison = new PoisonStore(Table, Work, clock);
+        Outbox = new OutboxDispatcher(Store, [.. effects, new TimerEffectHandler(Work)], clock, NullLogger<OutboxDispatcher>.Instance);
+        Counter = new AggregateProcessor<CounterState, CounterCommand, CounterEvent>(
+            new CounterDecider(), Store, Outbox, clock, NullLogger<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>.Instance)
+        {
+            DispatchAfterCommit = dispatchAfterCommit,
+        };
+        Dispatcher = new WorkDispatcher([Counter], Work, Poison, clock, NullLogger<WorkDispatcher>.Instance);
+    }
+
+    public TimeProvider Clock { get; }
+
+    public TableClient Table { get; }
+
+    public BlobContainerClient Spill { get; }
+
+    public QueueClient Queue { get; }
+
+    public AggregateStore Store { get; }
+
+    public WorkQueue Work { get; }
+
+    public PoisonStore Poison { get; }
+
+    public OutboxDispatcher Outbox { get; }
+
+    public AggregateProcessor<CounterState, CounterCommand, CounterEvent> Counter { get; }
+
+    public WorkDispatcher Dispatcher { get; }
+
+    public static async Task<DurableHarness> CreateAsync(
+        TimeProvider? clock = null, IEnumerable<ISideEffectHandler>? effects = null, bool dispatchAfterCommit = true)
+    {
+        Azurite azurite = await Azurite.SharedAsync().ConfigureAwait(false);
+        var harness = new DurableHarness(azurite.Account(), clock ?? TimeProvider.System, effects ?? [], dispatchAfterCommit);
+        await harness.Store.InitializeAsync().ConfigureAwait(false);
+        await harness.Work.InitializeAsync().ConfigureAwait(false);
+        return harness;
+    }
+
+    /// <summary>Receives and handles work messages until <paramref name="until"/> holds or the time is up.</summary>
+    public async Task DrainAsync(Func<Task<bool>> until, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!await until().ConfigureAwait(false))
+        {
+            cts.Token.ThrowIfCancellationRequested();
+            IReadOnlyList<QueueMessage> messages = await Queue.ReceiveAsync(16, TimeSpan.FromSeconds(30), cts.Token).ConfigureAwait(false);
+            foreach (QueueMessage message in messages)
+            {
+                await Dispatcher.HandleAsync(message.Text, message.DequeueCount, cts.Token).ConfigureAwait(false);
+                await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cts.Token).ConfigureAwait(false);
+            }
+
+            if (messages.Count == 0)
+            {
+                await Task.Delay(100, cts.Token).ConfigureAwait(false);
+            }
+        }
+    }
+}
+
+/// <summary>Records every side effect it performs, by idempotency key.</summary>
+public sealed class RecordingEffect(string kind) : ISideEffectHandler
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SideEffectContext> _done = new();
+
+    public string Kind => kind;
+
+    public IReadOnlyCollection<SideEffectContext> Done => _done;
+
+    public Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken)
+    {
+        _done.Enqueue(context);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A clock tests move by hand; timers still run in real time.</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
