@@ -125,7 +125,7 @@ public sealed class QueueTriggerRunner(
             }
             else
             {
-                await _queue.UpdateVisibilityAsync(message.MessageId, receipt.Value, settings.VisibilityTimeout, ct: CancellationToken.None);
+                await _queue.UpdateVisibilityAsync(message.MessageId, receipt.Value, settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
             }
         }
         catch (RequestFailedException ex)
@@ -144,7 +144,7 @@ public sealed class QueueTriggerRunner(
         }
 
         // Never expires: a poison message waits for an operator to look at it and replay it.
-        await _poison.SendAsync(message.Text, timeToLive: Timeout.InfiniteTimeSpan, ct: CancellationToken.None);
+        await _poison.SendAsync(message.Text, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: CancellationToken.None);
         await _queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
         logger.LogError(
             "Message {MessageId} failed {DequeueCount} times; moved from '{Queue}' to '{PoisonQueue}'",
@@ -158,7 +158,7 @@ public sealed class QueueTriggerRunner(
             while (true)
             {
                 await Task.Delay(Lease / 2, clock, ct);
-                receipt.Value = await _queue.UpdateVisibilityAsync(messageId, receipt.Value, Lease, ct: ct);
+                receipt.Value = await _queue.UpdateVisibilityAsync(messageId, receipt.Value, Lease, cancellationToken: ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

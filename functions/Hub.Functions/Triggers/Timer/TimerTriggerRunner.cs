@@ -43,7 +43,7 @@ public sealed class TimerTriggerRunner(
             try
             {
                 await _container.CreateIfNotExistsAsync(stoppingToken);
-                await lockBlob.UploadIfAbsentAsync(BinaryData.Empty, ct: stoppingToken);
+                await lockBlob.UploadIfAbsentAsync(BinaryData.Empty, cancellationToken: stoppingToken);
                 BlobLeaseClient lease = lockBlob.GetLeaseClient();
                 if (await lease.TryAcquireAsync(options.TimerLeaseDuration, stoppingToken))
                 {
