@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hub.Functions.Admin;
+using Hub.Functions.Durable;
 using Hub.Functions.Functions;
 using Hub.Functions.Health;
 using Hub.Functions.Housekeeping;
@@ -80,6 +81,7 @@ public static partial class HubApp
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
+        app.MapPoisonEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();
@@ -98,13 +100,25 @@ public static partial class HubApp
         IConfigurationBuilder sources = builder.Configuration;
         builder.Configuration.Sources.Clear();
         sources
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Hub:HousekeepingSchedule"] = new HubOptions().HousekeepingSchedule })
+            .AddInMemoryCollection(Defaults())
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, $"appsettings.{builder.Environment.EnvironmentName}.json"), optional: true, reloadOnChange: false)
             .AddInMemoryCollection(local)
             .AddEnvironmentVariables()
             .AddCommandLine([.. args])
             .AddInMemoryCollection(overrides);
+    }
+
+    // Settings that function.json files refer to (%Hub__X%) must resolve even when nobody set them.
+    private static Dictionary<string, string?> Defaults()
+    {
+        var defaults = new HubOptions();
+        return new Dictionary<string, string?>
+        {
+            ["Hub:HousekeepingSchedule"] = defaults.HousekeepingSchedule,
+            ["Hub:OutboxSweepSchedule"] = defaults.OutboxSweepSchedule,
+            ["Hub:DurableName"] = defaults.DurableName,
+        };
     }
 
     private static string EnvironmentName(IConfiguration early, IReadOnlyDictionary<string, string?> local)
@@ -205,6 +219,7 @@ public static partial class HubApp
         services.AddSingleton<AdminInvocations>();
         services.AddHostedService(sp => sp.GetRequiredService<AdminInvocations>());
         services.AddFunctionHandler<HousekeepingHandler>();
+        services.AddDurableRuntime();
     }
 
     private static void AddTriggerRunners(IServiceCollection services, FunctionCatalog catalog)

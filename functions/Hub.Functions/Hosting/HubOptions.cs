@@ -21,6 +21,15 @@ public sealed partial class HubOptions
     /// <summary>NCRONTAB schedule of the Housekeeping function. Default every five minutes.</summary>
     public string HousekeepingSchedule { get; set; } = "0 */5 * * * *";
 
+    /// <summary>NCRONTAB schedule of the OutboxSweep function. Default every minute, at second 30.</summary>
+    public string OutboxSweepSchedule { get; set; } = "30 * * * * *";
+
+    /// <summary>
+    /// Names the durable runtime's storage: table &lt;name&gt;, queues &lt;name&gt;-work and &lt;name&gt;-work-poison,
+    /// container &lt;name&gt;-spill. Default "hub". Every instance of one hub must agree.
+    /// </summary>
+    public string DurableName { get; set; } = "hub";
+
     /// <summary>Standalone listen URLs (semicolon-separated). Default ASPNETCORE_URLS, else http://127.0.0.1:7071.</summary>
     public string? Urls { get; set; }
 
@@ -82,6 +91,11 @@ public sealed partial class HubOptions
             yield return "Hub__QueueMinPollingInterval must be positive.";
         }
 
+        if (!DurableNamePattern().IsMatch(DurableName))
+        {
+            yield return $"Hub__DurableName '{DurableName}' must be 3-40 lower-case letters or digits, starting with a letter (it names a table).";
+        }
+
         if (AdminKey is { Length: < 16 })
         {
             yield return "Hub__AdminKey must be at least 16 characters.";
@@ -90,6 +104,9 @@ public sealed partial class HubOptions
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,31})$")]
     private static partial Regex HostIdPattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9]{2,39}$")]
+    private static partial Regex DurableNamePattern();
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex InstanceIdPattern();

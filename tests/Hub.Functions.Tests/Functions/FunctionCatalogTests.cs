@@ -32,11 +32,16 @@ public sealed class FunctionCatalogTests
     }
 
     [Fact]
-    public void Load_RepositoryFunctions_HttpForwardsEverythingAndHousekeepingUsesTheSetting()
+    public void Load_RepositoryFunctions_HttpForwardsEverythingAndTriggersUseTheirSettings()
     {
         string repo = Azurite.RepositoryRoot();
         IConfiguration settings = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Hub:HousekeepingSchedule"] = "0 */7 * * * *" })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Hub:HousekeepingSchedule"] = "0 */7 * * * *",
+                ["Hub:OutboxSweepSchedule"] = "15 * * * * *",
+                ["Hub:DurableName"] = "ops",
+            })
             .Build();
 
         var catalog = FunctionCatalog.Load(Path.Combine(repo, "functions"), Path.Combine(repo, "host.json"), settings, TimeZoneInfo.Utc);
@@ -47,6 +52,10 @@ public sealed class FunctionCatalogTests
         Assert.Equal(TriggerKind.Timer, housekeeping.Trigger);
         Assert.Equal("0 */7 * * * *", housekeeping.ScheduleText);
         Assert.False(housekeeping.RunOnStartup);
+        Assert.Equal("ops-work", catalog.Find("HubWork")!.QueueName);
+        Assert.Equal("ops-work-poison", catalog.Find("HubWorkPoison")!.QueueName);
+        Assert.Equal("15 * * * * *", catalog.Find("OutboxSweep")!.ScheduleText);
+        Assert.True(catalog.Find("OutboxSweep")!.RunOnStartup);
         Assert.Equal(new QueueTriggerSettings(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), 16, 5, 8), catalog.Host.Queues);
     }
 

@@ -43,6 +43,9 @@ internal sealed class TestHub : IAsyncDisposable
             ["Hub__Urls"] = $"http://127.0.0.1:{Azurite.FreePort().ToString(CultureInfo.InvariantCulture)}",
             // Keep the repository's real Housekeeping timer from firing during tests.
             ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
+            ["Hub__OutboxSweepSchedule"] = "0 0 0 1 1 *",
+            // Each hub its own durable table and work queues, unless a test makes two hubs share them.
+            ["Hub__DurableName"] = Azurite.UniqueName("d"),
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {

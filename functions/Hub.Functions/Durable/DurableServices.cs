@@ -1,0 +1,50 @@
+using Hub.Domain.Durable;
+using Hub.Functions.Functions;
+using Hub.Functions.Hosting;
+using Hub.Storage.Blobs;
+using Hub.Storage.Durable;
+using Hub.Storage.Queues;
+using Hub.Storage.Tables;
+
+namespace Hub.Functions.Durable;
+
+public static class DurableServices
+{
+    /// <summary>The durable runtime on the AzureWebJobsStorage account, and its three functions.</summary>
+    public static IServiceCollection AddDurableRuntime(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => DurableNames.From(sp.GetRequiredService<HubOptions>()));
+        services.AddSingleton(sp =>
+        {
+            DurableNames names = sp.GetRequiredService<DurableNames>();
+            var account = sp.GetRequiredService<StorageAccounts>().Get();
+            return new AggregateStore(new TableClient(account, names.Table), new BlobContainerClient(account, names.SpillContainer));
+        });
+        services.AddSingleton(sp =>
+        {
+            DurableNames names = sp.GetRequiredService<DurableNames>();
+            var account = sp.GetRequiredService<StorageAccounts>().Get();
+            return new WorkQueue(new QueueClient(account, names.WorkQueue), new BlobContainerClient(account, names.SpillContainer), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton(sp => new PoisonStore(
+            sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ISideEffectHandler, TimerEffectHandler>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<WorkDispatcher>();
+        services.AddSingleton<DurableStorage>();
+        services.AddFunctionHandler<HubWorkHandler>();
+        services.AddFunctionHandler<HubWorkPoisonHandler>();
+        services.AddFunctionHandler<OutboxSweepHandler>();
+        return services;
+    }
+
+    /// <summary>Registers an aggregate kind: its processor serves the API and the work queue alike.</summary>
+    public static IServiceCollection AddAggregate<TState, TCommand, TEvent, TDecider>(this IServiceCollection services)
+        where TDecider : class, IDecider<TState, TCommand, TEvent>
+    {
+        services.AddSingleton<IDecider<TState, TCommand, TEvent>, TDecider>();
+        services.AddSingleton<AggregateProcessor<TState, TCommand, TEvent>>();
+        services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<AggregateProcessor<TState, TCommand, TEvent>>());
+        return services;
+    }
+}
