@@ -15,6 +15,7 @@ public sealed record CounterState(long Count, long Rings, string Status);
 [JsonDerivedType(typeof(Ring), "ring")]
 [JsonDerivedType(typeof(Explode), "explode")]
 [JsonDerivedType(typeof(Grow), "grow")]
+[JsonDerivedType(typeof(Forward), "forward")]
 public abstract record CounterCommand;
 
 public sealed record Increment(int By) : CounterCommand;
@@ -32,6 +33,9 @@ public sealed record Explode : CounterCommand;
 
 /// <summary>Appends this many events in one command.</summary>
 public sealed record Grow(int Events, int PayloadChars = 0) : CounterCommand;
+
+/// <summary>Increments another counter through an <see cref="AggregateCommand"/> side effect.</summary>
+public sealed record Forward(string To, int By) : CounterCommand;
 
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(Incremented), "incremented")]
@@ -74,6 +78,8 @@ public sealed class CounterDecider : IDecider<CounterState, CounterCommand, Coun
         Explode => Result<Decision<CounterEvent>>.Ok(Decision<CounterEvent>.Of(new Incremented(1000))),
         Grow g => Result<Decision<CounterEvent>>.Ok(new Decision<CounterEvent>(
             Enumerable.Range(0, g.Events).Select(_ => (CounterEvent)new Incremented(1, new string('x', g.PayloadChars))).ToList())),
+        Forward f => Result<Decision<CounterEvent>>.Ok(new Decision<CounterEvent>(
+            [new Notified($"forwarded {f.By} to {f.To}")], [AggregateCommand.Effect<CounterCommand>("counter", f.To, new Increment(f.By), "forwarder")])),
         _ => Result<Decision<CounterEvent>>.Rejected($"Unknown command {command.GetType().Name}."),
     };
 

@@ -20,12 +20,15 @@ public sealed class DurableHarness
         Store = new AggregateStore(Table, Spill);
         Work = new WorkQueue(Queue, Spill, clock);
         Poison = new PoisonStore(Table, Work, clock);
-        Outbox = new OutboxDispatcher(Store, [.. effects, new TimerEffectHandler(Work)], clock, NullLogger<OutboxDispatcher>.Instance);
+        var aggregates = new List<IAggregateHandler>();
+        Outbox = new OutboxDispatcher(
+            Store, [.. effects, new TimerEffectHandler(Work), new AggregateCommandEffect(() => aggregates)], clock, NullLogger<OutboxDispatcher>.Instance);
         Counter = new AggregateProcessor<CounterState, CounterCommand, CounterEvent>(
             new CounterDecider(), Store, Outbox, clock, NullLogger<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>.Instance)
         {
             DispatchAfterCommit = dispatchAfterCommit,
         };
+        aggregates.Add(Counter);
         Dispatcher = new WorkDispatcher([Counter], Work, Poison, clock, NullLogger<WorkDispatcher>.Instance);
     }
 

@@ -29,6 +29,7 @@ public static class DurableServices
         services.AddSingleton(sp => new PoisonStore(
             sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISideEffectHandler, TimerEffectHandler>();
+        services.AddSingleton<ISideEffectHandler>(sp => new AggregateCommandEffect(sp.GetServices<IAggregateHandler>));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<WorkDispatcher>();
         services.AddSingleton<DurableStorage>();

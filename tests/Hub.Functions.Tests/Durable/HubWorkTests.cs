@@ -91,6 +91,23 @@ public sealed class HubWorkTests
     }
 
     [Fact]
+    public async Task HubWork_CommandWithAggregateCommandEffect_ReachesTheOtherAggregate()
+    {
+        Azurite azurite = await Azurite.SharedAsync();
+        await using TestHub hub = await TestHub.StartAsync(services: services => AddCounter(services, new RecordingEffect(CounterDecider.NotifyEffect)));
+        var names = hub.App.Services.GetRequiredService<DurableNames>();
+        var queue = new QueueClient(azurite.Account(), names.WorkQueue);
+        await queue.CreateIfNotExistsAsync();
+        var counter = hub.App.Services.GetRequiredService<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>();
+
+        await queue.SendAsync(WorkQueue.Serialize(new WorkMessage("fwd-1", WorkMessage.CommandKind, "counter", "from", """{"type":"forward","to":"to","by":6}""")));
+        await WaitUntilAsync(() => counter.GetAsync("to").Result is not null, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(6, (await counter.GetAsync("to"))!.State.Count);
+        Assert.Equal(1, (await counter.GetAsync("from"))!.Sequence);
+    }
+
+    [Fact]
     public async Task PoisonEndpoints_WithoutAdminKey_Answer401Problem()
     {
         await using TestHub hub = await TestHub.StartAsync();

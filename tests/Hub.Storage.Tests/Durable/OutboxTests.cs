@@ -1,3 +1,4 @@
+using Hub.Domain.Durable;
 using Hub.Storage.Durable;
 using Hub.Testing;
 
@@ -65,6 +66,24 @@ public sealed class OutboxTests
         Assert.Equal(1, swept);
         Assert.Equal(2, failing.Attempts);
         Assert.Empty(await harness.Store.OutboxAsync(harness.Counter.PartitionOf("n4")));
+    }
+
+    [Fact]
+    public async Task AggregateCommand_DeliveredTwice_AppliesToTheTargetOnce()
+    {
+        DurableHarness harness = await DurableHarness.CreateAsync(dispatchAfterCommit: false);
+        await harness.Counter.HandleAsync("source", "m1", new Forward("target", 4), "tester");
+        OutboxRecord row = Assert.Single(await harness.Store.OutboxAsync(harness.Counter.PartitionOf("source")));
+        var effect = new AggregateCommandEffect(() => [harness.Counter]);
+        var context = new SideEffectContext(harness.Counter.PartitionOf("source"), row.Id, row.Kind, row.Payload);
+
+        await effect.ExecuteAsync(context, default);
+        await effect.ExecuteAsync(context, default);
+
+        var target = await harness.Counter.GetAsync("target");
+        Assert.Equal(4, target!.State.Count);
+        Assert.Equal(1, target.Sequence);
+        Assert.Equal("forwarder", Assert.Single((await harness.Counter.HistoryAsync("target")).Events).Actor);
     }
 
     private sealed class FailingOnceEffect(string kind) : ISideEffectHandler
