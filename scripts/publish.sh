@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the Functions app package: a self-contained ReadyToRun linux-x64 build of the hub, host.json and one
 # folder per function with its function.json, zipped for zip deploy.
-# Usage: scripts/publish.sh [output-zip]   (default artifacts/publish/hub-functions.zip)
+# Usage: scripts/publish.sh [output-zip]   (default artifacts/publish/hub-functions.zip; the unzipped app folder is
+# artifacts/publish/app, or PUBLISH_APP_DIR)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 ensure_dotnet
 ensure_zip
 
 out_zip="${1:-$REPO_ROOT/artifacts/publish/hub-functions.zip}"
-app="$REPO_ROOT/artifacts/publish/app"
+app="${PUBLISH_APP_DIR:-$REPO_ROOT/artifacts/publish/app}"
 rm -rf "$app" && mkdir -p "$app" "$(dirname "$out_zip")"
 
 dotnet publish functions/Hub.Functions/Hub.Functions.csproj -c Release -r linux-x64 --self-contained \
