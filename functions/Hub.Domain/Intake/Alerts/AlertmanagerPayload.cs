@@ -152,7 +152,7 @@ internal static class AlertmanagerPayload
     }
 
     /// <summary>
-    /// For senders that leave out <c>fingerprint</c> (Alertmanager before 0.19, hand-written senders): "labels-" and the
+    /// For senders that leave out <c>fingerprint</c> (older Alertmanager releases, hand-written senders): "labels-" and the
     /// first 32 hex digits of SHA-256 over the labels in ordinal key order. It depends only on the label set, as
     /// Alertmanager's own fingerprint does, but it is not Alertmanager's FNV hash, so it never equals a real fingerprint.
     /// </summary>
