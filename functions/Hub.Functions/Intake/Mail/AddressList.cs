@@ -10,11 +10,10 @@ namespace Hub.Functions.Intake.Mail;
 /// </summary>
 internal static class AddressList
 {
-    /// <summary>The well-formed mailboxes; <paramref name="invalid"/> counts entries that were not.</summary>
-    public static List<MailAddress> Parse(string? input, out int invalid)
+    /// <summary>The well-formed mailboxes, in order; an entry that is not one is skipped.</summary>
+    public static List<MailAddress> Parse(string? input)
     {
         var addresses = new List<MailAddress>();
-        invalid = 0;
         if (string.IsNullOrWhiteSpace(input))
         {
             return addresses;
@@ -40,7 +39,7 @@ internal static class AddressList
                     i = close + 1;
                     break;
                 case ',' or ';':
-                    Finish(entry, addresses, ref invalid);
+                    Finish(entry, addresses);
                     entry = new Entry();
                     i++;
                     break;
@@ -64,11 +63,11 @@ internal static class AddressList
             }
         }
 
-        Finish(entry, addresses, ref invalid);
+        Finish(entry, addresses);
         return addresses;
     }
 
-    private static void Finish(Entry entry, List<MailAddress> addresses, ref int invalid)
+    private static void Finish(Entry entry, List<MailAddress> addresses)
     {
         if (entry.Angle is null && entry.Words.Count == 0)
         {
@@ -91,7 +90,6 @@ internal static class AddressList
 
         if (!IsAddrSpec(address))
         {
-            invalid++;
             return;
         }
 

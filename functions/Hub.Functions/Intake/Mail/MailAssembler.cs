@@ -21,11 +21,12 @@ internal static class MailAssembler
         MailAddress? from = null;
         if (string.IsNullOrWhiteSpace(fromText))
         {
-            errors.Add(new("from", "required"));
+            // A from of the wrong JSON type is already reported as such.
+            AddUnlessReported(errors, new("from", "required"));
         }
         else
         {
-            from = AddressList.Parse(fromText, out _).FirstOrDefault();
+            from = AddressList.Parse(fromText).FirstOrDefault();
             if (from is null)
             {
                 errors.Add(new("from", "address"));
@@ -33,11 +34,11 @@ internal static class MailAssembler
         }
 
         // A broken To or Cc entry is dropped, not fatal: losing a customer's mail over a mangled Cc is worse.
-        List<MailAddress> to = AddressList.Parse(raw.To ?? HeaderBlock.First(headers, "To"), out _);
-        List<MailAddress> cc = AddressList.Parse(raw.Cc ?? HeaderBlock.First(headers, "Cc"), out _);
+        List<MailAddress> to = AddressList.Parse(raw.To ?? HeaderBlock.First(headers, "To"));
+        List<MailAddress> cc = AddressList.Parse(raw.Cc ?? HeaderBlock.First(headers, "Cc"));
         if (to.Count == 0 && raw.EnvelopeTo.Count == 0)
         {
-            errors.Add(new("to", "required"));
+            AddUnlessReported(errors, new("to", "required"));
         }
 
         if (errors.Count > 0)
@@ -63,5 +64,13 @@ internal static class MailAssembler
             AutoSubmission.IsAutoSubmitted(decoded),
             decoded.ContainsKey(MailThreading.LoopHeader));
         return new MailParseResult(mail, []) { Warnings = raw.Warnings };
+    }
+
+    private static void AddUnlessReported(List<MailParseError> errors, MailParseError error)
+    {
+        if (!errors.Exists(e => e.Field == error.Field))
+        {
+            errors.Add(error);
+        }
     }
 }
