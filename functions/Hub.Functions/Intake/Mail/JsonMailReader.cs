@@ -228,6 +228,11 @@ internal static class JsonMailReader
                 try
                 {
                     content = Convert.FromBase64String(base64);
+                    if (content.Length > MailLimits.MaxFieldBytes)
+                    {
+                        raw.Errors.Add(new($"{at}.contentBase64", "max-size"));
+                        content = null;
+                    }
                 }
                 catch (FormatException)
                 {
