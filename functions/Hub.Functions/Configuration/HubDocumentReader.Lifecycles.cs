@@ -71,7 +71,7 @@ internal sealed partial class HubDocumentReader
         return statuses;
     }
 
-    /// <summary>Transitions; <c>from</c> may list several statuses, which makes one transition each.</summary>
+    /// <summary>Transitions; <c>from</c> and <c>to</c> may each list several statuses: one transition per pair.</summary>
     private List<TransitionDefinition> ReadTransitions(MappingReader lifecycle, List<Named> statuses)
     {
         var transitions = new List<TransitionDefinition>();
@@ -83,42 +83,44 @@ internal sealed partial class HubDocumentReader
                 continue;
             }
 
-            YamlNode? fromNode = item.Value("from", required: true);
-            IReadOnlyList<Named> from = fromNode switch
-            {
-                null => [],
-                YamlSequenceNode => item.TextList("from", required: true),
-                _ => MappingReader.Scalar(fromNode, item.PathOf("from"), context, required: true) is { } single
-                    ? [new Named(single, fromNode, item.PathOf("from"))]
-                    : [],
-            };
-            string? to = item.Text("to", required: true);
+            IReadOnlyList<Named> from = OneOrMany(item, "from");
+            IReadOnlyList<Named> to = OneOrMany(item, "to");
             Role? role = item.Choice("role", Roles, required: true);
 
-            var ends = new List<Named>(from);
-            if (to is not null)
-            {
-                ends.Add(new Named(to, item.Value("to", required: false)!, item.PathOf("to")));
-            }
-
-            foreach (Named status in ends.Where(e => !statuses.Any(s => string.Equals(s.Name, e.Name, StringComparison.OrdinalIgnoreCase))))
+            foreach (Named status in from.Concat(to).Where(e => !statuses.Any(s => string.Equals(s.Name, e.Name, StringComparison.OrdinalIgnoreCase))))
             {
                 context.Error(status.Node, status.Path, $"'{status.Name}' is not a status of this lifecycle");
             }
 
-            if (to is null || role is null)
+            if (role is null)
             {
                 continue;
             }
 
             foreach (Named source in from)
             {
-                seen.Add(new Named($"{source.Name} -> {to}", source.Node, source.Path));
-                transitions.Add(new TransitionDefinition(source.Name, to, role.Value));
+                foreach (Named target in to)
+                {
+                    if (string.Equals(source.Name, target.Name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        context.Error(target.Node, target.Path, $"a transition must change the status ('{source.Name}' -> '{target.Name}')");
+                        continue;
+                    }
+
+                    seen.Add(new Named($"{source.Name} -> {target.Name}", source.Node, source.Path));
+                    transitions.Add(new TransitionDefinition(source.Name, target.Name, role.Value));
+                }
             }
         }
 
         context.CheckUnique("transition", seen);
         return transitions;
     }
+
+    private IReadOnlyList<Named> OneOrMany(MappingReader item, string key) => item.Value(key, required: true) switch
+    {
+        null => [],
+        YamlSequenceNode => item.TextList(key, required: true),
+        YamlNode node => MappingReader.Scalar(node, item.PathOf(key), context, required: true) is { } single ? [new Named(single, node, item.PathOf(key))] : [],
+    };
 }
