@@ -1,5 +1,6 @@
 using Hub.Domain.Configuration;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Hub.Functions.Configuration;
@@ -34,9 +35,10 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
     private static YamlNode? Parse(string text, ConfigurationContext context)
     {
         var stream = new YamlStream();
+        var parser = new MarkingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
@@ -44,6 +46,13 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
             string message = (e.InnerException is YamlException inner ? inner : e).Message;
             int detail = message.IndexOf("): ", StringComparison.Ordinal);
             context.Error(e.Start, "", "not valid YAML or JSON: " + (detail >= 0 ? message[(detail + 3)..] : message));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16.3's scanner throws this, without a mark, on some unclosed flow collections ("a: [b" then
+            // more lines); the last event it produced is the best place to point at.
+            context.Error(parser.LastStart, "", "not valid YAML or JSON: the parser stopped after this point (an unclosed '[', '{' or quote?)");
             return null;
         }
 
@@ -55,6 +64,25 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         }
 
         return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>Remembers where the last parsing event started, for errors the parser raises without a mark.</summary>
+    private sealed class MarkingParser(IParser inner) : IParser
+    {
+        public Mark LastStart { get; private set; } = Mark.Empty;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            bool moved = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                LastStart = current.Start;
+            }
+
+            return moved;
+        }
     }
 
     private HubConfiguration? ReadRoot(YamlNode root)
@@ -71,9 +99,21 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         AlertIntakeDefinition? alerts = ReadAlerts(document);
         IReadOnlyList<WebhookSource> sources = ReadSources(document);
 
-        context.CheckReferences(QueueKind, queues.Select(q => q.Name));
-        context.CheckReferences(LifecycleKind, lifecycles.Select(l => l.Name));
-        context.CheckReferences(ContactKind, contacts.Select(c => c.Name));
+        // A section that is not a list at all has already been reported; its references would only repeat that.
+        if (document.Value("queues", required: false) is YamlSequenceNode)
+        {
+            context.CheckReferences(QueueKind, queues.Select(q => q.Name));
+        }
+
+        if (document.Value("lifecycles", required: false) is YamlSequenceNode)
+        {
+            context.CheckReferences(LifecycleKind, lifecycles.Select(l => l.Name));
+        }
+
+        if (document.Value("contacts", required: false) is null or YamlSequenceNode)
+        {
+            context.CheckReferences(ContactKind, contacts.Select(c => c.Name));
+        }
 
         return mail is null || alerts is null ? null : new HubConfiguration(lifecycles, queues, contacts, mail, alerts, sources);
     }

@@ -142,7 +142,12 @@ public sealed class HubConfigurationLoaderRuleTests
         // Not YAML at all.
         {
             "    lifecycle: default", "    lifecycle: [default",
-            "hub.yaml:11:1: not valid YAML or JSON: While parsing a flow sequence, did not find expected ',' or ']'."
+            "hub.yaml:10:16: not valid YAML or JSON: the parser stopped after this point (an unclosed '[', '{' or quote?)"
+        },
+        { "    lifecycle: default", "    lifecycle: default\n    lifecycle: other", "hub.yaml:11:5: not valid YAML or JSON: Duplicate key lifecycle" },
+        {
+            "    lifecycle: default", "    lifecycle: \"default",
+            "hub.yaml:10:16: not valid YAML or JSON: While scanning a multi-line double-quoted scalar, found wrong indentation."
         },
     };
 
