@@ -16,6 +16,8 @@ dotnet publish functions/Hub.Functions/Hub.Functions.csproj -c Release -r linux-
   -p:PublishReadyToRun=true -p:DebugType=none --nologo -v quiet -o "$app"
 
 cp host.json "$app/"
+# The domain configuration (Hub__Config defaults to config/hub.yaml next to host.json).
+cp -r config "$app/"
 count=0
 for fj in functions/*/function.json; do
   name=$(basename "$(dirname "$fj")")
