@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Hub.Domain.Configuration;
 using Hub.Functions.Admin;
+using Hub.Functions.Configuration;
+using Hub.Functions.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Functions;
 using Hub.Functions.Health;
@@ -56,11 +59,14 @@ public static partial class HubApp
         TimeZoneInfo timeZone = TimeZone(options, configuration);
         FunctionCatalog catalog = LoadCatalog(functionsRoot, hostJson, configuration, timeZone);
         VerifyStorage(configuration, catalog);
+        HubConfiguration domain = LoadDomainConfiguration(configuration, Path.GetDirectoryName(hostJson)!);
 
         HostMode mode = configuration[CustomHandlerPortSetting] is { Length: > 0 } ? HostMode.CustomHandler : HostMode.Standalone;
         var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), builder.Environment.EnvironmentName, timeZone);
         builder.WebHost.UseUrls(ListenUrls(mode, options, configuration));
         AddServices(builder.Services, options, host, catalog);
+        builder.Services.AddSingleton(domain);
+        builder.Services.AddTickets();
         launch.ConfigureServices?.Invoke(builder.Services);
         if (mode == HostMode.Standalone)
         {
@@ -170,6 +176,26 @@ public static partial class HubApp
         foreach (string connection in catalog.Functions.Where(f => f.Trigger == TriggerKind.Queue).Select(f => f.Connection).Append(StorageAccounts.Default).Distinct())
         {
             _ = accounts.Get(connection);
+        }
+    }
+
+    private static HubConfiguration LoadDomainConfiguration(IConfiguration configuration, string baseDirectory)
+    {
+        try
+        {
+            return HubConfigurationLoader.LoadFromSettingAsync(configuration, baseDirectory, ReadBlobAsync, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (HubConfigurationException ex)
+        {
+            throw new HubStartupException(ex.Message, ex);
+        }
+
+        // A blob:<container>/<name> configuration lives in the hub's own storage account.
+        async Task<string?> ReadBlobAsync(string path, CancellationToken ct)
+        {
+            int slash = path.IndexOf('/', StringComparison.Ordinal);
+            var container = new Hub.Storage.Blobs.BlobContainerClient(new StorageAccounts(configuration, TimeProvider.System).Get(), path[..slash]);
+            return (await container.GetBlobClient(path[(slash + 1)..]).DownloadContentAsync(ct))?.ToString();
         }
     }
 

@@ -30,6 +30,7 @@ public sealed class SettingsTests
                 ["Hub__HostId"] = "from-local",
                 ["Hub__InstanceId"] = instance,
                 ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
+                ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
             },
         }));
         int port = Azurite.FreePort();

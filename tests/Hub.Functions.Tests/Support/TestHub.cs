@@ -46,6 +46,8 @@ internal sealed class TestHub : IAsyncDisposable
             ["Hub__OutboxSweepSchedule"] = "0 0 0 1 1 *",
             // Each hub its own durable table and work queues, unless a test makes two hubs share them.
             ["Hub__DurableName"] = Azurite.UniqueName("d"),
+            // The shipped domain configuration, also for hubs started on a test functions folder.
+            ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {
