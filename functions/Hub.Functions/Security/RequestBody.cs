@@ -24,10 +24,12 @@ public static class RequestBody
         }
 
         // Kestrel's own cap (30,000,000 bytes by default) would answer the 30 MB mail route with a bare 413 before we
-        // could; ours is the one that decides, so Kestrel's is moved just past it: we never ask for more than limit + 1.
+        // could, so ours replaces it for this request. Not limit + 1: Kestrel pumps a chunked body ahead of our reads
+        // and counts what it pumped, so a tight cap refuses bodies within the limit. The loop below never reads more
+        // than limit + 1 bytes, and the pump is bounded by Kestrel's pipe buffer, so nothing unbounded is accepted.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
         {
-            server.MaxRequestBodySize = limit + 1;
+            server.MaxRequestBodySize = null;
         }
 
         try
