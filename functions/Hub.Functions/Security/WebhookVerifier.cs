@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Hub.Domain.Configuration;
+using Hub.Functions.Admin;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Primitives;
+
+namespace Hub.Functions.Security;
+
+/// <summary>
+/// Checks that a webhook comes from its configured source. Secrets are read from the app settings the source names on
+/// every call, so a rotated value applies without a restart; any one of several secrets passes. A named setting that
+/// is missing, empty or unusable makes the source fail closed (warned once, by setting name). Secrets are never logged.
+/// </summary>
+public sealed class WebhookVerifier
+{
+    public const string IdHeader = "webhook-id";
+    public const string TimestampHeader = "webhook-timestamp";
+    public const string SignatureHeader = "webhook-signature";
+    public const string GitHubSignatureHeader = "X-Hub-Signature-256";
+
+    /// <summary>Standard Webhooks replay window, either way: older deliveries are stale, newer ones come from a skewed clock.</summary>
+    public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+
+    private const string StandardSecretPrefix = "whsec_";
+    private const string StandardSignaturePrefix = "v1,";
+    private const string GitHubSignaturePrefix = "sha256=";
+
+    private readonly IConfiguration _settings;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<WebhookVerifier> _logger;
+    private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.OrdinalIgnoreCase);
+
+    public WebhookVerifier(IConfiguration settings, TimeProvider clock)
+        : this(settings, clock, NullLogger<WebhookVerifier>.Instance)
+    {
+    }
+
+    public WebhookVerifier(IConfiguration settings, TimeProvider clock, ILogger<WebhookVerifier> logger)
+    {
+        _settings = settings;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    /// <summary>The answer to a failed verification: 401 with no detail.</summary>
+    public static ProblemHttpResult Unauthorized() => TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+
+    public VerifyResult Verify(WebhookSource source, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(headers);
+        List<string>? secrets = Secrets(source);
+        VerifyResult result = secrets is null
+            ? VerifyResult.Failed("a secret setting of the source is missing or empty")
+            : source.Auth switch
+            {
+                WebhookAuthScheme.StandardWebhooks => VerifyStandard(source, secrets, headers, body),
+                WebhookAuthScheme.GitHubSignature => VerifyGitHub(secrets, headers, body),
+                WebhookAuthScheme.Basic => VerifyAuthorization(secrets, headers, "Basic", DecodeBasic),
+                WebhookAuthScheme.Bearer => VerifyAuthorization(secrets, headers, "Bearer", token => token),
+                _ => VerifyResult.Failed($"authentication scheme {source.Auth} is not supported"),
+            };
+        if (!result.IsVerified)
+        {
+            _logger.LogInformation("Webhook for source {Source} ({Scheme}) refused: {Reason}", source.Name, source.Auth, result.Reason);
+        }
+
+        return result;
+    }
+
+    private List<string>? Secrets(WebhookSource source)
+    {
+        if (source.SecretSettings.Count == 0)
+        {
+            WarnOnce($"source:{source.Name}", "Webhook source {Source} names no secret setting; it can never authenticate.", source.Name);
+            return null;
+        }
+
+        var secrets = new List<string>(source.SecretSettings.Count);
+        foreach (string setting in source.SecretSettings)
+        {
+            string? value = _settings[setting.Replace("__", ":", StringComparison.Ordinal)] ?? _settings[setting];
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                WarnOnce(
+                    $"missing:{setting}",
+                    "Setting {Setting} (a secret of webhook source {Source}) is missing or empty; the source can never authenticate until it is set.",
+                    setting,
+                    source.Name);
+                return null;
+            }
+
+            secrets.Add(value);
+        }
+
+        return secrets;
+    }
+
+    // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#signature-scheme
+    private VerifyResult VerifyStandard(WebhookSource source, List<string> secrets, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    {
+        var keys = new List<byte[]>(secrets.Count);
+        for (int i = 0; i < secrets.Count; i++)
+        {
+            string encoded = secrets[i].StartsWith(StandardSecretPrefix, StringComparison.Ordinal) ? secrets[i][StandardSecretPrefix.Length..] : secrets[i];
+            byte[] key = new byte[encoded.Length];
+            if (!Convert.TryFromBase64String(encoded, key, out int written) || written == 0)
+            {
+                WarnOnce(
+                    $"format:{source.SecretSettings[i]}",
+                    "Setting {Setting} (a secret of webhook source {Source}) is not a Standard Webhooks secret (whsec_ then base64); the source can never authenticate.",
+                    source.SecretSettings[i],
+                    source.Name);
+                return VerifyResult.Failed("a secret setting of the source is not a Standard Webhooks secret");
+            }
+
+            keys.Add(key[..written]);
+        }
+
+        if (Single(headers, IdHeader) is not { } id)
+        {
+            return VerifyResult.Failed($"{IdHeader} header missing");
+        }
+
+        if (Single(headers, TimestampHeader) is not { } timestamp
+            || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long sentAt))
+        {
+            return VerifyResult.Failed($"{TimestampHeader} header missing or not unix seconds");
+        }
+
+        long skew = _clock.GetUtcNow().ToUnixTimeSeconds() - sentAt;
+        if (skew > Tolerance.TotalSeconds || skew < -Tolerance.TotalSeconds)
+        {
+            return VerifyResult.Failed($"{TimestampHeader} is {skew.ToString(CultureInfo.InvariantCulture)} s away from now, outside the tolerance");
+        }
+
+        StringValues signatures = headers[SignatureHeader];
+        if (StringValues.IsNullOrEmpty(signatures))
+        {
+            return VerifyResult.Failed($"{SignatureHeader} header missing");
+        }
+
+        // Signed content: {id}.{timestamp}.{body}, with id and timestamp exactly as sent.
+        byte[] prefix = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");
+        var expected = new List<byte[]>(keys.Count);
+        foreach (byte[] key in keys)
+        {
+            using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            hmac.AppendData(prefix);
+            hmac.AppendData(body);
+            expected.Add(hmac.GetHashAndReset());
+        }
+
+        Span<byte> presented = stackalloc byte[64];
+        foreach (string entry in signatures.SelectMany(v => (v ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            // Other versions (v1a, asymmetric) are skipped: a list may carry signatures we do not check.
+            if (!entry.StartsWith(StandardSignaturePrefix, StringComparison.Ordinal)
+                || !Convert.TryFromBase64String(entry[StandardSignaturePrefix.Length..], presented, out int length)
+                || length != SHA256.HashSizeInBytes)
+            {
+                continue;
+            }
+
+            foreach (byte[] candidate in expected)
+            {
+                if (CryptographicOperations.FixedTimeEquals(candidate, presented[..length]))
+                {
+                    return VerifyResult.Verified(id);
+                }
+            }
+        }
+
+        return VerifyResult.Failed($"no {SignatureHeader} entry matches");
+    }
+
+    // https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries
+    private static VerifyResult VerifyGitHub(List<string> secrets, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    {
+        if (Single(headers, GitHubSignatureHeader) is not { } header)
+        {
+            return VerifyResult.Failed($"{GitHubSignatureHeader} header missing");
+        }
+
+        Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!header.StartsWith(GitHubSignaturePrefix, StringComparison.Ordinal)
+            || header.Length != GitHubSignaturePrefix.Length + (2 * SHA256.HashSizeInBytes)
+            || Convert.FromHexString(header.AsSpan(GitHubSignaturePrefix.Length), presented, out _, out int written) != OperationStatus.Done
+            || written != SHA256.HashSizeInBytes)
+        {
+            return VerifyResult.Failed($"{GitHubSignatureHeader} is not sha256=<64 hex digits>");
+        }
+
+        Span<byte> expected = stackalloc byte[SHA256.HashSizeInBytes];
+        foreach (string secret in secrets)
+        {
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
+            if (CryptographicOperations.FixedTimeEquals(expected, presented))
+            {
+                return VerifyResult.Verified(null);
+            }
+        }
+
+        return VerifyResult.Failed($"{GitHubSignatureHeader} does not match");
+    }
+
+    private static VerifyResult VerifyAuthorization(List<string> secrets, IHeaderDictionary headers, string scheme, Func<string, string?> decode)
+    {
+        if (Single(headers, "Authorization") is not { } header)
+        {
+            return VerifyResult.Failed("Authorization header missing");
+        }
+
+        if (!header.StartsWith(scheme + " ", StringComparison.OrdinalIgnoreCase))
+        {
+            return VerifyResult.Failed($"Authorization header is not {scheme}");
+        }
+
+        if (decode(header[(scheme.Length + 1)..].Trim()) is not { Length: > 0 } credentials)
+        {
+            return VerifyResult.Failed($"Authorization {scheme} credentials are malformed");
+        }
+
+        return secrets.Any(s => AdminKeyCheck.Matches(credentials, s))
+            ? VerifyResult.Verified(null)
+            : VerifyResult.Failed($"Authorization {scheme} credentials do not match");
+    }
+
+    private static string? DecodeBasic(string encoded)
+    {
+        byte[] bytes = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, bytes, out int written))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, written);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Single(IHeaderDictionary headers, string name) =>
+        headers[name] is { Count: 1 } values && values[0] is { Length: > 0 } value ? value : null;
+
+    private void WarnOnce(string key, string message, params object?[] args)
+    {
+        if (_warned.TryAdd(key, true))
+        {
+#pragma warning disable CA2254 // the templates are constants chosen above
+            _logger.LogWarning(message, args);
+#pragma warning restore CA2254
+        }
+    }
+}
