@@ -36,7 +36,13 @@ public sealed partial class TicketDecider
 
         string? reason = string.IsNullOrWhiteSpace(c.Reason) ? null : c.Reason.Trim();
         var changed = new StatusChanged(c.Actor.Name, now, state.Status, to.Name, reason, to.Kind == StatusKind.Inactive);
-        return Ok(changed, StatusNotification(state, queue, changed));
+
+        // Closing an alert's ticket by hand frees the alert: its next firing opens a new ticket.
+        SideEffect? release = changed.ToInactive && state.Alert is { } alert && !IsInactive(lifecycle, state.Status)
+            ? AggregateCommand.Effect<Intake.Alerts.AlertTrackerCommand>(
+                Intake.Alerts.AlertTrackerDecider.AggregateKind, alert.Identity, new Intake.Alerts.AlertTicketClosed(state.Number), c.Actor.Name)
+            : null;
+        return Ok(changed, StatusNotification(state, queue, changed), release);
     }
 
     private static Result<Decision<TicketEvent>> AlertFired(TicketState state, LifecycleDefinition lifecycle, AlertFired c, DateTimeOffset now)

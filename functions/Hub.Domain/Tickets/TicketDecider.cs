@@ -22,7 +22,9 @@ public sealed partial class TicketDecider(HubConfiguration config) : IDecider<Ti
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public string Kind => "ticket";
+    public const string AggregateKind = "ticket";
+
+    public string Kind => AggregateKind;
 
     public TicketState Initial => TicketState.None;
 

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Hub.Domain.Configuration;
 using Hub.Functions.Admin;
 using Hub.Functions.Configuration;
+using Hub.Functions.Intake;
+using Hub.Functions.Security;
 using Hub.Functions.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Functions;
@@ -56,6 +58,7 @@ public static partial class HubApp
         }
 
         DevelopmentCredentials.Check(configuration, builder.Environment);
+        _ = ApiKeys.Load(configuration, builder.Environment);
         TimeZoneInfo timeZone = TimeZone(options, configuration);
         FunctionCatalog catalog = LoadCatalog(functionsRoot, hostJson, configuration, timeZone);
         VerifyStorage(configuration, catalog);
@@ -67,6 +70,8 @@ public static partial class HubApp
         AddServices(builder.Services, options, host, catalog);
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
+        builder.Services.AddHubSecurity();
+        builder.Services.AddIntake();
         launch.ConfigureServices?.Invoke(builder.Services);
         if (mode == HostMode.Standalone)
         {
@@ -88,6 +93,7 @@ public static partial class HubApp
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapPoisonEndpoints();
+        app.MapIntakeEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();

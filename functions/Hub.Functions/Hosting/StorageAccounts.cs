@@ -18,7 +18,19 @@ public sealed class StorageAccounts(IConfiguration configuration, TimeProvider c
     private readonly ConcurrentDictionary<string, StorageAccount> _accounts = new(StringComparer.OrdinalIgnoreCase);
 
     public StorageAccount Get(string connection = Default) =>
-        _accounts.GetOrAdd(connection, name => Create(name, new StorageClientOptions { Clock = clock }));
+        _accounts.GetOrAdd(connection, name => Create(name, Options()));
+
+    // Hub__StorageMaxRetries (default 5): how often a storage call is retried before the request answers 503.
+    private StorageClientOptions Options()
+    {
+        var options = new StorageClientOptions { Clock = clock };
+        if (int.TryParse(configuration["Hub:StorageMaxRetries"], System.Globalization.CultureInfo.InvariantCulture, out int retries) && retries >= 0)
+        {
+            options.Retry.MaxRetries = retries;
+        }
+
+        return options;
+    }
 
     /// <summary>An account for probes: no retries and a short network timeout, so a dead endpoint answers fast.</summary>
     public StorageAccount CreateProbe(TimeSpan timeout, string connection = Default)

@@ -18,8 +18,9 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
     /// <summary>The queue allows 7 days of invisibility; stay a day short of it.</summary>
     public static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(6);
 
-    // 64 KiB encoded as base64 leaves 48 KiB of UTF-8; keep a margin for the envelope.
-    internal const int MaxInlinePayloadBytes = 45 * 1024;
+    // A queue message holds 64 KiB of base64, which is 48 KiB of UTF-8. The check is on the serialized message, since
+    // JSON escaping of the payload (quotes become \u0022) can double its size.
+    internal const int MaxInlineMessageBytes = 48 * 1024;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -34,16 +35,17 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
     public async Task SendAsync(WorkMessage message, TimeSpan? delay = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Payload is { } payload && Encoding.UTF8.GetByteCount(payload) > MaxInlinePayloadBytes)
+        string text = Serialize(message);
+        if (message.Payload is not null && Encoding.UTF8.GetByteCount(text) > MaxInlineMessageBytes)
         {
             string blobName = $"work/{message.Id}";
-            await spill.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(payload), new BlobUploadOptions("application/json"), cancellationToken)
+            await spill.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(message.Payload), new BlobUploadOptions("application/json"), cancellationToken)
                 .ConfigureAwait(false);
-            message = message with { Payload = null, PayloadBlob = blobName };
+            text = Serialize(message with { Payload = null, PayloadBlob = blobName });
         }
 
         TimeSpan? ttl = message.Timer is null ? null : Timeout.InfiniteTimeSpan;
-        await queue.SendAsync(Serialize(message), delay, ttl, cancellationToken).ConfigureAwait(false);
+        await queue.SendAsync(text, delay, ttl, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends a timer message invisible until it is due, or for <see cref="MaxTimerDelay"/> if that is sooner.</summary>

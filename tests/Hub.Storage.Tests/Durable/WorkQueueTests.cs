@@ -21,6 +21,20 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task Send_PayloadThatEscapingDoublesPastTheLimit_Spills()
+    {
+        DurableHarness harness = await DurableHarness.CreateAsync();
+        // 30,000 characters of JSON, most of them quotes: inline they would serialize to well over 64 KiB of base64.
+        string quoted = "[" + string.Join(",", Enumerable.Repeat("\"a\"", 7_500)) + "]";
+
+        await harness.Work.SendAsync(new WorkMessage("quotes-1", WorkMessage.CommandKind, "counter", "w3", quoted));
+        WorkMessage message = WorkQueue.Parse(Assert.Single(await harness.Queue.ReceiveAsync(1)).Text);
+
+        Assert.Equal("work/quotes-1", message.PayloadBlob);
+        Assert.Equal(quoted, await harness.Work.ReadPayloadAsync(message));
+    }
+
+    [Fact]
     public async Task HandleAsync_QueuedCommand_IsAppliedWithTheMessageIdAsInbox()
     {
         DurableHarness harness = await DurableHarness.CreateAsync();

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Hub.Domain.Configuration;
+using Hub.Domain.Intake.Alerts;
+using Hub.Storage.Durable;
+using Hub.Storage.Tickets;
+
+namespace Hub.Functions.Intake.Alerts;
+
+/// <summary>
+/// Applies a queued alert delivery: each alert goes to the tracker of its identity, which opens, updates or resolves
+/// the alert's ticket. The tracker's inbox (keyed by identity and content digest) makes a repeated delivery a no-op.
+/// Routed like an aggregate kind, though it keeps no state of its own.
+/// </summary>
+public sealed class AlertDeliveryHandler(
+    AggregateProcessor<AlertTrackerState, AlertTrackerCommand, AlertTrackerEvent> trackers,
+    TicketNumbers numbers,
+    HubConfiguration config) : IAggregateHandler
+{
+    public const string AggregateKind = "alert-delivery";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Kind => AggregateKind;
+
+    public async Task<CommandStatus> HandleJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken)
+    {
+        AlertDelivery delivery = JsonSerializer.Deserialize<AlertDelivery>(commandJson, Json)
+            ?? throw new FormatException($"Alert delivery {aggregateId} is empty.");
+        await Parallel.ForEachAsync(
+            delivery.Alerts,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (alert, ct) => await ObserveAsync(delivery, alert, actor, ct));
+        return CommandStatus.Applied;
+    }
+
+    public Task<CommandStatus> FireTimerAsync(string aggregateId, WorkTimer timer, string payload, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Alert deliveries have no timers.");
+
+    private async Task ObserveAsync(AlertDelivery delivery, NormalizedAlert alert, string actor, CancellationToken ct)
+    {
+        string messageId = $"alert:{alert.Identity}:{alert.ContentDigest}";
+        long candidate = 0;
+        while (true)
+        {
+            var command = new ObserveAlert(alert, delivery.Format, config.Alerts.Queue, candidate, delivery.ReceivedAt);
+            CommandOutcome<AlertTrackerState> outcome = await trackers.HandleAsync(alert.Identity, messageId, command, actor, ct);
+            if (outcome.Status == CommandStatus.Rejected && outcome.Reason == AlertTrackerDecider.NeedsNumber)
+            {
+                // Reserved only when a new ticket is really needed, so duplicates and updates leave no gaps.
+                candidate = await numbers.NextAsync(ct);
+                continue;
+            }
+
+            return;
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Hub.Domain.Intake.Alerts;
+using Hub.Domain.Tickets;
+using Hub.Functions.Tests.Support;
+using Hub.Storage.Durable;
+using Hub.Storage.Tables;
+using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Functions.Tests.Intake.Alerts;
+
+/// <summary>Alert webhooks end to end: HTTP, verification, the work queue, trackers and durable tickets in Azurite.</summary>
+public sealed class AlertIntakeTests
+{
+    private const string Token = "alertmanager-test-token-0123456789";
+
+    [Fact]
+    public async Task Alertmanager_FiringRefiringResolvedAndFiringAgain_OneTicketUpdatedResolvedThenANewLinkedOne()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage first = await PostAsync(hub, Payload("firing", ("fp-1", "DiskFull", "critical", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")));
+        await WaitForTicketsAsync(hub, 1);
+        await PostAsync(hub, Payload("firing", ("fp-1", "DiskFull", "critical", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"), summary: "still full"));
+        await WaitUntilAsync(async () => (await TicketAsync(hub, 1))?.Alert?.FiringCount == 2);
+        await PostAsync(hub, Payload("resolved", ("fp-1", "DiskFull", "critical", "2026-11-21T10:00:00Z", "2026-11-21T10:30:00Z")));
+        await WaitUntilAsync(async () => (await TicketAsync(hub, 1))?.Status == "resolved");
+        await PostAsync(hub, Payload("firing", ("fp-1", "DiskFull", "critical", "2026-11-21T11:00:00Z", "0001-01-01T00:00:00Z")));
+        await WaitForTicketsAsync(hub, 2);
+        await WaitUntilAsync(async () => (await TicketAsync(hub, 2))?.Links.Count == 1);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        TicketState one = (await TicketAsync(hub, 1))!;
+        Assert.Equal("ProductionDefect", one.Queue);
+        Assert.Equal("DiskFull", one.Subject);
+        Assert.Equal(90, one.Priority);
+        Assert.Equal("alert:alertmanager", one.Source);
+        Assert.Equal("alertmanager:fp-1", one.Alert!.Identity);
+        Assert.Equal("https://runbooks.example.org/disk", one.Alert.Links["runbook_url"]);
+        TicketState two = (await TicketAsync(hub, 2))!;
+        Assert.Equal("new", two.Status);
+        Assert.Equal(1, Assert.Single(two.Links).Number);
+    }
+
+    [Fact]
+    public async Task Alertmanager_GroupOfFiftyAlerts_OneRequestFiftyTickets()
+    {
+        await using TestHub hub = await StartAsync();
+        var alerts = Enumerable.Range(0, 50).Select(i => ($"g{i}", $"Alert{i}", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")).ToArray();
+
+        HttpResponseMessage response = await PostAsync(hub, Payload("firing", alerts));
+        await WaitForTicketsAsync(hub, 50);
+
+        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(50, body.RootElement.GetProperty("alerts").GetInt32());
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), (await TicketNumbersAsync(hub)).Order());
+    }
+
+    [Fact]
+    public async Task Alertmanager_DuplicateStorm_ThousandAlertsDeliveredThreeTimesConcurrently_ExactlyThousandTickets()
+    {
+        await using TestHub hub = await StartAsync();
+        string[] payloads = Enumerable.Range(0, 100)
+            .Select(d => Payload("firing", Enumerable.Range(0, 10).Select(i => ($"s{d}-{i}", $"Storm{d}-{i}", "info", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")).ToArray()))
+            .ToArray();
+
+        HttpStatusCode[] codes = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i => (await PostAsync(hub, payloads[i % 100])).StatusCode));
+        await WaitForTicketsAsync(hub, 1000, TimeSpan.FromSeconds(120));
+        await Task.Delay(1000);
+
+        Assert.All(codes, c => Assert.Equal(HttpStatusCode.Accepted, c));
+        long[] numbers = await TicketNumbersAsync(hub);
+        Assert.Equal(1000, numbers.Length);
+        Assert.Equal(1000, numbers.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer wrong-token-0123456789")]
+    [InlineData("Basic YWxlcnQ6bWFuYWdlcg==")]
+    public async Task Alertmanager_WithoutTheRightBearer_Answers401WithoutDetail(string? authorization)
+    {
+        await using TestHub hub = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/alerts/alertmanager")
+        {
+            Content = new StringContent(Payload("firing", ("x", "X", "info", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")), Encoding.UTF8, "application/json"),
+        };
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        HttpResponseMessage response = await hub.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(problem.RootElement.TryGetProperty("detail", out _));
+    }
+
+    [Fact]
+    public async Task Alertmanager_InvalidPayload_Answers422NamingFieldAndRule()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage response = await PostAsync(hub, """{"version":"3","status":"firing","alerts":[{"status":"firing","labels":{},"startsAt":"yesterday"}]}""");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errors = problem.RootElement.GetProperty("errors").EnumerateArray().Select(e => $"{e.GetProperty("field").GetString()}: {e.GetProperty("rule").GetString()}").ToList();
+        Assert.Contains(errors, e => e.StartsWith("version:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("alerts[0].startsAt:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Alertmanager_BodyOverOneMegabyte_Answers413()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage response = await PostAsync(hub, "{\"pad\":\"" + new string('x', 1024 * 1024) + "\"}");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Alerts_UnknownFormat_Answers404Problem()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage response = await hub.Client.PostAsync(new Uri("/api/hooks/alerts/nagios", UriKind.Relative), new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Alertmanager_StorageDown_Answers503SoTheSenderRetries()
+    {
+        int dead = Azurite.FreePort();
+        await using TestHub hub = await StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Hub.Storage.Account.StorageConnectionString.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{dead}/devstoreaccount1",
+            ["Hub__StorageMaxRetries"] = "0",
+        });
+
+        HttpResponseMessage response = await PostAsync(hub, Payload("firing", ("d", "Down", "info", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    private static Task<TestHub> StartAsync(Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Hub__Secrets__AlertmanagerToken"] = Token,
+            ["Hub__QueueMinPollingInterval"] = "00:00:00.050",
+        };
+        foreach ((string key, string? value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return TestHub.StartAsync(settings);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(TestHub hub, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/alerts/alertmanager") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        return await hub.Client.SendAsync(request);
+    }
+
+    // An Alertmanager webhook (version 4) as its documentation describes it.
+    private static string Payload(string status, params (string Fingerprint, string Name, string Severity, string StartsAt, string EndsAt)[] alerts) =>
+        Payload(status, alerts, null);
+
+    private static string Payload(string status, (string Fingerprint, string Name, string Severity, string StartsAt, string EndsAt) alert, string summary) =>
+        Payload(status, [alert], summary);
+
+    private static string Payload(string status, (string Fingerprint, string Name, string Severity, string StartsAt, string EndsAt)[] alerts, string? summary) =>
+        JsonSerializer.Serialize(new
+        {
+            version = "4",
+            groupKey = "{}:{alertname=\"group\"}",
+            truncatedAlerts = 0,
+            status,
+            receiver = "hub",
+            groupLabels = new Dictionary<string, string>(),
+            commonLabels = new Dictionary<string, string>(),
+            commonAnnotations = new Dictionary<string, string>(),
+            externalURL = "http://alertmanager.example.org",
+            alerts = alerts.Select(a => new
+            {
+                status,
+                labels = new Dictionary<string, string> { ["alertname"] = a.Name, ["severity"] = a.Severity, ["service"] = "storage" },
+                annotations = new Dictionary<string, string> { ["summary"] = summary ?? $"{a.Name} on host1", ["runbook_url"] = "https://runbooks.example.org/disk" },
+                startsAt = a.StartsAt,
+                endsAt = a.EndsAt,
+                generatorURL = "http://prometheus.example.org/graph",
+                fingerprint = a.Fingerprint,
+            }),
+        });
+
+    private static async Task<TicketState?> TicketAsync(TestHub hub, long number) =>
+        (await hub.App.Services.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>().GetAsync(number.ToString(System.Globalization.CultureInfo.InvariantCulture)))?.State;
+
+    private static async Task<long[]> TicketNumbersAsync(TestHub hub)
+    {
+        TableClient table = hub.App.Services.GetRequiredService<AggregateStore>().Table;
+        var numbers = new List<long>();
+        await foreach (TableEntity row in table.QueryAsync("PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'", ["PartitionKey"]))
+        {
+            numbers.Add(long.Parse(row.PartitionKey["ticket:".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return [.. numbers];
+    }
+
+    private static Task WaitForTicketsAsync(TestHub hub, int count, TimeSpan? timeout = null) =>
+        WaitUntilAsync(async () => (await TicketNumbersAsync(hub)).Length >= count, timeout);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Condition not met in time.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
