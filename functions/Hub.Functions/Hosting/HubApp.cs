@@ -94,6 +94,7 @@ public static partial class HubApp
         app.MapAdminEndpoints();
         app.MapPoisonEndpoints();
         app.MapIntakeEndpoints();
+        app.MapTicketEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();

@@ -54,6 +54,10 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
             JsonSerializer.Deserialize<Dictionary<string, TimerSlot>>(timersJson, Json) ?? []);
     }
 
+    /// <summary>The state JSON of a state row read by a query, following a spill reference.</summary>
+    public async Task<string> StateJsonAsync(TableEntity stateRow, CancellationToken cancellationToken = default) =>
+        await ReadTextAsync(stateRow, "State", cancellationToken).ConfigureAwait(false) ?? "null";
+
     public async Task<CommitOutcome> CommitAsync(AggregateCommit commit, CancellationToken cancellationToken = default)
     {
         int rows = commit.Events.Count + commit.Outbox.Count;

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Hub.Domain.Tickets;
+
+namespace Hub.Functions.Tickets;
+
+public sealed record NewTicket(
+    string? Queue, string? Subject, string? Body, IReadOnlyList<string>? Requestors, IReadOnlyList<string>? Cc, int? Priority,
+    IReadOnlyDictionary<string, string>? CustomFields);
+
+public sealed record TicketPatch(
+    string? Status, string? Reason, string? Owner, int? Priority, string? Subject, IReadOnlyDictionary<string, string?>? CustomFields,
+    IReadOnlyList<WatcherChange>? AddWatchers, IReadOnlyList<WatcherChange>? RemoveWatchers);
+
+public sealed record WatcherChange(WatcherKind Kind, string Address);
+
+public sealed record TicketText(string? Body);
+
+public sealed record TicketSummary(long Number, string Queue, string Subject, string Status, int Priority, string? Owner, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static TicketSummary From(TicketState t) => new(t.Number, t.Queue, t.Subject, t.Status, t.Priority, t.Owner, t.CreatedAt, t.UpdatedAt);
+}
+
+public sealed record TicketList(IReadOnlyList<TicketSummary> Items, string? Continuation);
+
+public sealed record TicketDetail(TicketState Ticket, IReadOnlyDictionary<string, double> SecondsInStatus, IReadOnlyList<HistoryEntry> History);
+
+public sealed record HistoryEntry(long Sequence, string Type, string Actor, DateTimeOffset At, string? FromState, string? ToState, JsonElement Data);
+
+internal static class TicketJson
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static TicketState State(string json) => JsonSerializer.Deserialize<TicketState>(json, Json) ?? TicketState.None;
+}

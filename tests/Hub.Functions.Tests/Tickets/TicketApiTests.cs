@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hub.Functions.Tests.Support;
+
+namespace Hub.Functions.Tests.Tickets;
+
+/// <summary>The ticket API on a real hub: roles, create, read with history, PATCH with If-Match, traffic.</summary>
+public sealed class TicketApiTests
+{
+    private const string OperatorKey = "operator-key-0123456789abcdef";
+    private const string ReaderKey = "reader-key-0123456789abcdef";
+    private const string AdminKey = "app-admin-key-0123456789abcdef";
+
+    [Fact]
+    public async Task Create_ThenGet_ReturnsTheTicketWithItsHistoryAndETag()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage created = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new
+        {
+            queue = "Customer-Support", subject = "Printer on fire", body = "Smoke everywhere.", requestors = new[] { "jane@example.com" },
+        });
+        string location = created.Headers.Location!.ToString();
+        HttpResponseMessage read = await SendAsync(hub, HttpMethod.Get, location, ReaderKey);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        using JsonDocument ticket = JsonDocument.Parse(await read.Content.ReadAsStringAsync());
+        JsonElement t = ticket.RootElement.GetProperty("ticket");
+        Assert.Equal("Customer-Support", t.GetProperty("queue").GetString());
+        Assert.Equal("new", t.GetProperty("status").GetString());
+        Assert.Equal("jane@example.com", t.GetProperty("requestors")[0].GetString());
+        JsonElement first = ticket.RootElement.GetProperty("history")[0];
+        Assert.Equal("TicketCreated", first.GetProperty("type").GetString());
+        Assert.Equal("test-operator", first.GetProperty("actor").GetString());
+        Assert.Equal("\"1\"", read.Headers.ETag!.Tag);
+    }
+
+    [Fact]
+    public async Task Patch_StatusWithCurrentETag_MovesThroughTheLifecycle()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await CreateAsync(hub);
+
+        HttpResponseMessage patched = await SendAsync(hub, HttpMethod.Patch, $"/api/tickets/{number}", OperatorKey, new { status = "open", owner = "ops-amy" }, ifMatch: "\"1\"");
+
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        using JsonDocument body = JsonDocument.Parse(await patched.Content.ReadAsStringAsync());
+        Assert.Equal("open", body.RootElement.GetProperty("status").GetString());
+        Assert.Equal("ops-amy", body.RootElement.GetProperty("owner").GetString());
+        Assert.Equal("\"3\"", patched.Headers.ETag!.Tag);
+    }
+
+    [Fact]
+    public async Task Patch_StaleIfMatch_Answers412()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await CreateAsync(hub);
+        await SendAsync(hub, HttpMethod.Patch, $"/api/tickets/{number}", OperatorKey, new { priority = 80 });
+
+        HttpResponseMessage stale = await SendAsync(hub, HttpMethod.Patch, $"/api/tickets/{number}", OperatorKey, new { priority = 10 }, ifMatch: "\"1\"");
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+    }
+
+    [Fact]
+    public async Task Patch_TransitionNotInTheLifecycle_Answers422NamingBothStatuses()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await CreateAsync(hub);
+
+        HttpResponseMessage refused = await SendAsync(hub, HttpMethod.Patch, $"/api/tickets/{number}", OperatorKey, new { status = "stalled" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        using JsonDocument problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("new -> stalled", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Patch_DeleteNeedsAppAdmin_OperatorRefusedAdminAllowed()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await CreateAsync(hub);
+
+        HttpResponseMessage asOperator = await SendAsync(hub, HttpMethod.Patch, $"/api/tickets/{number}", OperatorKey, new { status = "deleted" });
+        HttpResponseMessage asAdmin = await SendAsync(hub, HttpMethod.Patch, $"/api/tickets/{number}", AdminKey, new { status = "deleted" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, asOperator.StatusCode);
+        Assert.Contains("needs role AppAdmin", await asOperator.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_InvalidCustomField_Answers422NamingTheField()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage refused = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new
+        {
+            queue = "ProductionDefect", subject = "x", body = "y", customFields = new Dictionary<string, string> { ["Classification"] = "Catastrophic" },
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("Classification", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Roles_NoKey401_ReaderCannotWrite403_ReaderCanRead()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await CreateAsync(hub);
+
+        HttpResponseMessage anonymous = await SendAsync(hub, HttpMethod.Get, $"/api/tickets/{number}", key: null);
+        HttpResponseMessage readerWrites = await SendAsync(hub, HttpMethod.Post, $"/api/tickets/{number}/comments", ReaderKey, new { body = "hi" });
+        HttpResponseMessage readerReads = await SendAsync(hub, HttpMethod.Get, "/api/tickets?queue=Customer-Support", ReaderKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, readerWrites.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, readerReads.StatusCode);
+        using JsonDocument list = JsonDocument.Parse(await readerReads.Content.ReadAsStringAsync());
+        Assert.Equal(number, Assert.Single(list.RootElement.GetProperty("items").EnumerateArray()).GetProperty("number").GetInt64());
+    }
+
+    [Fact]
+    public async Task CommentAndCorrespondence_AreRecordedInHistory()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await CreateAsync(hub);
+
+        HttpResponseMessage comment = await SendAsync(hub, HttpMethod.Post, $"/api/tickets/{number}/comments", OperatorKey, new { body = "internal note" });
+        HttpResponseMessage reply = await SendAsync(hub, HttpMethod.Post, $"/api/tickets/{number}/correspondence", OperatorKey, new { body = "We are on it." });
+        HttpResponseMessage empty = await SendAsync(hub, HttpMethod.Post, $"/api/tickets/{number}/comments", OperatorKey, new { body = "" });
+        using JsonDocument ticket = JsonDocument.Parse(await (await SendAsync(hub, HttpMethod.Get, $"/api/tickets/{number}", ReaderKey)).Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Accepted, comment.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+        Assert.Equal(["TicketCreated", "Commented", "Corresponded"], ticket.RootElement.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+    }
+
+    private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
+    {
+        ["Hub__ApiKeys__test-operator"] = $"operator,integrator:{OperatorKey}",
+        ["Hub__ApiKeys__test-reader"] = $"logs-reader:{ReaderKey}",
+        ["Hub__ApiKeys__test-admin"] = $"app-admin:{AdminKey}",
+    });
+
+    private static async Task<long> CreateAsync(TestHub hub)
+    {
+        HttpResponseMessage created = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new { queue = "Customer-Support", subject = "Help", body = "Please." });
+        using JsonDocument body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("number").GetInt64();
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(TestHub hub, HttpMethod method, string path, string? key, object? body = null, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await hub.Client.SendAsync(request);
+    }
+}
