@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Tickets;
 
@@ -35,6 +36,29 @@ public sealed class TicketApiTests
         Assert.Equal("TicketCreated", first.GetProperty("type").GetString());
         Assert.Equal("test-operator", first.GetProperty("actor").GetString());
         Assert.Equal("\"1\"", read.Headers.ETag!.Tag);
+    }
+
+    [Fact]
+    public async Task Create_WithRequestor_QueuesOneNotificationMailInTheOutbox()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage created = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new
+        {
+            queue = "Customer-Support", subject = "VPN down", body = "Cannot connect.", requestors = new[] { "jane@example.com" },
+        });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var names = hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>();
+        var outbox = new Hub.Storage.Blobs.BlobContainerClient(
+            (await Hub.Testing.Azurite.SharedAsync()).Account(), names.Table + "-outbox");
+        var blobs = await outbox.ListAsync().ToListAsync();
+        var blob = Assert.Single(blobs);
+        using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentAsync())!.ToString());
+        JsonElement m = mail.RootElement.GetProperty("mail");
+        Assert.Equal("[hub #1] VPN down", m.GetProperty("subject").GetString());
+        Assert.Equal("jane@example.com", m.GetProperty("to")[0].GetString());
+        Assert.Equal("public", m.GetProperty("visibility").GetString());
     }
 
     [Fact]
