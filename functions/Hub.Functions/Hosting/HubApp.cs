@@ -30,6 +30,7 @@ public static partial class HubApp
     public static WebApplication Build(HubLaunchOptions launch)
     {
         ArgumentNullException.ThrowIfNull(launch);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Dictionary<string, string?> overrides = launch.Settings.ToDictionary(p => LocalSettings.Flatten(p.Key), p => p.Value, StringComparer.OrdinalIgnoreCase);
         IConfiguration early = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();
         (string functionsRoot, string hostJson) = FunctionsRootLocator.Locate(early["Hub:FunctionsRoot"]);
@@ -62,7 +63,9 @@ public static partial class HubApp
         TimeZoneInfo timeZone = TimeZone(options, configuration);
         FunctionCatalog catalog = LoadCatalog(functionsRoot, hostJson, configuration, timeZone);
         VerifyStorage(configuration, catalog);
+        long configStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         HubConfiguration domain = LoadDomainConfiguration(configuration, Path.GetDirectoryName(hostJson)!);
+        TimeSpan configTime = System.Diagnostics.Stopwatch.GetElapsedTime(configStarted);
 
         HostMode mode = configuration[CustomHandlerPortSetting] is { Length: > 0 } ? HostMode.CustomHandler : HostMode.Standalone;
         var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), builder.Environment.EnvironmentName, timeZone);
@@ -101,8 +104,9 @@ public static partial class HubApp
         }
 
         app.Logger.LogInformation(
-            "Hub {InstanceId} starting in {Mode} mode ({Environment}); {Count} functions from {Root}",
-            host.InstanceId, mode, host.EnvironmentName, catalog.Functions.Count, catalog.Root);
+            "Hub {InstanceId} starting in {Mode} mode ({Environment}); {Count} functions from {Root}; built in {BuildMs:F0} ms ({ConfigMs:F0} ms for the domain configuration)",
+            host.InstanceId, mode, host.EnvironmentName, catalog.Functions.Count, catalog.Root,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, configTime.TotalMilliseconds);
         return app;
     }
 
