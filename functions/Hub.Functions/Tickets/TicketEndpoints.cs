@@ -120,7 +120,8 @@ public static class TicketEndpoints
             return NotFound(number);
         }
 
-        if (http.Request.Headers.IfMatch.Count > 0 && http.Request.Headers.IfMatch.ToString() != ETag(view.Sequence))
+        string ifMatch = http.Request.Headers.IfMatch.ToString();
+        if (ifMatch.Length > 0 && ifMatch != "*" && !ifMatch.Split(',', StringSplitOptions.TrimEntries).Contains(ETag(view.Sequence)))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status412PreconditionFailed, title: "Ticket changed",
