@@ -77,6 +77,31 @@ public sealed class AlertIntakeTests
         Assert.Equal(1000, numbers.Distinct().Count());
     }
 
+    [Fact]
+    public async Task PagerDuty_TriggerThenResolve_OpensAndAutoResolvesOneTicket()
+    {
+        await using TestHub hub = await StartAsync(new Dictionary<string, string?> { ["Hub__Secrets__PagerDutyToken"] = Token });
+        const string trigger = """
+            { "routing_key": "samplekeyhere", "dedup_key": "db-primary-down", "event_action": "trigger",
+              "payload": { "summary": "Primary database unreachable", "source": "db1.example.org", "severity": "critical", "component": "postgres" },
+              "links": [ { "href": "https://runbooks.example.org/db", "text": "Runbook" } ] }
+            """;
+        const string resolve = """{ "routing_key": "samplekeyhere", "dedup_key": "db-primary-down", "event_action": "resolve" }""";
+
+        HttpResponseMessage opened = await PostAsync(hub, trigger, "pagerduty");
+        await WaitForTicketsAsync(hub, 1);
+        HttpResponseMessage closed = await PostAsync(hub, resolve, "pagerduty");
+        await WaitUntilAsync(async () => (await TicketAsync(hub, 1))?.Status == "resolved");
+
+        Assert.Equal(HttpStatusCode.Accepted, opened.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, closed.StatusCode);
+        TicketState ticket = (await TicketAsync(hub, 1))!;
+        Assert.Equal("Primary database unreachable", ticket.Subject);
+        Assert.Equal("pagerduty:db-primary-down", ticket.Alert!.Identity);
+        Assert.Equal("postgres", ticket.Alert.Service);
+        Assert.Equal(Hub.Domain.Configuration.AlertClassification.Urgent, ticket.Classification);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer wrong-token-0123456789")]
@@ -167,9 +192,9 @@ public sealed class AlertIntakeTests
         return TestHub.StartAsync(settings);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(TestHub hub, string json)
+    private static async Task<HttpResponseMessage> PostAsync(TestHub hub, string json, string format = "alertmanager")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/alerts/alertmanager") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/alerts/{format}") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         return await hub.Client.SendAsync(request);
     }
