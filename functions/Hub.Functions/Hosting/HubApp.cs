@@ -98,6 +98,7 @@ public static partial class HubApp
         app.MapPoisonEndpoints();
         app.MapIntakeEndpoints();
         app.MapTicketEndpoints();
+        app.MapTicketAttachmentEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();

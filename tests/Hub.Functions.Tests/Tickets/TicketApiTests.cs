@@ -163,6 +163,29 @@ public sealed class TicketApiTests
         Assert.Equal(["TicketCreated", "Commented", "Corresponded"], ticket.RootElement.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
     }
 
+    [Fact]
+    public async Task Attachments_UploadListDownload_RoundTripsTheBytes()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await CreateAsync(hub);
+        byte[] content = [0x25, 0x50, 0x44, 0x46, 0x00, 0xFF, 0x0D, 0x0A];
+        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{number}/attachments?fileName=report.pdf") { Content = new ByteArrayContent(content) };
+        upload.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        upload.Headers.Add("X-Api-Key", OperatorKey);
+
+        HttpResponseMessage uploaded = await hub.Client.SendAsync(upload);
+        HttpResponseMessage list = await SendAsync(hub, HttpMethod.Get, $"/api/tickets/{number}/attachments", ReaderKey);
+        HttpResponseMessage download = await SendAsync(hub, HttpMethod.Get, uploaded.Headers.Location!.ToString(), ReaderKey);
+        HttpResponseMessage foreign = await SendAsync(hub, HttpMethod.Get, $"/api/tickets/{number}/attachments/api/0000", ReaderKey);
+
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        using JsonDocument files = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        Assert.Equal("report.pdf", Assert.Single(files.RootElement.EnumerateArray()).GetProperty("fileName").GetString());
+        Assert.Equal(content, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+    }
+
     private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
     {
         ["Hub__ApiKeys__test-operator"] = $"operator,integrator:{OperatorKey}",

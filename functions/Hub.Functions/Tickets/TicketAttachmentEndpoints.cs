@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Hub.Domain.Configuration;
+using Hub.Domain.Tickets;
+using Hub.Functions.Durable;
+using Hub.Functions.Hosting;
+using Hub.Functions.Security;
+using Hub.Storage.Blobs;
+using Hub.Storage.Durable;
+
+namespace Hub.Functions.Tickets;
+
+/// <summary>
+/// Ticket attachments: upload (raw body, <c>?fileName=</c>, the request's Content-Type), list, download. Files live in
+/// the <c>&lt;DurableName&gt;-attachments</c> container named by their SHA-256, as mail attachments do; a ticket only
+/// serves files its own history refers to.
+/// </summary>
+public static class TicketAttachmentEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static RouteGroupBuilder MapTicketAttachmentEndpoints(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder files = app.MapGroup("/api/tickets/{number:long}/attachments").WithTags("Tickets");
+        files.MapPost("/", UploadAsync).RequireRole(Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin);
+        files.MapGet("/", ListAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin);
+        files.MapGet("/{**blobName}", DownloadAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin);
+        return files;
+    }
+
+    private static async Task<IResult> UploadAsync(
+        long number, string? fileName, HttpContext http, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets,
+        StorageAccounts accounts, DurableNames names, DurableStorage storage, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(fileName))
+        {
+            return Intake.IntakeProblems.Invalid("fileName: required", [new Intake.IntakeProblems.FieldError("fileName", "required")]);
+        }
+
+        BodyReadResult body = await RequestBody.ReadAsync(http.Request, BodyLimits.Mail, ct);
+        if (body.IsTooLarge)
+        {
+            return body.ToProblem();
+        }
+
+        await storage.EnsureAsync(ct);
+        string id = number.ToString(CultureInfo.InvariantCulture);
+        if (await tickets.GetAsync(id, ct) is not { State.Exists: true })
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such ticket", detail: $"Ticket #{number} does not exist.");
+        }
+
+        BlobContainerClient container = await ContainerAsync(accounts, names, ct);
+        string blobName = "api/" + Convert.ToHexStringLower(SHA256.HashData(body.Body.Span));
+        string contentType = http.Request.ContentType ?? "application/octet-stream";
+        await container.GetBlobClient(blobName).UploadIfAbsentAsync(new BinaryData(body.Body), contentType, ct);
+        var file = new AttachmentRef(blobName, fileName.Trim(), contentType, body.Body.Length);
+        ApiCaller caller = http.GetRequiredApiCaller();
+        var actor = new Actor(caller.Name, caller.Roles.Max());
+        CommandOutcome<TicketState> outcome = await tickets.HandleAsync(id, null, new AttachFiles(actor, [file]), actor.Name, ct);
+        return outcome.Status == CommandStatus.Rejected
+            ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Refused", detail: outcome.Reason)
+            : TypedResults.Created($"/api/tickets/{id}/attachments/{blobName}", file);
+    }
+
+    private static async Task<IResult> ListAsync(long number, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets, DurableStorage storage, CancellationToken ct)
+    {
+        await storage.EnsureAsync(ct);
+        return TypedResults.Ok(await AttachmentsAsync(tickets, number, ct));
+    }
+
+    private static async Task<IResult> DownloadAsync(
+        long number, string blobName, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets,
+        StorageAccounts accounts, DurableNames names, DurableStorage storage, CancellationToken ct)
+    {
+        await storage.EnsureAsync(ct);
+        AttachmentRef? file = (await AttachmentsAsync(tickets, number, ct)).FirstOrDefault(a => a.BlobName == blobName);
+        BlobDownload? download = file is null ? null : await (await ContainerAsync(accounts, names, ct)).GetBlobClient(blobName).DownloadAsync(ct);
+        if (file is null || download is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such attachment", detail: $"Ticket #{number} has no attachment '{blobName}'.");
+        }
+
+        return TypedResults.Stream(download.Content, file.ContentType, file.FileName);
+    }
+
+    // Every attachment any event of the ticket recorded (created, correspondence, comments, attach-files).
+    private static async Task<IReadOnlyList<AttachmentRef>> AttachmentsAsync(
+        AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets, long number, CancellationToken ct)
+    {
+        var files = new List<AttachmentRef>();
+        string? token = null;
+        do
+        {
+            HistoryPage page = await tickets.HistoryAsync(number.ToString(CultureInfo.InvariantCulture), token, 500, ct);
+            foreach (EventRecord e in page.Events)
+            {
+                using JsonDocument data = JsonDocument.Parse(e.Data);
+                if (data.RootElement.TryGetProperty("attachments", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    files.AddRange(list.EnumerateArray().Select(a => a.Deserialize<AttachmentRef>(Json)!));
+                }
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        return files;
+    }
+
+    private static async Task<BlobContainerClient> ContainerAsync(StorageAccounts accounts, DurableNames names, CancellationToken ct)
+    {
+        var container = new BlobContainerClient(accounts.Get(), names.Table + "-attachments");
+        await container.CreateIfNotExistsAsync(ct);
+        return container;
+    }
+}
