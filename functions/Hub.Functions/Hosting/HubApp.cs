@@ -75,6 +75,7 @@ public static partial class HubApp
         builder.Services.AddTickets();
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
+        builder.Services.AddIntakeLimits(configuration);
         launch.ConfigureServices?.Invoke(builder.Services);
         if (mode == HostMode.Standalone)
         {
@@ -96,7 +97,8 @@ public static partial class HubApp
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapPoisonEndpoints();
-        app.MapIntakeEndpoints();
+        app.UseRateLimiter();
+        app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
         if (mode == HostMode.CustomHandler)

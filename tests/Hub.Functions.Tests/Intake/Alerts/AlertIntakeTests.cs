@@ -177,6 +177,21 @@ public sealed class AlertIntakeTests
         Assert.NotNull(response.Headers.RetryAfter);
     }
 
+    [Fact]
+    public async Task Alertmanager_Overloaded_Answers503WithRetryAfterNever429()
+    {
+        await using TestHub hub = await StartAsync(new Dictionary<string, string?> { ["Hub__IntakeConcurrency"] = "1", ["Hub__IntakeQueue"] = "0" });
+        string body = Payload("firing", Enumerable.Range(0, 40).Select(i => ($"o{i}", $"Load{i}", "info", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")).ToArray());
+
+        HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => PostAsync(hub, body)));
+
+        Assert.DoesNotContain(responses, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.Accepted);
+        HttpResponseMessage busy = Assert.Single(responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).Take(1));
+        Assert.Equal(TimeSpan.FromSeconds(1), busy.Headers.RetryAfter!.Delta);
+        Assert.Equal("application/problem+json", busy.Content.Headers.ContentType?.MediaType);
+    }
+
     private static Task<TestHub> StartAsync(Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>

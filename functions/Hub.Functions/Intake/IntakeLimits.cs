@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Hub.Functions.Intake;
+
+/// <summary>
+/// Overload protection for the webhook routes: at most <c>Hub__IntakeConcurrency</c> requests (default 64) are
+/// handled at once, <c>Hub__IntakeQueue</c> more (default 256) wait; beyond that the sender gets 503 with Retry-After,
+/// never 429, since Alertmanager and others drop a 4xx without retrying.
+/// </summary>
+public static class IntakeLimits
+{
+    public const string Policy = "intake";
+
+    public static IServiceCollection AddIntakeLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        int concurrency = Setting(configuration, "Hub:IntakeConcurrency", 64);
+        int queue = Setting(configuration, "Hub:IntakeQueue", 256);
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
+            options.AddConcurrencyLimiter(Policy, limiter =>
+            {
+                limiter.PermitLimit = concurrency;
+                limiter.QueueLimit = queue;
+                limiter.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
+            });
+            options.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Busy",
+                    detail: "The hub is handling as many deliveries as it can; retry shortly.").ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    private static int Setting(IConfiguration configuration, string key, int fallback)
+    {
+        string? text = configuration[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= 0
+            ? value
+            : throw new Hosting.HubStartupException($"Setting '{key.Replace(":", "__", StringComparison.Ordinal)}' must be a whole number of 0 or more.");
+    }
+}
