@@ -1,6 +1,10 @@
 using Hub.Domain.Intake.Alerts;
+using Hub.Domain.Intake.Mail;
 using Hub.Functions.Durable;
+using Hub.Functions.Hosting;
 using Hub.Functions.Intake.Alerts;
+using Hub.Functions.Intake.Mail;
+using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Intake;
@@ -12,8 +16,18 @@ public static class IntakeServices
         services.AddAggregate<AlertTrackerState, AlertTrackerCommand, AlertTrackerEvent, AlertTrackerDecider>();
         services.AddSingleton<AlertDeliveryHandler>();
         services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<AlertDeliveryHandler>());
+        services.AddAggregate<MailThreadState, MailThreadCommand, MailThreadEvent, MailThreadDecider>();
+        services.AddAggregate<MailMonitorState, MailMonitorCommand, MailMonitorEvent, MailMonitorDecider>();
+        services.AddSingleton(sp => new MailAttachmentStore(new BlobContainerClient(
+            sp.GetRequiredService<StorageAccounts>().Get(), $"{sp.GetRequiredService<DurableNames>().Table}-attachments")));
+        services.AddSingleton<MailDeliveryHandler>();
+        services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<MailDeliveryHandler>());
         return services;
     }
 
-    public static void MapIntakeEndpoints(this IEndpointRouteBuilder app) => app.MapAlertHooks();
+    public static void MapIntakeEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapAlertHooks();
+        app.MapMailHooks();
+    }
 }
