@@ -1,6 +1,8 @@
 using Hub.Domain.Intake.Alerts;
+using Hub.Domain.Intake.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Intake.Alerts;
+using Hub.Functions.Intake.Tickets;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Intake;
@@ -12,8 +14,14 @@ public static class IntakeServices
         services.AddAggregate<AlertTrackerState, AlertTrackerCommand, AlertTrackerEvent, AlertTrackerDecider>();
         services.AddSingleton<AlertDeliveryHandler>();
         services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<AlertDeliveryHandler>());
+        services.AddAggregate<ExternalTicketState, ExternalTicketCommand, ExternalTicketEvent, ExternalTicketDecider>();
+        services.AddSingleton<TicketHookHandler>();
         return services;
     }
 
-    public static void MapIntakeEndpoints(this IEndpointRouteBuilder app) => app.MapAlertHooks();
+    public static void MapIntakeEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapAlertHooks();
+        app.MapTicketSystemHooks();
+    }
 }
