@@ -25,6 +25,8 @@ public static class ExternalTicketRules
             ApplyTicketEvent a => CheckEvent(state, a, config),
             RecordReleaseTransition r when state.Ticket is null =>
                 (null, [new TicketHookError("ticketId", $"no ticket from '{r.System}' with id '{r.Transition.TicketId}' is known to the hub; send a 'created' event first")]),
+            RecordReleaseTransition when config.Queue(state.Queue ?? "") is null =>
+                (null, [new TicketHookError("ticketId", $"the mapped ticket's queue '{state.Queue}' is no longer configured")]),
             RecordReleaseTransition => (Empty(config, state.Queue!), []),
             _ => (null, [new TicketHookError("event", $"unknown command {command?.GetType().Name}")]),
         };

@@ -210,6 +210,22 @@ public sealed class TicketHookTests
     }
 
     [Fact]
+    public async Task Hook_StorageDown_Answers503SoTheSenderRetries()
+    {
+        int dead = Hub.Testing.Azurite.FreePort();
+        await using TestHub hub = await StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Hub.Storage.Account.StorageConnectionString.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{dead}/devstoreaccount1",
+            ["Hub__StorageMaxRetries"] = "0",
+        });
+
+        HttpResponseMessage response = await PostAsync(hub, Created("RT-503", queue: "Admin"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task Transition_Valid_Answers202RecordsItAndCommentsOnTheTicket()
     {
         await using TestHub hub = await StartAsync();
@@ -255,11 +271,20 @@ public sealed class TicketHookTests
         Assert.StartsWith(expected, Assert.Single(await ErrorsAsync(response)), StringComparison.Ordinal);
     }
 
-    private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
+    private static Task<TestHub> StartAsync(Dictionary<string, string?>? extra = null)
     {
-        ["Hub__Secrets__RtWebhookSecret"] = Secret,
-        ["Hub__Secrets__RtWebhookSecretNext"] = NextSecret,
-    });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Hub__Secrets__RtWebhookSecret"] = Secret,
+            ["Hub__Secrets__RtWebhookSecretNext"] = NextSecret,
+        };
+        foreach ((string key, string? value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return TestHub.StartAsync(settings);
+    }
 
     private static string Created(string id, string? queue, string extra = "")
     {
