@@ -1,9 +1,11 @@
 using Hub.Domain.Intake.Alerts;
 using Hub.Domain.Intake.Mail;
+using Hub.Domain.Intake.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Hosting;
 using Hub.Functions.Intake.Alerts;
 using Hub.Functions.Intake.Mail;
+using Hub.Functions.Intake.Tickets;
 using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 
@@ -22,6 +24,8 @@ public static class IntakeServices
             sp.GetRequiredService<StorageAccounts>().Get(), $"{sp.GetRequiredService<DurableNames>().Table}-attachments")));
         services.AddSingleton<MailDeliveryHandler>();
         services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<MailDeliveryHandler>());
+        services.AddAggregate<ExternalTicketState, ExternalTicketCommand, ExternalTicketEvent, ExternalTicketDecider>();
+        services.AddSingleton<TicketHookHandler>();
         return services;
     }
 
@@ -29,5 +33,6 @@ public static class IntakeServices
     {
         app.MapAlertHooks();
         app.MapMailHooks();
+        app.MapTicketSystemHooks();
     }
 }

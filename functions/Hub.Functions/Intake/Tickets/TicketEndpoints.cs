@@ -1,0 +1,78 @@
+using Hub.Domain.Configuration;
+using Hub.Domain.Intake.Mail;
+using Hub.Domain.Intake.Tickets;
+using Hub.Functions.Security;
+using Hub.Storage.Durable;
+
+namespace Hub.Functions.Intake.Tickets;
+
+/// <summary>
+/// <c>POST /api/hooks/tickets/{system}</c>: verify, drop the hub's own echoes, parse, apply to the external-ref
+/// aggregate durably, then answer 202. Format and decisions: docs/ticket-systems.md.
+/// </summary>
+public static class TicketEndpoints
+{
+    public const string SourceKind = "tickets";
+
+    public static RouteGroupBuilder MapTicketSystemHooks(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder hooks = app.MapGroup("/api/hooks/tickets").WithTags("Intake");
+        hooks.MapPost("/{system}", ReceiveAsync);
+        return hooks;
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        string system, HttpRequest request, HubConfiguration config, WebhookVerifier verifier, TicketHookHandler handler, CancellationToken ct)
+    {
+        if (config.Sources.FirstOrDefault(s => s.Kind == SourceKind && string.Equals(s.System, system, StringComparison.Ordinal)) is not { } source)
+        {
+            return IntakeProblems.UnknownRoute($"No ticket-system source with system '{system}' is configured.");
+        }
+
+        WebhookReceipt receipt = await verifier.ReceiveAsync(request, source, BodyLimits.Hook, ct);
+        if (receipt.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        // The hub's own change coming back from the external system: acknowledged so the sender stops, never applied.
+        if (request.Headers.ContainsKey(MailThreading.LoopHeader) || TicketHookParser.IsFromHub(receipt.Body.Span))
+        {
+            return TypedResults.Accepted((string?)null, new TicketHookAccepted(system, null, null, null, Duplicate: false, Ignored: true));
+        }
+
+        (TicketHook? hook, IReadOnlyList<TicketHookError> errors) = TicketHookParser.Parse(receipt.Body.Span);
+        if (hook is null)
+        {
+            return Invalid(system, errors);
+        }
+
+        if (DeliveryIds.Choose(request, receipt.DeliveryId, hook, receipt.Body.Span) is not { } deliveryId)
+        {
+            return Invalid(system, [new TicketHookError(DeliveryIds.Header, $"must be 1-{TicketHookParser.MaxDeliveryIdLength} characters without control characters")]);
+        }
+
+        CommandOutcome<ExternalTicketState> outcome = await handler.ApplyAsync(system, hook, deliveryId, source.Name, ct);
+        string externalId = hook is ReleaseTransition t ? t.TicketId : ((TicketSystemEvent)hook).Ticket.Id;
+        switch (outcome.Status)
+        {
+            case CommandStatus.Applied or CommandStatus.Duplicate:
+                return TypedResults.Accepted(
+                    (string?)null,
+                    new TicketHookAccepted(system, externalId, deliveryId, outcome.State.Ticket, outcome.Status == CommandStatus.Duplicate, Ignored: false));
+            default:
+                IReadOnlyList<TicketHookError> fieldErrors = handler.ErrorsOf(system, hook, outcome.State);
+                return fieldErrors.Count > 0
+                    ? Invalid(system, fieldErrors)
+                    : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Event not applied", detail: outcome.Reason);
+        }
+    }
+
+    private static IResult Invalid(string system, IEnumerable<TicketHookError> errors) =>
+        IntakeProblems.Invalid($"The {system} ticket-system event is not valid.", errors.Select(e => new IntakeProblems.FieldError(e.Field, e.Rule)));
+
+    /// <param name="Ticket">The local ticket number the external ticket maps to (null when ignored).</param>
+    /// <param name="Duplicate">This delivery was applied before; nothing changed.</param>
+    /// <param name="Ignored">The hub's own change echoed back; nothing stored.</param>
+    public sealed record TicketHookAccepted(string System, string? ExternalId, string? DeliveryId, long? Ticket, bool Duplicate, bool Ignored);
+}
