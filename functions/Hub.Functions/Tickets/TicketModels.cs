@@ -15,6 +15,9 @@ public sealed record WatcherChange(WatcherKind Kind, string Address);
 
 public sealed record TicketText(string? Body);
 
+/// <summary>Asks for an internal copy in <paramref name="TargetQueue"/> (default ProductionDefect).</summary>
+public sealed record Escalate(string? TargetQueue);
+
 public sealed record TicketSummary(long Number, string Queue, string Subject, string Status, int Priority, string? Owner, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static TicketSummary From(TicketState t) => new(t.Number, t.Queue, t.Subject, t.Status, t.Priority, t.Owner, t.CreatedAt, t.UpdatedAt);

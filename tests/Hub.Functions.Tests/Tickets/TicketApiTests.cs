@@ -186,6 +186,38 @@ public sealed class TicketApiTests
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
     }
 
+    [Fact]
+    public async Task Escalate_CustomerTicket_CreatesLinkedInternalCopyTheCustomerNeverSees()
+    {
+        await using TestHub hub = await StartAsync();
+        HttpResponseMessage created = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new
+        {
+            queue = "Customer-Support", subject = "Invoices wrong", body = "Totals are off.", requestors = new[] { "jane@example.com" },
+        });
+        long source = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("number").GetInt64();
+
+        HttpResponseMessage escalated = await SendAsync(hub, HttpMethod.Post, $"/api/tickets/{source}/escalations", OperatorKey, new { targetQueue = "ProductionDefect" });
+        HttpResponseMessage again = await SendAsync(hub, HttpMethod.Post, $"/api/tickets/{source}/escalations", OperatorKey, new { targetQueue = "ProductionDefect" });
+        var tickets = hub.App.Services.GetRequiredService<Hub.Storage.Durable.AggregateProcessor<Hub.Domain.Tickets.TicketState, Hub.Domain.Tickets.TicketCommand, Hub.Domain.Tickets.TicketEvent>>();
+        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await tickets.GetAsync((source + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))?.State.Links.Count is not 1
+               || (await tickets.GetAsync(source.ToString(System.Globalization.CultureInfo.InvariantCulture)))!.State.Links.Count != 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the internal copy was not created and linked in time");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, escalated.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+        var copy = (await tickets.GetAsync((source + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))!.State;
+        Assert.Equal("ProductionDefect", copy.Queue);
+        Assert.Empty(copy.Requestors);
+        Assert.Contains("map-support@example.org", copy.AdminCc);
+        Assert.Equal(source, Assert.Single(copy.Links).Number);
+        var original = (await tickets.GetAsync(source.ToString(System.Globalization.CultureInfo.InvariantCulture)))!.State;
+        Assert.Equal(source + 1, Assert.Single(original.Links).Number);
+    }
+
     private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
     {
         ["Hub__ApiKeys__test-operator"] = $"operator,integrator:{OperatorKey}",
