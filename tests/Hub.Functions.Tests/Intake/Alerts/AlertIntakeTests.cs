@@ -5,6 +5,7 @@ using System.Text.Json;
 using Hub.Domain.Intake.Alerts;
 using Hub.Domain.Tickets;
 using Hub.Functions.Tests.Support;
+using static Hub.Functions.Tests.Support.HubState;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 using Hub.Testing;
@@ -248,32 +249,7 @@ public sealed class AlertIntakeTests
     private static async Task<TicketState?> TicketAsync(TestHub hub, long number) =>
         (await hub.App.Services.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>().GetAsync(number.ToString(System.Globalization.CultureInfo.InvariantCulture)))?.State;
 
-    private static async Task<long[]> TicketNumbersAsync(TestHub hub)
-    {
-        TableClient table = hub.App.Services.GetRequiredService<AggregateStore>().Table;
-        var numbers = new List<long>();
-        await foreach (TableEntity row in table.QueryAsync("PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'", ["PartitionKey"]))
-        {
-            numbers.Add(long.Parse(row.PartitionKey["ticket:".Length..], System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        return [.. numbers];
-    }
-
     private static Task WaitForTicketsAsync(TestHub hub, int count, TimeSpan? timeout = null) =>
         WaitUntilAsync(async () => (await TicketNumbersAsync(hub)).Length >= count, timeout);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
-    {
-        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Condition not met in time.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }

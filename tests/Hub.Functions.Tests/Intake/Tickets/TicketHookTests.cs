@@ -6,6 +6,7 @@ using System.Text.Json;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Tickets;
 using Hub.Functions.Tests.Support;
+using static Hub.Functions.Tests.Support.HubState;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
@@ -361,30 +362,4 @@ public sealed class TicketHookTests
     private static async Task<IReadOnlyList<EventRecord>> HistoryAsync(TestHub hub, long number) =>
         (await hub.App.Services.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>().HistoryAsync(number.ToString(CultureInfo.InvariantCulture))).Events;
 
-    private static async Task<long[]> TicketNumbersAsync(TestHub hub)
-    {
-        await hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableStorage>().EnsureAsync(CancellationToken.None);
-        TableClient table = hub.App.Services.GetRequiredService<AggregateStore>().Table;
-        var numbers = new List<long>();
-        await foreach (TableEntity row in table.QueryAsync("PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'", ["PartitionKey"]))
-        {
-            numbers.Add(long.Parse(row.PartitionKey["ticket:".Length..], CultureInfo.InvariantCulture));
-        }
-
-        return [.. numbers];
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Condition not met in time.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }

@@ -1,0 +1,38 @@
+using System.Globalization;
+using Hub.Storage.Durable;
+using Hub.Storage.Tables;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Functions.Tests.Support;
+
+/// <summary>What a test hub has stored, and waiting for it: shared by the intake and API tests.</summary>
+internal static class HubState
+{
+    /// <summary>The numbers of every ticket the hub has created.</summary>
+    public static async Task<long[]> TicketNumbersAsync(TestHub hub)
+    {
+        TableClient table = hub.App.Services.GetRequiredService<AggregateStore>().Table;
+        var numbers = new List<long>();
+        await foreach (TableEntity row in table.QueryAsync("PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'", ["PartitionKey"]))
+        {
+            numbers.Add(long.Parse(row.PartitionKey["ticket:".Length..], CultureInfo.InvariantCulture));
+        }
+
+        return [.. numbers];
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; throws after the timeout (default 30 s).</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Condition not met in time.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
