@@ -13,9 +13,16 @@ internal static class HubState
     {
         TableClient table = hub.App.Services.GetRequiredService<AggregateStore>().Table;
         var numbers = new List<long>();
-        await foreach (TableEntity row in table.QueryAsync("PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'", ["PartitionKey"]))
+        try
         {
-            numbers.Add(long.Parse(row.PartitionKey["ticket:".Length..], CultureInfo.InvariantCulture));
+            await foreach (TableEntity row in table.QueryAsync("PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'", ["PartitionKey"]))
+            {
+                numbers.Add(long.Parse(row.PartitionKey["ticket:".Length..], CultureInfo.InvariantCulture));
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.ErrorCode == "TableNotFound")
+        {
+            // The hub creates its table on first use: a hub that stored nothing has no tickets.
         }
 
         return [.. numbers];

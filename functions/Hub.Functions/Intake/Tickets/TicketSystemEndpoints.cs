@@ -10,7 +10,7 @@ namespace Hub.Functions.Intake.Tickets;
 /// <c>POST /api/hooks/tickets/{system}</c>: verify, drop the hub's own echoes, parse, apply to the external-ref
 /// aggregate durably, then answer 202. Format and decisions: docs/ticket-systems.md.
 /// </summary>
-public static class TicketEndpoints
+public static class TicketSystemEndpoints
 {
     public const string SourceKind = "tickets";
 
