@@ -32,8 +32,10 @@ internal static class IntakeBench
                 ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
                 ["Hub__FunctionsRoot"] = Path.Combine(Azurite.RepositoryRoot(), "functions"),
                 ["Hub__Secrets__AlertmanagerToken"] = Token,
+                ["Hub__Secrets__MailBasicAuth"] = "bench:mail-password-0123456789",
                 ["Hub__QueueMinPollingInterval"] = "00:00:00.020",
                 ["Logging__LogLevel__Default"] = "Warning",
+                ["Logging__LogLevel__Hub.Functions.Functions.FunctionInvoker"] = Environment.GetEnvironmentVariable("HUB_BENCH_TRACE") is null ? "Warning" : "Information",
             },
         });
         await app.StartAsync();
@@ -92,6 +94,33 @@ internal static class IntakeBench
             await Task.WhenAll(sends);
             latencies.Sort();
             Report.Line("alert intake ack latency at 200 req/s", $"p50 {Report.Percentile(latencies, 50):F1} ms, p99 {Report.Percentile(latencies, 99):F1} ms", "p99 <= 50 ms");
+            // Mail intake: 500 new mails to isda-support@, each a new Customer-Support ticket.
+            using var mailClient = new HttpClient { BaseAddress = http.BaseAddress };
+            mailClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("bench:mail-password-0123456789")));
+            int ticketsBefore = await CountAsync(table, "PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'");
+            sw.Restart();
+            await Parallel.ForEachAsync(Enumerable.Range(0, 500), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            {
+                using var form = new MultipartFormDataContent
+                {
+                    { new StringContent($"Customer {i} <customer{i}@client.example.com>"), "from" },
+                    { new StringContent("isda-support@example.org"), "to" },
+                    { new StringContent($"Question {i}"), "subject" },
+                    { new StringContent("Hello, the portal shows an error."), "text" },
+                    { new StringContent($"Message-ID: <bench-{i}@client.example.com>\r\nFrom: customer{i}@client.example.com\r\n"), "headers" },
+                };
+                using HttpResponseMessage response = await mailClient.PostAsync(new Uri("/api/hooks/mail", UriKind.Relative), form, ct);
+                if ((int)response.StatusCode != 202)
+                {
+                    throw new InvalidOperationException($"mail intake answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                }
+            });
+            double mailAcked = sw.Elapsed.TotalSeconds;
+            await WaitAsync(async () => await CountAsync(table, "PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'") >= ticketsBefore + 500, TimeSpan.FromMinutes(3));
+            Report.Rate("mail intake, new mails to durable tickets", 500, sw.Elapsed, "mails");
+            Report.Line("  of which acknowledging the 500 requests", $"{mailAcked:F2} s");
+
             Report.Line("process working set (hub + bench + client)", $"{Environment.WorkingSet / (1024 * 1024)} MB", "hub RSS <= 200 MB");
         }
         finally
