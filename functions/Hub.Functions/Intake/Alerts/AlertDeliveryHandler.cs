@@ -39,19 +39,13 @@ public sealed class AlertDeliveryHandler(
     private async Task ObserveAsync(AlertDelivery delivery, NormalizedAlert alert, string actor, CancellationToken ct)
     {
         string messageId = $"alert:{alert.Identity}:{alert.ContentDigest}";
-        long candidate = 0;
-        while (true)
-        {
-            var command = new ObserveAlert(alert, delivery.Format, config.Alerts.Queue, candidate, delivery.ReceivedAt);
-            CommandOutcome<AlertTrackerState> outcome = await trackers.HandleAsync(alert.Identity, messageId, command, actor, ct);
-            if (outcome.Status == CommandStatus.Rejected && outcome.Reason == AlertTrackerDecider.NeedsNumber)
-            {
-                // Reserved only when a new ticket is really needed, so duplicates and updates leave no gaps.
-                candidate = await numbers.NextAsync(ct);
-                continue;
-            }
-
-            return;
-        }
+        await numbers.HandleReservingAsync(
+            trackers,
+            alert.Identity,
+            messageId,
+            candidate => new ObserveAlert(alert, delivery.Format, config.Alerts.Queue, candidate, delivery.ReceivedAt),
+            AlertTrackerDecider.NeedsNumber,
+            actor,
+            ct);
     }
 }

@@ -50,20 +50,15 @@ public sealed class MailDeliveryHandler(
             ? await OpenMonitoringTicketAsync(mail, cancellationToken)
             : null;
 
-        long candidate = 0;
-        while (true)
-        {
-            var command = new ReceiveMail(mail, tagged, reply, monitoring, candidate, delivery.ReceivedAt);
-            CommandOutcome<MailThreadState> outcome = await threads.HandleAsync(delivery.ThreadId, InboxId, command, actor, cancellationToken);
-            if (outcome.Status == CommandStatus.Rejected && outcome.Reason == MailThreadDecider.NeedsNumber)
-            {
-                // Reserved only when a new ticket is really needed, so duplicates and replies leave no gaps.
-                candidate = await numbers.NextAsync(cancellationToken);
-                continue;
-            }
-
-            return outcome.Status;
-        }
+        CommandOutcome<MailThreadState> outcome = await numbers.HandleReservingAsync(
+            threads,
+            delivery.ThreadId,
+            InboxId,
+            candidate => new ReceiveMail(mail, tagged, reply, monitoring, candidate, delivery.ReceivedAt),
+            MailThreadDecider.NeedsNumber,
+            actor,
+            cancellationToken);
+        return outcome.Status;
     }
 
     public Task<CommandStatus> FireTimerAsync(string aggregateId, WorkTimer timer, string payload, CancellationToken cancellationToken) =>

@@ -33,21 +33,15 @@ public sealed class TicketHookHandler(
 
         var ticketEvent = (TicketSystemEvent)hook;
         string id = ExternalTicketDecider.IdOf(system, ticketEvent.Ticket.Id);
-        long candidate = 0;
-        while (true)
-        {
-            // Decision: no per-system queue setting exists yet, so a 'created' event without a queue goes where mail does.
-            var command = new ApplyTicketEvent(system, ticketEvent, config.Mail.DefaultQueue, candidate, receivedAt);
-            CommandOutcome<ExternalTicketState> outcome = await externalTickets.HandleAsync(id, messageId, command, actor, ct);
-            if (outcome.Status == CommandStatus.Rejected && outcome.Reason == ExternalTicketDecider.NeedsNumber)
-            {
-                // Reserved only when a ticket must really be opened, so duplicates and updates leave no gaps.
-                candidate = await numbers.NextAsync(ct);
-                continue;
-            }
-
-            return outcome;
-        }
+        // Decision: no per-system queue setting exists yet, so a 'created' event without a queue goes where mail does.
+        return await numbers.HandleReservingAsync(
+            externalTickets,
+            id,
+            messageId,
+            candidate => new ApplyTicketEvent(system, ticketEvent, config.Mail.DefaultQueue, candidate, receivedAt),
+            ExternalTicketDecider.NeedsNumber,
+            actor,
+            ct);
     }
 
     /// <summary>The field errors behind a refusal, checked against the state the refusal was decided on.</summary>
