@@ -3,7 +3,7 @@ using Hub.Storage.Durable;
 namespace Hub.Functions.Durable;
 
 /// <summary>
-/// Creates the durable runtime's table, queues and container once per process, on first use rather than at start, so
+/// Creates the durable runtime's table, queues and containers (spill, attachments, mail outbox) once per process, on first use rather than at start, so
 /// an unreachable storage account makes requests answer 503 instead of stopping the hub.
 /// </summary>
 public sealed class DurableStorage(AggregateStore store, WorkQueue work, DurableNames names, Hosting.StorageAccounts accounts) : IDisposable
@@ -26,6 +26,8 @@ public sealed class DurableStorage(AggregateStore store, WorkQueue work, Durable
                 await store.InitializeAsync(cancellationToken);
                 await work.InitializeAsync(cancellationToken);
                 await new Hub.Storage.Queues.QueueClient(accounts.Get(), names.PoisonQueue).CreateIfNotExistsAsync(cancellationToken);
+                await new Hub.Storage.Blobs.BlobContainerClient(accounts.Get(), names.AttachmentsContainer).CreateIfNotExistsAsync(cancellationToken);
+                await new Hub.Storage.Blobs.BlobContainerClient(accounts.Get(), names.OutboxContainer).CreateIfNotExistsAsync(cancellationToken);
                 _ready = true;
             }
         }

@@ -21,7 +21,7 @@ public static class IntakeServices
         services.AddAggregate<MailThreadState, MailThreadCommand, MailThreadEvent, MailThreadDecider>();
         services.AddAggregate<MailMonitorState, MailMonitorCommand, MailMonitorEvent, MailMonitorDecider>();
         services.AddSingleton(sp => new MailAttachmentStore(new BlobContainerClient(
-            sp.GetRequiredService<StorageAccounts>().Get(), $"{sp.GetRequiredService<DurableNames>().Table}-attachments")));
+            sp.GetRequiredService<StorageAccounts>().Get(), sp.GetRequiredService<DurableNames>().AttachmentsContainer)));
         services.AddSingleton<MailDeliveryHandler>();
         services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<MailDeliveryHandler>());
         services.AddAggregate<ExternalTicketState, ExternalTicketCommand, ExternalTicketEvent, ExternalTicketDecider>();

@@ -11,13 +11,12 @@ namespace Hub.Functions.Notifications;
 /// Delivers <c>ticket.notify</c> side effects into the mail outbox: one JSON blob per notification in the
 /// <c>&lt;DurableName&gt;-outbox</c> container, named by the outbox row's idempotency key, so a retried row writes
 /// nothing new. This is the development delivery DESIGN section 2 describes; the SendGrid sender (incident playbook
-/// issue) will read the same records.
+/// issue) will read the same records. The container exists: every path to a ticket command passes DurableStorage.
 /// </summary>
 public sealed class MailOutbox(StorageAccounts accounts, DurableNames names, TimeProvider clock) : ISideEffectHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-    private readonly BlobContainerClient _container = new(accounts.Get(), names.Table + "-outbox");
-    private volatile bool _created;
+    private readonly BlobContainerClient _container = new(accounts.Get(), names.OutboxContainer);
 
     public string Kind => TicketDecider.NotifyEffect;
 
@@ -26,12 +25,6 @@ public sealed class MailOutbox(StorageAccounts accounts, DurableNames names, Tim
         ArgumentNullException.ThrowIfNull(context);
         TicketNotification notification = JsonSerializer.Deserialize<TicketNotification>(context.Payload, Json)
             ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has no notification.");
-        if (!_created)
-        {
-            await _container.CreateIfNotExistsAsync(cancellationToken);
-            _created = true;
-        }
-
         DateTimeOffset now = clock.GetUtcNow();
         var record = new OutboxMail(context.IdempotencyKey, now, notification);
         // Named by the key alone, so a retry on another day still finds the first copy.

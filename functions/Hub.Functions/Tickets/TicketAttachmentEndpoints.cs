@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Hub.Domain.Configuration;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
-using Hub.Functions.Hosting;
 using Hub.Functions.Security;
+using Hub.Functions.Intake.Mail;
 using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 
@@ -13,7 +12,7 @@ namespace Hub.Functions.Tickets;
 
 /// <summary>
 /// Ticket attachments: upload (raw body, <c>?fileName=</c>, the request's Content-Type), list, download. Files live in
-/// the <c>&lt;DurableName&gt;-attachments</c> container named by their SHA-256, as mail attachments do; a ticket only
+/// the <c>&lt;DurableName&gt;-attachments</c> container (<see cref="MailAttachmentStore"/>), as mail attachments do; a ticket only
 /// serves files its own history refers to.
 /// </summary>
 public static class TicketAttachmentEndpoints
@@ -31,7 +30,7 @@ public static class TicketAttachmentEndpoints
 
     private static async Task<IResult> UploadAsync(
         long number, string? fileName, HttpContext http, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets,
-        StorageAccounts accounts, DurableNames names, DurableStorage storage, CancellationToken ct)
+        MailAttachmentStore files, DurableStorage storage, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(fileName))
         {
@@ -51,17 +50,13 @@ public static class TicketAttachmentEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such ticket", detail: $"Ticket #{number} does not exist.");
         }
 
-        BlobContainerClient container = await ContainerAsync(accounts, names, ct);
-        string blobName = "api/" + Convert.ToHexStringLower(SHA256.HashData(body.Body.Span));
-        string contentType = http.Request.ContentType ?? "application/octet-stream";
-        await container.GetBlobClient(blobName).UploadIfAbsentAsync(new BinaryData(body.Body), contentType, ct);
-        var file = new AttachmentRef(blobName, fileName.Trim(), contentType, body.Body.Length);
+        AttachmentRef file = await files.StoreAsync("api", body.Body, fileName.Trim(), http.Request.ContentType ?? "application/octet-stream", ct);
         ApiCaller caller = http.GetRequiredApiCaller();
         var actor = new Actor(caller.Name, caller.Roles.Max());
         CommandOutcome<TicketState> outcome = await tickets.HandleAsync(id, null, new AttachFiles(actor, [file]), actor.Name, ct);
         return outcome.Status == CommandStatus.Rejected
             ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Refused", detail: outcome.Reason)
-            : TypedResults.Created($"/api/tickets/{id}/attachments/{blobName}", file);
+            : TypedResults.Created($"/api/tickets/{id}/attachments/{file.BlobName}", file);
     }
 
     private static async Task<IResult> ListAsync(long number, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets, DurableStorage storage, CancellationToken ct)
@@ -72,11 +67,11 @@ public static class TicketAttachmentEndpoints
 
     private static async Task<IResult> DownloadAsync(
         long number, string blobName, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets,
-        StorageAccounts accounts, DurableNames names, DurableStorage storage, CancellationToken ct)
+        MailAttachmentStore files, DurableStorage storage, CancellationToken ct)
     {
         await storage.EnsureAsync(ct);
         AttachmentRef? file = (await AttachmentsAsync(tickets, number, ct)).FirstOrDefault(a => a.BlobName == blobName);
-        BlobDownload? download = file is null ? null : await (await ContainerAsync(accounts, names, ct)).GetBlobClient(blobName).DownloadAsync(ct);
+        BlobDownload? download = file is null ? null : await files.Container.GetBlobClient(blobName).DownloadAsync(ct);
         if (file is null || download is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such attachment", detail: $"Ticket #{number} has no attachment '{blobName}'.");
@@ -108,12 +103,5 @@ public static class TicketAttachmentEndpoints
         while (token is not null);
 
         return files;
-    }
-
-    private static async Task<BlobContainerClient> ContainerAsync(StorageAccounts accounts, DurableNames names, CancellationToken ct)
-    {
-        var container = new BlobContainerClient(accounts.Get(), names.Table + "-attachments");
-        await container.CreateIfNotExistsAsync(ct);
-        return container;
     }
 }

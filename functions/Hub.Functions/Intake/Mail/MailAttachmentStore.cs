@@ -6,48 +6,24 @@ using Hub.Storage.Blobs;
 namespace Hub.Functions.Intake.Mail;
 
 /// <summary>
-/// Mail attachments in the <c>&lt;DurableName&gt;-attachments</c> container, named by the SHA-256 of their content
-/// (<c>mail/&lt;hex&gt;</c>): a duplicate delivery, or the same file in two mails, writes the same blob once.
+/// Ticket attachments in the <c>&lt;DurableName&gt;-attachments</c> container, named by where they came from and the
+/// SHA-256 of their content (<c>mail/&lt;hex&gt;</c>, <c>api/&lt;hex&gt;</c>): a duplicate delivery, or the same
+/// file twice, writes the same blob once. The container exists: callers pass DurableStorage first.
 /// </summary>
-public sealed class MailAttachmentStore(BlobContainerClient container) : IDisposable
+public sealed class MailAttachmentStore(BlobContainerClient container)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _ready;
-
     public BlobContainerClient Container => container;
 
-    public static string BlobName(ReadOnlySpan<byte> content) => "mail/" + Convert.ToHexStringLower(SHA256.HashData(content));
-
-    public async Task<AttachmentRef> StoreAsync(MailAttachment attachment, CancellationToken cancellationToken)
+    public Task<AttachmentRef> StoreAsync(MailAttachment attachment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attachment);
-        await EnsureAsync(cancellationToken);
-        string name = BlobName(attachment.Content);
-        await container.GetBlobClient(name).UploadIfAbsentAsync(new BinaryData(attachment.Content), attachment.ContentType, cancellationToken);
-        return new AttachmentRef(name, attachment.FileName, attachment.ContentType, attachment.Content.LongLength);
+        return StoreAsync("mail", attachment.Content, attachment.FileName, attachment.ContentType, cancellationToken);
     }
 
-    private async Task EnsureAsync(CancellationToken cancellationToken)
+    public async Task<AttachmentRef> StoreAsync(string origin, ReadOnlyMemory<byte> content, string fileName, string contentType, CancellationToken cancellationToken)
     {
-        if (_ready)
-        {
-            return;
-        }
-
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_ready)
-            {
-                await container.CreateIfNotExistsAsync(cancellationToken);
-                _ready = true;
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        string name = origin + "/" + Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        await container.GetBlobClient(name).UploadIfAbsentAsync(new BinaryData(content), contentType, cancellationToken);
+        return new AttachmentRef(name, fileName, contentType, content.Length);
     }
-
-    public void Dispose() => _gate.Dispose();
 }
