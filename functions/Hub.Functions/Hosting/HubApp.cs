@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Hub.Domain.Configuration;
 using Hub.Functions.Admin;
 using Hub.Functions.Configuration;
+using Hub.Functions.Connectors;
 using Hub.Functions.Intake;
 using Hub.Functions.Security;
 using Hub.Functions.Tickets;
@@ -73,6 +74,7 @@ public static partial class HubApp
         AddServices(builder.Services, options, host, catalog);
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
+        builder.Services.AddConnectors();
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
