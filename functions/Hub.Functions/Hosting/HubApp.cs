@@ -4,6 +4,7 @@ using Hub.Domain.Configuration;
 using Hub.Functions.Admin;
 using Hub.Functions.Configuration;
 using Hub.Functions.Connectors;
+using Hub.Functions.OpenApi;
 using Hub.Functions.Intake;
 using Hub.Functions.Security;
 using Hub.Functions.Tickets;
@@ -78,6 +79,7 @@ public static partial class HubApp
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
+        builder.Services.AddHubOpenApi();
         launch.ConfigureServices?.Invoke(builder.Services);
         if (mode == HostMode.Standalone)
         {
@@ -103,6 +105,7 @@ public static partial class HubApp
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
+        app.MapHubOpenApi();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();
