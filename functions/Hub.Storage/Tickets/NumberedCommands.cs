@@ -23,15 +23,18 @@ public static class NumberedCommands
         ArgumentNullException.ThrowIfNull(processor);
         ArgumentNullException.ThrowIfNull(command);
         long candidate = 0;
+        AggregateBasis? basis = null;
         while (true)
         {
-            CommandOutcome<TState> outcome = await processor.HandleAsync(aggregateId, messageId, command(candidate), actor, cancellationToken).ConfigureAwait(false);
+            CommandOutcome<TState> outcome = await processor.HandleAsync(aggregateId, messageId, command(candidate), actor, basis, cancellationToken).ConfigureAwait(false);
             if (outcome.Status != CommandStatus.Rejected || outcome.Reason != needsNumber)
             {
                 return outcome;
             }
 
             candidate = await numbers.NextAsync(cancellationToken).ConfigureAwait(false);
+            // The command with the number is decided on the state the refusal saw: no second read unless it moved.
+            basis = outcome.Basis;
         }
     }
 }
