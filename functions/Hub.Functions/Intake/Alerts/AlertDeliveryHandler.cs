@@ -14,7 +14,9 @@ namespace Hub.Functions.Intake.Alerts;
 public sealed class AlertDeliveryHandler(
     AggregateProcessor<AlertTrackerState, AlertTrackerCommand, AlertTrackerEvent> trackers,
     TicketNumbers numbers,
-    HubConfiguration config) : IAggregateHandler
+    HubConfiguration config,
+    AlertDeliveryLog log,
+    TimeProvider clock) : IAggregateHandler
 {
     public const string AggregateKind = "alert-delivery";
 
@@ -30,6 +32,8 @@ public sealed class AlertDeliveryHandler(
             delivery.Alerts,
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (alert, ct) => await ObserveAsync(delivery, alert, actor, ct));
+        // Only now, with every alert through its tracker, may a repeat of this delivery be answered without queueing it.
+        await log.MarkDoneAsync(delivery.Format, aggregateId, delivery.Alerts.Count, clock.GetUtcNow(), cancellationToken);
         return CommandStatus.Applied;
     }
 
