@@ -28,6 +28,11 @@ public sealed class AlertDeliveryHandler(
     {
         AlertDelivery delivery = JsonSerializer.Deserialize<AlertDelivery>(commandJson, Json)
             ?? throw new FormatException($"Alert delivery {aggregateId} is empty.");
+        if (await log.IsDoneAsync(delivery.Format, aggregateId, cancellationToken))
+        {
+            return CommandStatus.Duplicate; // every alert of this exact delivery went through its tracker before
+        }
+
         await Parallel.ForEachAsync(
             delivery.Alerts,
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },

@@ -53,13 +53,13 @@ public static class AlertEndpoints
             return IntakeProblems.Invalid($"The {format} payload is not valid.", errors.Select(e => new IntakeProblems.FieldError(e.Field, e.Rule)));
         }
 
-        await storage.EnsureAsync(ct);
-        if (await deliveries.IsDoneAsync(format, batch.DeliveryKey, ct))
+        if (deliveries.IsKnownDone(format, batch.DeliveryKey))
         {
             // An exact repeat of a delivery already applied in full: it is durably stored, and nothing new would happen.
             return TypedResults.Accepted((string?)null, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts) { Duplicate = true });
         }
 
+        await storage.EnsureAsync(ct);
         var delivery = new AlertDelivery(format, clock.GetUtcNow(), batch.Alerts);
         await work.SendAsync(
             new WorkMessage(

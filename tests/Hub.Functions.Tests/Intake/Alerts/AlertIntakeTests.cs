@@ -129,6 +129,37 @@ public sealed class AlertIntakeTests
     }
 
     [Fact]
+    public async Task Alertmanager_RepeatQueuedByAnotherInstanceAfterTheFirstWasApplied_IsSkippedByItsRecord()
+    {
+        // Two custom-handler hubs (no queue trigger) on one durable store: the second knows nothing in memory.
+        string durable = Azurite.UniqueName("d");
+        await using TestHub first = await StartAsync(new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub__DurableName"] = durable,
+        });
+        await using TestHub second = await StartAsync(new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub__DurableName"] = durable,
+        });
+        string body = Payload("firing", ("x-1", "Elsewhere", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"));
+        await AcceptedAsync(await PostAsync(first, body));
+        WorkMessage applied = await HandleQueuedAsync(first);
+
+        JsonElement repeat = await AcceptedAsync(await PostAsync(second, body));
+        WorkMessage queued = WorkQueue.Parse(Assert.Single(await second.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveAsync(32)).Text);
+        CommandStatus status = await second.App.Services.GetRequiredService<AlertDeliveryHandler>()
+            .HandleJsonAsync(queued.AggregateId, queued.Id, queued.Payload!, queued.Actor, default);
+
+        Assert.Equal(applied.AggregateId, queued.AggregateId);
+        Assert.False(repeat.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(CommandStatus.Duplicate, status);
+        Assert.Equal(new long[] { 1 }, await TicketNumbersAsync(second));
+        Assert.Equal(1, (await TicketAsync(second, 1))!.Alert!.FiringCount);
+    }
+
+    [Fact]
     public async Task PagerDuty_TriggerThenResolve_OpensAndAutoResolvesOneTicket()
     {
         await using TestHub hub = await StartAsync(new Dictionary<string, string?> { ["Hub__Secrets__PagerDutyToken"] = Token });
@@ -295,6 +326,14 @@ public sealed class AlertIntakeTests
                 fingerprint = a.Fingerprint,
             }),
         });
+
+    // Hands the one queued work message of a custom-handler hub to its dispatcher, as the queue trigger would.
+    private static async Task<WorkMessage> HandleQueuedAsync(TestHub hub)
+    {
+        Hub.Storage.Queues.QueueMessage message = Assert.Single(await hub.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveAsync(32));
+        await hub.App.Services.GetRequiredService<WorkDispatcher>().HandleAsync(message.Text, message.DequeueCount);
+        return WorkQueue.Parse(message.Text);
+    }
 
     private static async Task<JsonElement> AcceptedAsync(HttpResponseMessage response)
     {
