@@ -32,7 +32,10 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     public async Task<AggregateView<TState>?> GetAsync(string aggregateId, CancellationToken cancellationToken = default)
     {
         AggregateSnapshot? snapshot = await store.LoadAsync(PartitionOf(aggregateId), cancellationToken).ConfigureAwait(false);
-        return snapshot is null ? null : new AggregateView<TState>(aggregateId, ReadState(snapshot), snapshot.Sequence, snapshot.StateName);
+        return snapshot is null ? null : new AggregateView<TState>(aggregateId, ReadState(snapshot), snapshot.Sequence, snapshot.StateName)
+        {
+            Basis = new AggregateBasis(snapshot),
+        };
     }
 
     public Task<HistoryPage> HistoryAsync(string aggregateId, string? continuationToken = null, int pageSize = 100, CancellationToken cancellationToken = default) =>

@@ -26,4 +26,8 @@ public sealed record CommandOutcome<TState>(CommandStatus Status, TState State, 
 }
 
 /// <summary>An aggregate as read: state, the last event's sequence number, its state row's ETag.</summary>
-public sealed record AggregateView<TState>(string Id, TState State, long Sequence, string? StateName);
+public sealed record AggregateView<TState>(string Id, TState State, long Sequence, string? StateName)
+{
+    /// <summary>The state row as read, for a command that follows at once (<see cref="AggregateBasis"/>).</summary>
+    public AggregateBasis? Basis { get; init; }
+}

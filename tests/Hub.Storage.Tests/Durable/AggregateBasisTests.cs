@@ -1,5 +1,6 @@
 using Hub.Domain.Durable;
 using Hub.Storage.Durable;
+using Hub.Storage.Tickets;
 using Hub.Testing;
 
 namespace Hub.Storage.Tests.Durable;
@@ -131,6 +132,23 @@ public sealed class AggregateBasisTests
 
         var view = await harness.Counter.GetAsync("s9");
         Assert.Equal(3, view!.State.Count);
+        Assert.Equal(2, view.Sequence);
+    }
+
+    [Fact]
+    public async Task HandleWithNewNumber_OnAStaleAbsentBasis_AppliesOnceOnTheStoredStateWithTheReservedNumber()
+    {
+        DurableHarness harness = await DurableHarness.CreateAsync();
+        using var numbers = new TicketNumbers(harness.Table);
+        await harness.Counter.HandleAsync("s10", "m0", new Increment(100), "tester");
+
+        var first = await numbers.HandleWithNewNumberAsync(harness.Counter, "s10", "m1", n => new Increment((int)n), "never", "tester", AggregateBasis.Absent);
+        var again = await numbers.HandleWithNewNumberAsync(harness.Counter, "s10", "m1", n => new Increment((int)n), "never", "tester", AggregateBasis.Absent);
+
+        Assert.Equal(CommandStatus.Applied, first.Status);
+        Assert.Equal(CommandStatus.Duplicate, again.Status);
+        var view = await harness.Counter.GetAsync("s10");
+        Assert.Equal(101, view!.State.Count); // 100, then the first number reserved (1); the duplicate's number 2 stays unused
         Assert.Equal(2, view.Sequence);
     }
 }
