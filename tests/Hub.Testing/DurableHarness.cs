@@ -10,8 +10,9 @@ namespace Hub.Testing;
 /// <summary>The durable runtime wired on its own unique table, queue and container in Azurite, for one test.</summary>
 public sealed class DurableHarness
 {
-    private DurableHarness(StorageAccount account, TimeProvider clock, IEnumerable<ISideEffectHandler> effects, bool dispatchAfterCommit)
+    private DurableHarness(Azurite azurite, TimeProvider clock, IEnumerable<ISideEffectHandler> effects, bool dispatchAfterCommit)
     {
+        StorageAccount account = azurite.Account(new StorageClientOptions { RequestCounter = Requests });
         string name = Azurite.UniqueName("d");
         Clock = clock;
         Table = new TableClient(account, name);
@@ -30,9 +31,25 @@ public sealed class DurableHarness
         };
         aggregates.Add(Counter);
         Dispatcher = new WorkDispatcher([Counter], Work, Poison, clock, NullLogger<WorkDispatcher>.Instance);
+        CommandEffect = new AggregateCommandEffect(() => aggregates);
+    }
+
+    /// <summary>Delivers <see cref="Hub.Domain.Durable.AggregateCommand"/> effects to <see cref="Counter"/>.</summary>
+    public AggregateCommandEffect CommandEffect { get; }
+
+    /// <summary>The storage requests of <paramref name="action"/>, by operation (zero counts left out).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountRequestsAsync(Func<Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        IReadOnlyDictionary<string, long> before = Requests.Snapshot();
+        await action().ConfigureAwait(false);
+        return StorageRequestCounter.Difference(before, Requests.Snapshot());
     }
 
     public TimeProvider Clock { get; }
+
+    /// <summary>Every storage request the harness's runtime sends, by operation.</summary>
+    public StorageRequestCounter Requests { get; } = new();
 
     public TableClient Table { get; }
 
@@ -56,7 +73,7 @@ public sealed class DurableHarness
         TimeProvider? clock = null, IEnumerable<ISideEffectHandler>? effects = null, bool dispatchAfterCommit = true)
     {
         Azurite azurite = await Azurite.SharedAsync().ConfigureAwait(false);
-        var harness = new DurableHarness(azurite.Account(), clock ?? TimeProvider.System, effects ?? [], dispatchAfterCommit);
+        var harness = new DurableHarness(azurite, clock ?? TimeProvider.System, effects ?? [], dispatchAfterCommit);
         await harness.Store.InitializeAsync().ConfigureAwait(false);
         await harness.Work.InitializeAsync().ConfigureAwait(false);
         return harness;

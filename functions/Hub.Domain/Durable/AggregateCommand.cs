@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Hub.Domain.Durable;
 
@@ -12,8 +13,20 @@ public sealed record AggregateCommand(string Kind, string Id, string Command, st
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// The command is expected to create the aggregate (a ticket under a number reserved for it): the runtime tries the
+    /// commit before reading, and falls back to reading when the aggregate exists after all (a retried row).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Creates { get; init; }
+
     public static SideEffect Effect<TCommand>(string aggregateKind, string aggregateId, TCommand command, string actor) =>
         new(EffectKind, JsonSerializer.Serialize(new AggregateCommand(aggregateKind, aggregateId, JsonSerializer.Serialize(command, Json), actor), Json));
+
+    /// <summary>Like <see cref="Effect{TCommand}"/>, for a command that creates the aggregate it names.</summary>
+    public static SideEffect Create<TCommand>(string aggregateKind, string aggregateId, TCommand command, string actor) =>
+        new(EffectKind, JsonSerializer.Serialize(
+            new AggregateCommand(aggregateKind, aggregateId, JsonSerializer.Serialize(command, Json), actor) { Creates = true }, Json));
 
     public static AggregateCommand Parse(string payload) =>
         JsonSerializer.Deserialize<AggregateCommand>(payload, Json) ?? throw new FormatException("The aggregate command payload is null.");

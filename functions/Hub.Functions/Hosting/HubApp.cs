@@ -257,7 +257,8 @@ public static partial class HubApp
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(host);
         services.AddSingleton(catalog);
-        services.AddSingleton(sp => new StorageAccounts(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new StorageAccounts(
+            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Hub.Storage.Account.StorageRequestCounter>()));
         services.AddSingleton<FunctionInvoker>();
         services.AddSingleton<StorageProbe>();
         services.AddSingleton<HeartbeatStore>();

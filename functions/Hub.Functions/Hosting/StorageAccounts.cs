@@ -10,8 +10,9 @@ namespace Hub.Functions.Hosting;
 /// <c>&lt;name&gt;</c>, or an identity-based connection in <c>&lt;name&gt;__accountName</c> (optionally
 /// <c>__credential=managedidentity</c> and <c>__clientId</c>).
 /// https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity
+/// A <see cref="StorageRequestCounter"/> passed in (the bench registers one) counts every request of these accounts.
 /// </summary>
-public sealed class StorageAccounts(IConfiguration configuration, TimeProvider clock)
+public sealed class StorageAccounts(IConfiguration configuration, TimeProvider clock, StorageRequestCounter? counter = null)
 {
     public const string Default = "AzureWebJobsStorage";
 
@@ -23,7 +24,7 @@ public sealed class StorageAccounts(IConfiguration configuration, TimeProvider c
     // Hub__StorageMaxRetries (default 5): how often a storage call is retried before the request answers 503.
     private StorageClientOptions Options()
     {
-        var options = new StorageClientOptions { Clock = clock };
+        var options = new StorageClientOptions { Clock = clock, RequestCounter = counter };
         if (int.TryParse(configuration["Hub:StorageMaxRetries"], System.Globalization.CultureInfo.InvariantCulture, out int retries) && retries >= 0)
         {
             options.Retry.MaxRetries = retries;

@@ -16,6 +16,7 @@ public static class IntakeServices
     public static IServiceCollection AddIntake(this IServiceCollection services)
     {
         services.AddAggregate<AlertTrackerState, AlertTrackerCommand, AlertTrackerEvent, AlertTrackerDecider>();
+        services.AddSingleton<AlertDeliveryLog>();
         services.AddSingleton<AlertDeliveryHandler>();
         services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<AlertDeliveryHandler>());
         services.AddAggregate<MailThreadState, MailThreadCommand, MailThreadEvent, MailThreadDecider>();

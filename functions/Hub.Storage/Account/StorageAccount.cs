@@ -77,6 +77,11 @@ public sealed class StorageAccount
         {
             var pipelineOptions = new HttpPipelineOptions(Options) { RequestFailedDetailsParser = new StorageErrorParser() };
             pipelineOptions.PerRetryPolicies.Add(new StorageHeadersPolicy(service, Options.Clock));
+            if (Options.RequestCounter is { } counter)
+            {
+                pipelineOptions.PerRetryPolicies.Add(new StorageRequestCountingPolicy(counter, service));
+            }
+
             pipelineOptions.PerRetryPolicies.Add(auth(service));
             _pipelines[service] = HttpPipelineBuilder.Build(pipelineOptions);
         }

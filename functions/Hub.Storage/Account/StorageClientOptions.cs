@@ -21,6 +21,9 @@ public sealed class StorageClientOptions : ClientOptions
     /// <summary>Sign Table requests with SharedKeyLite instead of SharedKey.</summary>
     public bool UseSharedKeyLiteForTables { get; set; }
 
+    /// <summary>Counts every request sent (the bench's storage requests per event); null, the default, counts nothing.</summary>
+    public StorageRequestCounter? RequestCounter { get; set; }
+
     /// <summary>The clock that dates requests; tests may move it.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 }

@@ -22,6 +22,8 @@ public sealed class AggregateCommandEffect(Func<IEnumerable<IAggregateHandler>> 
             throw new InvalidOperationException($"Outbox row {context.IdempotencyKey} commands aggregate kind '{command.Kind}', which this hub does not have.");
         }
 
-        await aggregate.HandleJsonAsync(command.Id, context.IdempotencyKey, command.Command, command.Actor, cancellationToken).ConfigureAwait(false);
+        await (command.Creates
+            ? aggregate.HandleNewJsonAsync(command.Id, context.IdempotencyKey, command.Command, command.Actor, cancellationToken)
+            : aggregate.HandleJsonAsync(command.Id, context.IdempotencyKey, command.Command, command.Actor, cancellationToken)).ConfigureAwait(false);
     }
 }

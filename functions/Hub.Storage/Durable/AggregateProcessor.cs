@@ -32,7 +32,10 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     public async Task<AggregateView<TState>?> GetAsync(string aggregateId, CancellationToken cancellationToken = default)
     {
         AggregateSnapshot? snapshot = await store.LoadAsync(PartitionOf(aggregateId), cancellationToken).ConfigureAwait(false);
-        return snapshot is null ? null : new AggregateView<TState>(aggregateId, ReadState(snapshot), snapshot.Sequence, snapshot.StateName);
+        return snapshot is null ? null : new AggregateView<TState>(aggregateId, ReadState(snapshot), snapshot.Sequence, snapshot.StateName)
+        {
+            Basis = new AggregateBasis(snapshot),
+        };
     }
 
     public Task<HistoryPage> HistoryAsync(string aggregateId, string? continuationToken = null, int pageSize = 100, CancellationToken cancellationToken = default) =>
@@ -41,13 +44,31 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     /// <param name="messageId">The id that makes redelivery a no-op; null for a command that is not deduplicated.</param>
     public Task<CommandOutcome<TState>> HandleAsync(
         string aggregateId, string? messageId, TCommand command, string actor, CancellationToken cancellationToken = default) =>
-        ApplyAsync(aggregateId, messageId, actor, (state, _, now) => decider.Decide(state, command, now), cancellationToken);
+        ApplyAsync(aggregateId, messageId, actor, (state, _, now) => decider.Decide(state, command, now), null, cancellationToken);
 
-    public async Task<CommandStatus> HandleJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Like <see cref="HandleAsync(string, string?, TCommand, string, CancellationToken)"/>, but the first attempt is
+    /// decided on <paramref name="basis"/> instead of a fresh read (a previous outcome's <see cref="CommandOutcome{TState}.Basis"/>,
+    /// or <see cref="AggregateBasis.Absent"/> for an aggregate the caller expects to create). A stale basis costs a
+    /// retry, never a wrong commit: the commit is guarded by the basis's ETag (or inserts the state row, which fails if
+    /// it exists), and a refusal decided on a basis is decided again on a fresh read before anyone hears of it.
+    /// </summary>
+    public Task<CommandOutcome<TState>> HandleAsync(
+        string aggregateId, string? messageId, TCommand command, string actor, AggregateBasis? basis, CancellationToken cancellationToken = default) =>
+        ApplyAsync(aggregateId, messageId, actor, (state, _, now) => decider.Decide(state, command, now), basis, cancellationToken);
+
+    public Task<CommandStatus> HandleJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken) =>
+        HandleJsonAsync(aggregateId, messageId, commandJson, actor, null, cancellationToken);
+
+    public Task<CommandStatus> HandleNewJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken) =>
+        HandleJsonAsync(aggregateId, messageId, commandJson, actor, AggregateBasis.Absent, cancellationToken);
+
+    private async Task<CommandStatus> HandleJsonAsync(
+        string aggregateId, string messageId, string commandJson, string actor, AggregateBasis? basis, CancellationToken cancellationToken)
     {
         TCommand command = JsonSerializer.Deserialize<TCommand>(commandJson, Json)
             ?? throw new FormatException($"The command for {Kind} {aggregateId} is null.");
-        CommandOutcome<TState> outcome = await HandleAsync(aggregateId, messageId, command, actor, cancellationToken).ConfigureAwait(false);
+        CommandOutcome<TState> outcome = await HandleAsync(aggregateId, messageId, command, actor, basis, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == CommandStatus.Rejected)
         {
             logger.LogWarning("{Kind} {AggregateId} refused queued command {MessageId}: {Reason}", Kind, aggregateId, messageId, outcome.Reason);
@@ -88,6 +109,7 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
 
                 return decided;
             },
+            null,
             cancellationToken).ConfigureAwait(false);
         return outcome.Status;
     }
@@ -97,12 +119,16 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
         string? inboxId,
         string actor,
         Func<TState, Dictionary<string, TimerSlot>, DateTimeOffset, Result<Decision<TEvent>>?> decide,
+        AggregateBasis? basis,
         CancellationToken cancellationToken)
     {
         string partition = PartitionOf(aggregateId);
         for (int attempt = 1; ; attempt++)
         {
-            AggregateSnapshot? snapshot = await store.LoadAsync(partition, cancellationToken).ConfigureAwait(false);
+            // Only the first attempt may use the caller's basis; every retry reads what is stored now.
+            bool fromBasis = basis is not null;
+            AggregateSnapshot? snapshot = basis is not null ? basis.Snapshot : await store.LoadAsync(partition, cancellationToken).ConfigureAwait(false);
+            basis = null;
             TState state = snapshot is null ? decider.Initial : ReadState(snapshot);
             long sequence = snapshot?.Sequence ?? 0;
             var timers = new Dictionary<string, TimerSlot>(snapshot?.Timers ?? new Dictionary<string, TimerSlot>(), StringComparer.Ordinal);
@@ -111,11 +137,19 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
             Result<Decision<TEvent>>? result = decide(state, timers, now);
             if (result is not { IsOk: true } ok)
             {
+                if (fromBasis)
+                {
+                    continue; // refused on what the caller believed: decide again on what is stored
+                }
+
                 // A redelivered message may be refused now only because it already took effect: report that truthfully.
-                CommandStatus status = inboxId is not null && await store.InboxContainsAsync(partition, inboxId, cancellationToken).ConfigureAwait(false)
+                // Inbox rows are only ever written in the same transaction as the state row, and state rows are never
+                // deleted, so a partition without a state row has no inbox to look in.
+                CommandStatus status = inboxId is not null && snapshot is not null
+                    && await store.InboxContainsAsync(partition, inboxId, cancellationToken).ConfigureAwait(false)
                     ? CommandStatus.Duplicate
                     : result is null ? CommandStatus.Dropped : CommandStatus.Rejected;
-                return new CommandOutcome<TState>(status, state, sequence, result?.Reason);
+                return new CommandOutcome<TState>(status, state, sequence, result?.Reason) { Basis = new AggregateBasis(snapshot) };
             }
 
             Decision<TEvent> decision = ok.Value!;

@@ -6,6 +6,16 @@ namespace Hub.Storage.Durable;
 public sealed record AggregateSnapshot(
     string Partition, ETag ETag, long Sequence, string StateJson, string? StateName, IReadOnlyDictionary<string, TimerSlot> Timers);
 
+/// <summary>
+/// What a command's first attempt may be decided on without reading the state row: the row as read before
+/// (<see cref="Snapshot"/>), or <see cref="Absent"/>: no aggregate yet. Its ETag, or the insert of a new state row,
+/// guards the commit, so a stale basis only costs a retry.
+/// </summary>
+public sealed record AggregateBasis(AggregateSnapshot? Snapshot)
+{
+    public static AggregateBasis Absent { get; } = new((AggregateSnapshot?)null);
+}
+
 /// <summary>The live timer of a given name: a fired message whose token differs was cancelled or superseded.</summary>
 public sealed record TimerSlot(string Token, DateTimeOffset DueAt);
 

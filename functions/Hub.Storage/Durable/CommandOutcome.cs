@@ -16,7 +16,18 @@ public enum CommandStatus
 }
 
 /// <summary>What happened to a command, with the aggregate's state after it.</summary>
-public sealed record CommandOutcome<TState>(CommandStatus Status, TState State, long Sequence, string? Reason = null);
+public sealed record CommandOutcome<TState>(CommandStatus Status, TState State, long Sequence, string? Reason = null)
+{
+    /// <summary>
+    /// For a refusal: the state row it was decided on. A caller that answers the refusal with another command (a
+    /// reserved ticket number) passes it on, and that command's first attempt needs no read.
+    /// </summary>
+    public AggregateBasis? Basis { get; init; }
+}
 
 /// <summary>An aggregate as read: state, the last event's sequence number, its state row's ETag.</summary>
-public sealed record AggregateView<TState>(string Id, TState State, long Sequence, string? StateName);
+public sealed record AggregateView<TState>(string Id, TState State, long Sequence, string? StateName)
+{
+    /// <summary>The state row as read, for a command that follows at once (<see cref="AggregateBasis"/>).</summary>
+    public AggregateBasis? Basis { get; init; }
+}

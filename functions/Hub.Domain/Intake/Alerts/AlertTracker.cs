@@ -102,7 +102,7 @@ public sealed class AlertTrackerDecider : IDecider<AlertTrackerState, AlertTrack
             Classification: alert.Classification,
             Alert: Info(o, 1),
             Internal: true);
-        var effects = new List<SideEffect> { AggregateCommand.Effect<TicketCommand>(TicketDecider.AggregateKind, Id(o.CandidateNumber), create, actor.Name) };
+        var effects = new List<SideEffect> { AggregateCommand.Create<TicketCommand>(TicketDecider.AggregateKind, Id(o.CandidateNumber), create, actor.Name) };
         if (state.LastTicket is { } previous)
         {
             effects.Add(AggregateCommand.Effect<TicketCommand>(

@@ -99,7 +99,10 @@ public sealed class MailThreadDecider(HubConfiguration config) : IDecider<MailTh
             Internal: monitoring,
             AutoSubmitted: mail.AutoSubmitted,
             Attachments: mail.Attachments);
-        var effects = new List<SideEffect> { TicketEffect(r.CandidateNumber, create, actor) };
+        var effects = new List<SideEffect>
+        {
+            AggregateCommand.Create<TicketCommand>(TicketDecider.AggregateKind, r.CandidateNumber.ToString(CultureInfo.InvariantCulture), create, actor.Name),
+        };
         if (monitoring)
         {
             effects.Add(AggregateCommand.Effect<MailMonitorCommand>(

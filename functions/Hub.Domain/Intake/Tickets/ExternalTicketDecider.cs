@@ -98,7 +98,7 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
             // Staff learn of the new ticket; the external system has already answered its requestors.
             Internal: true);
         string id = Id(a.CandidateNumber);
-        var effects = new List<SideEffect> { AggregateCommand.Effect<TicketCommand>(TicketDecider.AggregateKind, id, create, actor.Name) };
+        var effects = new List<SideEffect> { AggregateCommand.Create<TicketCommand>(TicketDecider.AggregateKind, id, create, actor.Name) };
         if (plan.Status is { } status && !string.Equals(status, plan.Initial, StringComparison.Ordinal))
         {
             effects.Add(AggregateCommand.Effect<TicketCommand>(TicketDecider.AggregateKind, id, new ChangeStatus(actor, status, $"{a.System} status"), actor.Name));

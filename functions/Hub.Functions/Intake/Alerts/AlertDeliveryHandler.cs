@@ -14,7 +14,9 @@ namespace Hub.Functions.Intake.Alerts;
 public sealed class AlertDeliveryHandler(
     AggregateProcessor<AlertTrackerState, AlertTrackerCommand, AlertTrackerEvent> trackers,
     TicketNumbers numbers,
-    HubConfiguration config) : IAggregateHandler
+    HubConfiguration config,
+    AlertDeliveryLog log,
+    TimeProvider clock) : IAggregateHandler
 {
     public const string AggregateKind = "alert-delivery";
 
@@ -26,10 +28,19 @@ public sealed class AlertDeliveryHandler(
     {
         AlertDelivery delivery = JsonSerializer.Deserialize<AlertDelivery>(commandJson, Json)
             ?? throw new FormatException($"Alert delivery {aggregateId} is empty.");
+        if (await log.IsDoneAsync(delivery.Format, aggregateId, cancellationToken))
+        {
+            return CommandStatus.Duplicate; // every alert of this exact delivery went through its tracker before
+        }
+
+        // Two alerts at a time: the queue trigger runs up to 16 deliveries at once, and 32 tracker chains already keep
+        // the storage busy. More only lengthen the queue every acknowledgement waits in (docs/bench.md).
         await Parallel.ForEachAsync(
             delivery.Alerts,
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
             async (alert, ct) => await ObserveAsync(delivery, alert, actor, ct));
+        // Only now, with every alert through its tracker, may a repeat of this delivery be answered without queueing it.
+        await log.MarkDoneAsync(delivery.Format, aggregateId, delivery.Alerts.Count, clock.GetUtcNow(), cancellationToken);
         return CommandStatus.Applied;
     }
 

@@ -8,7 +8,8 @@ namespace Hub.Functions.Intake.Alerts;
 
 /// <summary>
 /// <c>POST /api/hooks/alerts/{format}</c>: verify, parse, store durably on the work queue, then answer 202. A grouped
-/// notification is one queue message; its alerts become at most one ticket change each.
+/// notification is one queue message; its alerts become at most one ticket change each. An exact repeat of a delivery
+/// that was applied in full (<see cref="AlertDeliveryLog"/>) is answered 202 without being queued again.
 /// </summary>
 public static class AlertEndpoints
 {
@@ -22,7 +23,15 @@ public static class AlertEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(
-        string format, HttpRequest request, HubConfiguration config, WebhookVerifier verifier, WorkQueue work, Durable.DurableStorage storage, TimeProvider clock, CancellationToken ct)
+        string format,
+        HttpRequest request,
+        HubConfiguration config,
+        WebhookVerifier verifier,
+        WorkQueue work,
+        Durable.DurableStorage storage,
+        AlertDeliveryLog deliveries,
+        TimeProvider clock,
+        CancellationToken ct)
     {
         if (!AlertParser.Formats.Contains(format, StringComparer.Ordinal))
         {
@@ -46,6 +55,12 @@ public static class AlertEndpoints
             return IntakeProblems.Invalid($"The {format} payload is not valid.", errors.Select(e => new IntakeProblems.FieldError(e.Field, e.Rule)));
         }
 
+        if (deliveries.IsKnownDone(format, batch.DeliveryKey))
+        {
+            // An exact repeat of a delivery already applied in full: it is durably stored, and nothing new would happen.
+            return TypedResults.Accepted((string?)null, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts) { Duplicate = true });
+        }
+
         await storage.EnsureAsync(ct);
         var delivery = new AlertDelivery(format, clock.GetUtcNow(), batch.Alerts);
         await work.SendAsync(
@@ -60,5 +75,9 @@ public static class AlertEndpoints
         return TypedResults.Accepted((string?)null, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts));
     }
 
-    public sealed record AlertAccepted(string DeliveryKey, int Alerts, int TruncatedAlerts);
+    public sealed record AlertAccepted(string DeliveryKey, int Alerts, int TruncatedAlerts)
+    {
+        /// <summary>True when this exact delivery was applied before and was therefore not queued again.</summary>
+        public bool Duplicate { get; init; }
+    }
 }

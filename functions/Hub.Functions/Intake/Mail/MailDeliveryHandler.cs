@@ -50,14 +50,14 @@ public sealed class MailDeliveryHandler(
             ? await OpenMonitoringTicketAsync(mail, cancellationToken)
             : null;
 
-        CommandOutcome<MailThreadState> outcome = await numbers.HandleReservingAsync(
-            threads,
-            delivery.ThreadId,
-            InboxId,
-            candidate => new ReceiveMail(mail, tagged, reply, monitoring, candidate, delivery.ReceivedAt),
-            MailThreadDecider.NeedsNumber,
-            actor,
-            cancellationToken);
+        ReceiveMail Command(long candidate) => new(mail, tagged, reply, monitoring, candidate, delivery.ReceivedAt);
+        // What the thread decider does is settled by now: a mail that threads nowhere and is not the hub's own opens a
+        // ticket. Reserve its number first and decide on the state just read: one commit, no refusal and re-read.
+        CommandOutcome<MailThreadState> outcome = tagged is null && reply is null && monitoring is null && !mail.FromHub
+            ? await numbers.HandleWithNewNumberAsync(
+                threads, delivery.ThreadId, InboxId, Command, MailThreadDecider.NeedsNumber, actor, seen?.Basis ?? AggregateBasis.Absent, cancellationToken)
+            : await numbers.HandleReservingAsync(
+                threads, delivery.ThreadId, InboxId, Command, MailThreadDecider.NeedsNumber, actor, cancellationToken);
         return outcome.Status;
     }
 

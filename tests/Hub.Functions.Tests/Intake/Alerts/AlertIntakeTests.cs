@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Hub.Domain.Intake.Alerts;
 using Hub.Domain.Tickets;
+using Hub.Functions.Intake.Alerts;
 using Hub.Functions.Tests.Support;
 using static Hub.Functions.Tests.Support.HubState;
 using Hub.Storage.Durable;
@@ -76,6 +77,86 @@ public sealed class AlertIntakeTests
         long[] numbers = await TicketNumbersAsync(hub);
         Assert.Equal(1000, numbers.Length);
         Assert.Equal(1000, numbers.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Alertmanager_RepeatOfAnAppliedDelivery_IsAcceptedWithoutQueueingAndChangedContentIsNot()
+    {
+        await using TestHub hub = await StartAsync();
+        string body = Payload("firing", ("r-1", "Repeat", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"));
+        await PostAsync(hub, body);
+        await WaitForTicketsAsync(hub, 1);
+        AlertDeliveryLog log = hub.App.Services.GetRequiredService<AlertDeliveryLog>();
+        string key = (await AcceptedAsync(await PostAsync(hub, body))).GetProperty("deliveryKey").GetString()!;
+        await WaitUntilAsync(() => log.IsDoneAsync("alertmanager", key, default));
+
+        JsonElement repeat = await AcceptedAsync(await PostAsync(hub, body));
+        JsonElement changed = await AcceptedAsync(await PostAsync(
+            hub, Payload("firing", ("r-1", "Repeat", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"), summary: "worse")));
+        await WaitUntilAsync(async () => (await TicketAsync(hub, 1))?.Alert?.FiringCount == 2);
+
+        Assert.True(repeat.GetProperty("duplicate").GetBoolean());
+        Assert.False(changed.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(key, repeat.GetProperty("deliveryKey").GetString());
+        Assert.Equal(new long[] { 1 }, await TicketNumbersAsync(hub));
+    }
+
+    [Fact]
+    public async Task Alertmanager_RepeatOfADeliveryStillQueued_IsQueuedAgainAndAppliedOnce()
+    {
+        // A custom-handler hub runs no queue trigger: deliveries wait in hub-work until this test hands them over.
+        await using TestHub hub = await StartAsync(new Dictionary<string, string?> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        string body = Payload("firing", ("q-1", "Queued", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"));
+
+        JsonElement first = await AcceptedAsync(await PostAsync(hub, body));
+        JsonElement second = await AcceptedAsync(await PostAsync(hub, body));
+        WorkQueue work = hub.App.Services.GetRequiredService<WorkQueue>();
+        WorkDispatcher dispatcher = hub.App.Services.GetRequiredService<WorkDispatcher>();
+        IReadOnlyList<Hub.Storage.Queues.QueueMessage> queued = await work.Queue.ReceiveAsync(32);
+        foreach (Hub.Storage.Queues.QueueMessage message in queued)
+        {
+            await dispatcher.HandleAsync(message.Text, message.DequeueCount);
+        }
+
+        JsonElement third = await AcceptedAsync(await PostAsync(hub, body));
+
+        Assert.False(first.GetProperty("duplicate").GetBoolean());
+        Assert.False(second.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(2, queued.Count);
+        Assert.True(third.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(new long[] { 1 }, await TicketNumbersAsync(hub));
+        Assert.Equal(1, (await TicketAsync(hub, 1))!.Alert!.FiringCount);
+    }
+
+    [Fact]
+    public async Task Alertmanager_RepeatQueuedByAnotherInstanceAfterTheFirstWasApplied_IsSkippedByItsRecord()
+    {
+        // Two custom-handler hubs (no queue trigger) on one durable store: the second knows nothing in memory.
+        string durable = Azurite.UniqueName("d");
+        await using TestHub first = await StartAsync(new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub__DurableName"] = durable,
+        });
+        await using TestHub second = await StartAsync(new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub__DurableName"] = durable,
+        });
+        string body = Payload("firing", ("x-1", "Elsewhere", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"));
+        await AcceptedAsync(await PostAsync(first, body));
+        WorkMessage applied = await HandleQueuedAsync(first);
+
+        JsonElement repeat = await AcceptedAsync(await PostAsync(second, body));
+        WorkMessage queued = WorkQueue.Parse(Assert.Single(await second.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveAsync(32)).Text);
+        CommandStatus status = await second.App.Services.GetRequiredService<AlertDeliveryHandler>()
+            .HandleJsonAsync(queued.AggregateId, queued.Id, queued.Payload!, queued.Actor, default);
+
+        Assert.Equal(applied.AggregateId, queued.AggregateId);
+        Assert.False(repeat.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(CommandStatus.Duplicate, status);
+        Assert.Equal(new long[] { 1 }, await TicketNumbersAsync(second));
+        Assert.Equal(1, (await TicketAsync(second, 1))!.Alert!.FiringCount);
     }
 
     [Fact]
@@ -245,6 +326,21 @@ public sealed class AlertIntakeTests
                 fingerprint = a.Fingerprint,
             }),
         });
+
+    // Hands the one queued work message of a custom-handler hub to its dispatcher, as the queue trigger would.
+    private static async Task<WorkMessage> HandleQueuedAsync(TestHub hub)
+    {
+        Hub.Storage.Queues.QueueMessage message = Assert.Single(await hub.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveAsync(32));
+        await hub.App.Services.GetRequiredService<WorkDispatcher>().HandleAsync(message.Text, message.DequeueCount);
+        return WorkQueue.Parse(message.Text);
+    }
+
+    private static async Task<JsonElement> AcceptedAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.Clone();
+    }
 
     private static async Task<TicketState?> TicketAsync(TestHub hub, long number) =>
         (await hub.App.Services.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>().GetAsync(number.ToString(System.Globalization.CultureInfo.InvariantCulture)))?.State;
