@@ -9,6 +9,7 @@ using Hub.Functions.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Functions;
 using Hub.Functions.Health;
+using Hub.Functions.Incidents;
 using Hub.Functions.Housekeeping;
 using Hub.Functions.Triggers.Queue;
 using Hub.Functions.Triggers.Timer;
@@ -73,6 +74,7 @@ public static partial class HubApp
         AddServices(builder.Services, options, host, catalog);
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
+        builder.Services.AddIncidents();
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
@@ -101,6 +103,7 @@ public static partial class HubApp
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
+        app.MapIncidentEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();
