@@ -10,6 +10,7 @@ using Hub.Functions.Durable;
 using Hub.Functions.Functions;
 using Hub.Functions.Health;
 using Hub.Functions.Incidents;
+using Hub.Functions.Notifications;
 using Hub.Functions.Housekeeping;
 using Hub.Functions.Triggers.Queue;
 using Hub.Functions.Triggers.Timer;
@@ -75,6 +76,7 @@ public static partial class HubApp
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
         builder.Services.AddIncidents();
+        builder.Services.AddMailDelivery(configuration);
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
@@ -104,6 +106,7 @@ public static partial class HubApp
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
         app.MapIncidentEndpoints();
+        app.MapOutboxEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();
