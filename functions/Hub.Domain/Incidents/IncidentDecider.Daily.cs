@@ -24,8 +24,7 @@ public sealed partial class IncidentDecider
             return Reject($"The daily status of incident #{state.Ticket} for {c.Day} was already sent.");
         }
 
-        DateTimeOffset since = now - TimeSpan.FromHours(24);
-        bool silent = state.LastTechLeadUpdateAt is not { } last || last < since;
+        bool silent = TechLeadSilent(state, now);
         var effects = new List<SideEffect?>
         {
             Mail(state, "incident-daily", state.Recipients, [], $"Daily status {c.Day}: {state.Subject}", DailyBody(state, now)),
@@ -41,6 +40,16 @@ public sealed partial class IncidentDecider
         }
 
         return Ok([new DailyStatusSent(c.Actor.Name, now, c.Day, silent)], effects);
+    }
+
+    /// <summary>
+    /// The Tech Lead posted nothing in the last 24 hours: their last update, or the opening if they never posted, is
+    /// more than a day old (an incident opened an hour ago has not had a day of silence yet).
+    /// </summary>
+    public static bool TechLeadSilent(IncidentState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return (state.LastTechLeadUpdateAt ?? state.OpenedAt) < now - TimeSpan.FromHours(24);
     }
 
     /// <summary>The daily status text: state, latest update and what changed in the 24 hours before <paramref name="now"/>.</summary>

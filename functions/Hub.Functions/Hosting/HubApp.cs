@@ -144,6 +144,7 @@ public static partial class HubApp
             ["Hub:HousekeepingSchedule"] = defaults.HousekeepingSchedule,
             ["Hub:OutboxSweepSchedule"] = defaults.OutboxSweepSchedule,
             ["Hub:DurableName"] = defaults.DurableName,
+            ["Hub:DailyStatusSchedule"] = Incidents.DailyStatusHandler.DefaultSchedule,
         };
     }
 

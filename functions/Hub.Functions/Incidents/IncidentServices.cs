@@ -1,5 +1,6 @@
 using Hub.Domain.Incidents;
 using Hub.Functions.Durable;
+using Hub.Functions.Functions;
 
 namespace Hub.Functions.Incidents;
 
@@ -10,6 +11,8 @@ public static class IncidentServices
     {
         services.AddAggregate<IncidentState, IncidentCommand, IncidentEvent, IncidentDecider>();
         services.AddSingleton<IncidentApi>();
+        services.AddSingleton<DailyStatusHandler>();
+        services.AddSingleton<IFunctionHandler>(sp => sp.GetRequiredService<DailyStatusHandler>());
         return services;
     }
 }
