@@ -20,6 +20,11 @@ public sealed record HubConfiguration(
 
     public WebhookSource? Source(string name) => Sources.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Outbound connectors to external ticket systems (RT REST2, signed webhooks), by name.</summary>
+    public IReadOnlyList<ConnectorDefinition> Connectors { get; init; } = [];
+
+    public ConnectorDefinition? Connector(string name) => Connectors.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The incident playbook (section <c>incidents:</c>).</summary>
     public IncidentSettings Incidents { get; init; } = IncidentSettings.Default;
 

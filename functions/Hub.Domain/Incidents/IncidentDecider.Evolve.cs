@@ -52,14 +52,15 @@ public sealed partial class IncidentDecider
             {
                 Status = IncidentStatus.HandingOff,
                 Recipients = e.Recipients,
-                HandOff = new HandOffRecord(e.Team, e.Connector, e.Tier, e.TierManagers, e.CallId, e.At),
+                HandOff = new HandOffRecord(e.Team, e.Connector, e.Tier, e.TierManagers, e.At),
             },
             HandOffRecorded e => state with
             {
                 Status = e.Succeeded ? IncidentStatus.HandedOff : e.WillRetry ? state.Status : IncidentStatus.HandOffFailed,
                 HandOff = state.HandOff! with
                 {
-                    Succeeded = e.Succeeded || e.WillRetry ? e.Succeeded : false,
+                    CallId = e.CallId,
+                    Succeeded = e.WillRetry && !e.Succeeded ? null : e.Succeeded,
                     ExternalId = e.ExternalId ?? state.HandOff.ExternalId,
                     Error = e.Error,
                     CompletedAt = e.Succeeded || !e.WillRetry ? e.At : null,

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Hub.Domain.Connectors;
 using Hub.Domain.Durable;
 using Hub.Domain.Tickets;
 
@@ -36,6 +36,11 @@ public sealed partial class IncidentDecider
             return Reject("connector: name the outbound connector (incidents.handOffConnector sets a default).");
         }
 
+        if (config.Connector(connector.Trim()) is null)
+        {
+            return Reject($"connector: '{connector}' is not a configured connector (configured: {string.Join(", ", config.Connectors.Select(k => k.Name))}).");
+        }
+
         string tier = string.IsNullOrWhiteSpace(c.Tier) ? DefaultTier : c.Tier.Trim();
         IReadOnlyList<string>? managers = Settings.TierManagers.FirstOrDefault(t => string.Equals(t.Key, tier, StringComparison.OrdinalIgnoreCase)).Value;
         if (managers is null)
@@ -51,10 +56,8 @@ public sealed partial class IncidentDecider
 
         IEnumerable<string> lists = Settings.RecipientLists.Select(l => config.Contacts(l)?.Address).OfType<string>();
         IReadOnlyList<string> recipients = Addresses.Union([extra.Value!, lists], []);
-        int attempt = state.Exists ? state.Changes.Count : 0;
-        string callId = string.Create(CultureInfo.InvariantCulture, $"hand-off-{c.Ticket}-{attempt}");
         var requested = new HandOffRequested(
-            c.Actor.Name, now, c.Ticket, c.Queue, c.Subject, c.Team.Trim(), connector.Trim(), tier, managers, recipients, callId);
+            c.Actor.Name, now, c.Ticket, c.Queue, c.Subject, c.Team.Trim(), connector.Trim(), tier, managers, recipients);
         IncidentState next = Evolve(state, requested);
         var effects = new List<SideEffect?>
         {
@@ -65,23 +68,29 @@ public sealed partial class IncidentDecider
                 Recipient List: {string.Join(", ", recipients)}
                 """),
             RecordOnTicket(next, recipients, requested.Team),
+            ConnectorCall.Effect(new ConnectorCall(
+                requested.Connector,
+                ConnectorCall.Create,
+                Queue: string.IsNullOrWhiteSpace(c.ExternalQueue) ? requested.Team : c.ExternalQueue.Trim(),
+                Subject: $"[hub #{Number(c.Ticket)}] {c.Subject}",
+                Text: string.IsNullOrWhiteSpace(c.Text)
+                    ? $"Bug report handed off by the Integration Hub from ticket #{Number(c.Ticket)} ({c.Queue}).\nRecipient List: {string.Join(", ", recipients)}"
+                    : c.Text,
+                LinkBackUrl: c.LinkBackUrl,
+                Reply: new ConnectorReply(AggregateKind, Number(c.Ticket), ConnectorReplyType, "connector"))),
         };
         return Ok([requested], effects);
     }
 
     private static Result<Decision<IncidentEvent>> HandOffOutcome(IncidentState state, HandOffOutcome c, DateTimeOffset now)
     {
-        if (state.HandOff is not { } handOff || handOff.CallId != c.CallId)
+        // The outcome names the call by its outbox key, which the incident learns only now; one hand-off is in flight at a time.
+        if (state.HandOff is not { } handOff || state.Status != IncidentStatus.HandingOff || c.Operation != ConnectorCall.Create)
         {
-            return Reject($"Incident #{state.Ticket} is waiting for no connector call '{c.CallId}'.");
+            return Reject($"Incident #{state.Ticket} is {state.Status}; it is waiting for no connector outcome ({c.Operation} {c.CallId}).");
         }
 
-        if (state.Status != IncidentStatus.HandingOff)
-        {
-            return Reject($"The hand-off of ticket #{state.Ticket} is already {state.Status}.");
-        }
-
-        var recorded = new HandOffRecorded("connector", now, c.Succeeded, c.ExternalId, c.Error, c.WillRetry);
+        var recorded = new HandOffRecorded("connector", now, c.CallId, c.Succeeded, c.ExternalId, c.Error, c.WillRetry);
         if (!c.Succeeded)
         {
             SideEffect? failed = c.WillRetry ? null : Mail(state, "handoff-failed", handOff.TierManagers, [], $"Hand-off to {handOff.Team} failed: {state.Subject}",

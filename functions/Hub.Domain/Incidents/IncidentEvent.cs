@@ -71,10 +71,10 @@ public sealed record PostMortemClosed(string Actor, DateTimeOffset At, string Do
 
 public sealed record HandOffRequested(
     string Actor, DateTimeOffset At, long Ticket, string Queue, string Subject, string Team, string Connector, string? Tier,
-    IReadOnlyList<string> TierManagers, IReadOnlyList<string> Recipients, string CallId) : IncidentEvent(Actor, At);
+    IReadOnlyList<string> TierManagers, IReadOnlyList<string> Recipients) : IncidentEvent(Actor, At);
 
 /// <summary>The connector's answer; <paramref name="Succeeded"/> false with <paramref name="WillRetry"/> true is only a note.</summary>
-public sealed record HandOffRecorded(string Actor, DateTimeOffset At, bool Succeeded, string? ExternalId, string? Error, bool WillRetry)
+public sealed record HandOffRecorded(string Actor, DateTimeOffset At, string CallId, bool Succeeded, string? ExternalId, string? Error, bool WillRetry)
     : IncidentEvent(Actor, At);
 
 public sealed record DailyStatusSent(string Actor, DateTimeOffset At, string Day, bool TechLeadReminded) : IncidentEvent(Actor, At);

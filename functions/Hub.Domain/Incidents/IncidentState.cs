@@ -135,7 +135,7 @@ public sealed record StatusUpdate(string By, DateTimeOffset At, string Text);
 public sealed record PostMortemRecord(DateOnly Due, int Reminders, DateTimeOffset? ClosedAt = null, string? DocumentLink = null);
 
 public sealed record HandOffRecord(
-    string Team, string Connector, string? Tier, IReadOnlyList<string> TierManagers, string CallId, DateTimeOffset RequestedAt,
-    string? ExternalId = null, string? Error = null, bool? Succeeded = null, DateTimeOffset? CompletedAt = null);
+    string Team, string Connector, string? Tier, IReadOnlyList<string> TierManagers, DateTimeOffset RequestedAt,
+    string? CallId = null, string? ExternalId = null, string? Error = null, bool? Succeeded = null, DateTimeOffset? CompletedAt = null);
 
 public sealed record IncidentChange(DateTimeOffset At, string Text);

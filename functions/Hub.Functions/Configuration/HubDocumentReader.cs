@@ -87,7 +87,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
 
     private HubConfiguration? ReadRoot(YamlNode root)
     {
-        if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources",
+        if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources", "connectors",
                 "incidents", "rotas", "email") is not { } document)
         {
             return null;
@@ -99,6 +99,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         MailIntakeDefinition? mail = ReadMail(document);
         AlertIntakeDefinition? alerts = ReadAlerts(document);
         IReadOnlyList<WebhookSource> sources = ReadSources(document);
+        IReadOnlyList<ConnectorDefinition> connectors = ReadConnectors(document);
         (IncidentSettings incidents, IReadOnlyList<Hub.Domain.Rota.RotaDefinition> rotas, EmailSettings email) = ReadPlaybook(document);
 
         // A section that is not a list at all has already been reported; its references would only repeat that.
@@ -119,6 +120,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
 
         return mail is null || alerts is null ? null : new HubConfiguration(lifecycles, queues, contacts, mail, alerts, sources)
         {
+            Connectors = connectors,
             Incidents = incidents,
             Rotas = rotas,
             Email = email,

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Hub.Domain.Configuration;
 using Hub.Functions.Admin;
 using Hub.Functions.Configuration;
+using Hub.Functions.Connectors;
+using Hub.Functions.OpenApi;
 using Hub.Functions.Intake;
 using Hub.Functions.Security;
 using Hub.Functions.Tickets;
@@ -75,11 +77,13 @@ public static partial class HubApp
         AddServices(builder.Services, options, host, catalog);
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
+        builder.Services.AddConnectors();
         builder.Services.AddIncidents();
         builder.Services.AddMailDelivery(configuration);
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
+        builder.Services.AddHubOpenApi();
         launch.ConfigureServices?.Invoke(builder.Services);
         if (mode == HostMode.Standalone)
         {
@@ -105,6 +109,7 @@ public static partial class HubApp
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
+        app.MapHubOpenApi();
         app.MapIncidentEndpoints();
         app.MapOutboxEndpoints();
         if (mode == HostMode.CustomHandler)

@@ -24,26 +24,39 @@ public static partial class IncidentEndpoints
     public static RouteGroupBuilder MapIncidentEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder incidents = app.MapGroup("/api/incidents").WithTags("Incidents");
-        incidents.MapGet("/", ListAsync).RequireRole(Readers);
-        incidents.MapGet("/{ticket:long}", GetAsync).RequireRole(Readers);
-        incidents.MapPost("/", OpenAsync).RequireRole(Role.Operator);
+        incidents.MapGet("/", ListAsync).RequireRole(Readers)
+            .WithSummary("List incidents (status=open for the open ones): age, level, Tech Lead").Produces<IncidentList>();
+        incidents.MapGet("/{ticket:long}", GetAsync).RequireRole(Readers)
+            .WithSummary("An incident with its pages, deadlines (live timers) and whole history").Produces<IncidentDetail>().ProducesProblem(404);
+        incidents.MapPost("/", OpenAsync).RequireRole(Role.Operator)
+            .WithSummary("Open an incident for a ticket, or open an Urgent ProductionDefect ticket that opens one").Produces<IncidentSummary>(201).ProducesProblem(409).ProducesValidationProblem(422);
         incidents.MapPost("/{ticket:long}/acknowledge", (long ticket, IncidentNote? body, HttpContext http, IncidentApi api, CancellationToken ct) =>
-            api.SendAsync(ticket, http, actor => new AcknowledgeIncident(actor, body?.Note), ct)).RequireRole(Responders);
+            api.SendAsync(ticket, http, actor => new AcknowledgeIncident(actor, body?.Note), ct)).RequireRole(Responders)
+            .WithSummary("Acknowledge: stops the escalation chain and starts the keep-chasing clock").ProducesProblem(409);
         incidents.MapPatch("/{ticket:long}/recipients", (long ticket, RecipientsPatch body, HttpContext http, IncidentApi api, CancellationToken ct) =>
-            api.SendAsync(ticket, http, actor => new EditRecipients(actor, body.Add, body.Remove), ct)).RequireRole(Responders);
-        incidents.MapPost("/{ticket:long}/restart-check", RestartCheckAsync).RequireRole(Responders);
-        incidents.MapPost("/{ticket:long}/scrum", ScrumAsync).RequireRole(Responders);
+            api.SendAsync(ticket, http, actor => new EditRecipients(actor, body.Add, body.Remove), ct)).RequireRole(Responders)
+            .WithSummary("Add or remove Recipient List addresses; recorded on the ticket").ProducesValidationProblem(422);
+        incidents.MapPost("/{ticket:long}/restart-check", RestartCheckAsync).RequireRole(Responders)
+            .WithSummary("Record whether a restart was attempted and whether it helped (the hub restarts nothing)").ProducesValidationProblem(422);
+        incidents.MapPost("/{ticket:long}/scrum", ScrumAsync).RequireRole(Responders)
+            .WithSummary("Record the SCRUM (time, attendees, plan): the gate before start-resolution and resolve").ProducesValidationProblem(422);
         incidents.MapPost("/{ticket:long}/tasks", (long ticket, TaskBody body, HttpContext http, IncidentApi api, CancellationToken ct) =>
-            api.SendAsync(ticket, http, actor => new DelegateTask(actor, body.Task ?? "", body.Assignee ?? ""), ct)).RequireRole(Responders);
+            api.SendAsync(ticket, http, actor => new DelegateTask(actor, body.Task ?? "", body.Assignee ?? ""), ct)).RequireRole(Responders)
+            .WithSummary("Delegate a task (the Tech Lead only); the assignee is mailed").ProducesProblem(409);
         incidents.MapPost("/{ticket:long}/status", (long ticket, StatusBody body, HttpContext http, IncidentApi api, CancellationToken ct) =>
-            api.SendAsync(ticket, http, actor => new PostStatus(actor, body.Text ?? ""), ct)).RequireRole(Responders);
+            api.SendAsync(ticket, http, actor => new PostStatus(actor, body.Text ?? ""), ct)).RequireRole(Responders)
+            .WithSummary("Post a status update to the Recipient List; restarts the keep-chasing clock").ProducesValidationProblem(422);
         incidents.MapPost("/{ticket:long}/start-resolution", (long ticket, HttpContext http, IncidentApi api, CancellationToken ct) =>
-            api.SendAsync(ticket, http, actor => new StartResolution(actor), ct)).RequireRole(Responders);
+            api.SendAsync(ticket, http, actor => new StartResolution(actor), ct)).RequireRole(Responders)
+            .WithSummary("Start resolution work; refused before the SCRUM, with the reason").ProducesProblem(409);
         incidents.MapPost("/{ticket:long}/resolve", (long ticket, ResolveBody body, HttpContext http, IncidentApi api, CancellationToken ct) =>
-            api.SendAsync(ticket, http, actor => new ResolveIncident(actor, body.Summary ?? ""), ct)).RequireRole(Responders);
+            api.SendAsync(ticket, http, actor => new ResolveIncident(actor, body.Summary ?? ""), ct)).RequireRole(Responders)
+            .WithSummary("Resolve; refused before the SCRUM; schedules the post-mortem in working days").ProducesProblem(409);
         incidents.MapPost("/{ticket:long}/post-mortem", (long ticket, PostMortemBody body, HttpContext http, IncidentApi api, CancellationToken ct) =>
-            api.SendAsync(ticket, http, actor => new ClosePostMortem(actor, body.DocumentLink ?? ""), ct)).RequireRole(Responders);
-        incidents.MapPost("/{ticket:long}/hand-off", HandOffAsync).RequireRole(Role.Operator);
+            api.SendAsync(ticket, http, actor => new ClosePostMortem(actor, body.DocumentLink ?? ""), ct)).RequireRole(Responders)
+            .WithSummary("Close the post-mortem review with its document link").ProducesValidationProblem(422);
+        incidents.MapPost("/{ticket:long}/hand-off", HandOffAsync).RequireRole(Role.Operator)
+            .WithSummary("Bug report hand-off: notify tier managers, record Recipient List and Team, transfer through a connector").ProducesProblem(404).ProducesValidationProblem(422);
         return incidents;
     }
 

@@ -17,7 +17,8 @@ public static class OutboxEndpoints
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IEndpointConventionBuilder MapOutboxEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/outbox", ListAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator).WithTags("Mail");
+        app.MapGet("/outbox", ListAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator).WithTags("Mail")
+            .WithSummary("The mail outbox (development sender) and refused mails, newest first: HTML, or JSON on Accept: application/json");
 
     private static async Task<IResult> ListAsync(HttpContext http, BlobMailOutbox outbox, DurableStorage storage, int? limit, CancellationToken ct)
     {

@@ -43,6 +43,7 @@ internal static class IncidentFixture
         [])
     {
         Rotas = [rota ?? Rota],
+        Connectors = [new ConnectorDefinition("rt", ConnectorType.Rt, new Uri("https://rt.example.org"), "Hub__Connectors__RtToken", TimeSpan.FromSeconds(60), 4)],
         Incidents = settings ?? IncidentSettings.Default with
         {
             EndUserServices = ["portal"],

@@ -15,9 +15,14 @@ internal static class PlaybookConfig
     public const string OperatorKey = "operator-key-0123456789abcdef";
     public const string ReaderKey = "reader-key-0123456789abcdef";
 
-    public static string Write(string ackWithin = "2s", int repeats = 1, string extra = "")
+    public static string Write(string ackWithin = "2s", int repeats = 1, string extra = "", Uri? rtUrl = null)
     {
         string shipped = File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        if (rtUrl is not null)
+        {
+            shipped = shipped.Replace("https://rt.example.org", rtUrl.ToString().TrimEnd('/'), StringComparison.Ordinal);
+        }
+
         int cut = shipped.IndexOf("\n# The incident playbook", StringComparison.Ordinal);
         string yaml = shipped[..cut] + $$"""
 
