@@ -27,3 +27,32 @@ public sealed class OutboxPageTests
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 }
+
+/// <summary>The email settings: listed in the sample, validated at start.</summary>
+public sealed class EmailSettingsTests
+{
+    [Fact]
+    public void Sample_LocalSettings_ListsEveryEmailSetting()
+    {
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "local.settings.sample.json")));
+        System.Text.Json.JsonElement values = sample.RootElement.GetProperty("Values");
+
+        Assert.All(
+            typeof(Hub.Functions.Notifications.EmailOptions).GetProperties().Select(p => "Hub__Email__" + p.Name),
+            name => Assert.True(values.TryGetProperty(name, out _), $"{name} is missing from local.settings.sample.json"));
+        Assert.Equal("outbox", values.GetProperty("Hub__Email__Sender").GetString());
+    }
+
+    [Theory]
+    [InlineData("sendgrid", "Hub__Email__SendGridApiKey is required when Hub__Email__Sender is sendgrid.")]
+    [InlineData("smtp", "Hub__Email__SmtpHost is required when Hub__Email__Sender is smtp.")]
+    [InlineData("pigeon", "Hub__Email__Sender 'pigeon' must be outbox, sendgrid or smtp.")]
+    public async Task Build_SenderWithoutItsSettings_IsRefusedNamingTheSetting(string sender, string expected)
+    {
+        Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__Email__Sender"] = sender });
+
+        var error = Assert.Throws<Hub.Functions.Hosting.HubStartupException>(() => Hub.Functions.Hosting.HubApp.Build(new Hub.Functions.Hosting.HubLaunchOptions { Settings = settings }));
+
+        Assert.Equal("Invalid settings: " + expected, error.Message);
+    }
+}
