@@ -161,7 +161,7 @@ public sealed partial class IncidentDecider
 
         if (add.Value!.Count == 0 && remove.Value!.Count == 0)
         {
-            return Reject("Name at least one address to add or remove.");
+            return Reject("add: name at least one address to add or remove.");
         }
 
         string? missing = remove.Value!.FirstOrDefault(r => !state.Recipients.Contains(r, StringComparer.OrdinalIgnoreCase));
