@@ -122,6 +122,10 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identity.properties.clientId}' }
         { name: 'AZURE_FUNCTIONS_ENVIRONMENT', value: 'Production' }
         { name: 'Hub__TimeZone', value: timeZone }
+        // The Functions host evaluates timer schedules (DailyStatus at 09:00 on weekdays) in this zone (Elastic Premium honours it on Linux).
+        { name: 'WEBSITE_TIME_ZONE', value: timeZone }
+        { name: 'Hub__Email__Sender', value: 'sendgrid' }
+        { name: 'Hub__Email__SendGridApiKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=sendgrid-api-key)' }
         { name: 'Hub__AdminKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=hub-admin-key)' }
       ]
     }

@@ -24,6 +24,17 @@ public sealed record HubConfiguration(
     public IReadOnlyList<ConnectorDefinition> Connectors { get; init; } = [];
 
     public ConnectorDefinition? Connector(string name) => Connectors.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The incident playbook (section <c>incidents:</c>).</summary>
+    public IncidentSettings Incidents { get; init; } = IncidentSettings.Default;
+
+    /// <summary>On-call rotas (section <c>rotas:</c>).</summary>
+    public IReadOnlyList<Rota.RotaDefinition> Rotas { get; init; } = [];
+
+    /// <summary>Outgoing mail (section <c>email:</c>).</summary>
+    public EmailSettings Email { get; init; } = EmailSettings.Default;
+
+    public Rota.RotaDefinition? Rota(string name) => Rotas.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>A ticket lifecycle: its statuses and the transitions allowed between them, each with the role it needs.</summary>

@@ -58,7 +58,7 @@ public sealed partial class TicketDecider
             .ToDictionary(f => f.Key, f => f.Value);
         return changes.Count == 0
             ? Reject($"Custom fields of ticket #{state.Number} already have these values.")
-            : Ok(new CustomFieldsChanged(c.Actor.Name, now, changes));
+            : Ok(new CustomFieldsChanged(c.Actor.Name, now, changes), IncidentFor(state, changes));
     }
 
     private static Result<Decision<TicketEvent>> AddWatcher(TicketState state, AddWatcher c, DateTimeOffset now)

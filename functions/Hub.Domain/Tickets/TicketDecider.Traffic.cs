@@ -75,7 +75,7 @@ public sealed partial class TicketDecider
         SideEffect? notify = c.AutoSubmitted ? null : Notification(
             created.Number, queue, created.Subject, "created", isPublic: !c.Internal, created.Requestors, created.Cc, created.AdminCc,
             except: null, created.Body, created.MessageId);
-        return Ok(created, notify);
+        return Ok(created, notify, IncidentFor(created));
     }
 
     private Result<Decision<TicketEvent>> Correspond(TicketState state, QueueDefinition queue, LifecycleDefinition lifecycle, Correspond c, DateTimeOffset now)

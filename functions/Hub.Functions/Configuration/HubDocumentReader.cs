@@ -87,7 +87,8 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
 
     private HubConfiguration? ReadRoot(YamlNode root)
     {
-        if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources", "connectors") is not { } document)
+        if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources", "connectors",
+                "incidents", "rotas", "email") is not { } document)
         {
             return null;
         }
@@ -99,6 +100,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         AlertIntakeDefinition? alerts = ReadAlerts(document);
         IReadOnlyList<WebhookSource> sources = ReadSources(document);
         IReadOnlyList<ConnectorDefinition> connectors = ReadConnectors(document);
+        (IncidentSettings incidents, IReadOnlyList<Hub.Domain.Rota.RotaDefinition> rotas, EmailSettings email) = ReadPlaybook(document);
 
         // A section that is not a list at all has already been reported; its references would only repeat that.
         if (document.Value("queues", required: false) is YamlSequenceNode)
@@ -116,7 +118,13 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
             context.CheckReferences(ContactKind, contacts.Select(c => c.Name));
         }
 
-        return mail is null || alerts is null ? null : new HubConfiguration(lifecycles, queues, contacts, mail, alerts, sources) { Connectors = connectors };
+        return mail is null || alerts is null ? null : new HubConfiguration(lifecycles, queues, contacts, mail, alerts, sources)
+        {
+            Connectors = connectors,
+            Incidents = incidents,
+            Rotas = rotas,
+            Email = email,
+        };
     }
 
     /// <summary>A required name of an item in a list, checked against <paramref name="pattern"/> and remembered for the duplicate check.</summary>

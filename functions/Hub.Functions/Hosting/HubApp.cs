@@ -11,6 +11,8 @@ using Hub.Functions.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Functions;
 using Hub.Functions.Health;
+using Hub.Functions.Incidents;
+using Hub.Functions.Notifications;
 using Hub.Functions.Housekeeping;
 using Hub.Functions.Triggers.Queue;
 using Hub.Functions.Triggers.Timer;
@@ -76,6 +78,8 @@ public static partial class HubApp
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
         builder.Services.AddConnectors();
+        builder.Services.AddIncidents();
+        builder.Services.AddMailDelivery(configuration);
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
@@ -106,6 +110,8 @@ public static partial class HubApp
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
         app.MapHubOpenApi();
+        app.MapIncidentEndpoints();
+        app.MapOutboxEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();
@@ -143,6 +149,7 @@ public static partial class HubApp
             ["Hub:HousekeepingSchedule"] = defaults.HousekeepingSchedule,
             ["Hub:OutboxSweepSchedule"] = defaults.OutboxSweepSchedule,
             ["Hub:DurableName"] = defaults.DurableName,
+            ["Hub:DailyStatusSchedule"] = Incidents.DailyStatusHandler.DefaultSchedule,
         };
     }
 

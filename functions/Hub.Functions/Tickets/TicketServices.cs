@@ -12,7 +12,6 @@ public static class TicketServices
     {
         services.AddAggregate<TicketState, TicketCommand, TicketEvent, TicketDecider>();
         services.AddSingleton(sp => new TicketNumbers(sp.GetRequiredService<AggregateStore>().Table));
-        services.AddSingleton<ISideEffectHandler, Notifications.MailOutbox>();
         services.AddSingleton<ISideEffectHandler>(sp => new EscalationEffect(
             sp.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>,
             sp.GetRequiredService<AggregateStore>(),

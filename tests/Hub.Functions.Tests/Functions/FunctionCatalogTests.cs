@@ -41,6 +41,7 @@ public sealed class FunctionCatalogTests
                 ["Hub:HousekeepingSchedule"] = "0 */7 * * * *",
                 ["Hub:OutboxSweepSchedule"] = "15 * * * * *",
                 ["Hub:DurableName"] = "ops",
+                ["Hub:DailyStatusSchedule"] = "0 30 8 * * 1-5",
             })
             .Build();
 
@@ -56,6 +57,7 @@ public sealed class FunctionCatalogTests
         Assert.Equal("ops-work-poison", catalog.Find("HubWorkPoison")!.QueueName);
         Assert.Equal("15 * * * * *", catalog.Find("OutboxSweep")!.ScheduleText);
         Assert.True(catalog.Find("OutboxSweep")!.RunOnStartup);
+        Assert.Equal("0 30 8 * * 1-5", catalog.Find("DailyStatus")!.ScheduleText);
         Assert.Equal(new QueueTriggerSettings(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), 16, 5, 8), catalog.Host.Queues);
     }
 

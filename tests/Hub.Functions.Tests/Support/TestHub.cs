@@ -44,6 +44,7 @@ internal sealed class TestHub : IAsyncDisposable
             // Keep the repository's real Housekeeping timer from firing during tests.
             ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
             ["Hub__OutboxSweepSchedule"] = "0 0 0 1 1 *",
+            ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
             // Each hub its own durable table and work queues, unless a test makes two hubs share them.
             ["Hub__DurableName"] = Azurite.UniqueName("d"),
             // The shipped domain configuration, also for hubs started on a test functions folder.

@@ -1,0 +1,124 @@
+using System.Globalization;
+using Hub.Domain.Configuration;
+using Hub.Domain.Incidents;
+using Hub.Domain.Rota;
+using Hub.Domain.Tickets;
+using Hub.Functions.Durable;
+using Hub.Functions.Functions;
+using Hub.Functions.Hosting;
+using Hub.Functions.Notifications;
+using Hub.Storage.Durable;
+using Hub.Storage.Tables;
+
+namespace Hub.Functions.Incidents;
+
+/// <summary>
+/// The DailyStatus timer function (default 09:00 on weekdays in the hub's time zone, Hub__DailyStatusSchedule): each open
+/// urgent incident mails its Recipient List its status and what changed in 24 hours and reminds a silent Tech Lead and
+/// their lead (a <see cref="SendDailyStatus"/> command per incident, deduplicated per day by the inbox), then one
+/// summary goes to the team list (deduplicated per day by a marker row written after the send).
+/// </summary>
+public sealed class DailyStatusHandler(
+    AggregateProcessor<IncidentState, IncidentCommand, IncidentEvent> incidents,
+    AggregateStore store,
+    DurableStorage storage,
+    MailDelivery mail,
+    HubConfiguration config,
+    HubHostInfo host,
+    TimeProvider clock,
+    ILogger<DailyStatusHandler> logger) : IFunctionHandler
+{
+    public const string FunctionName = "DailyStatus";
+    public const string DefaultSchedule = "0 0 9 * * 1-5";
+    private const string MarkerPartition = "daily-summary";
+
+    public string Name => FunctionName;
+
+    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
+    {
+        DailyRun run = await RunAsync(ct);
+        return FunctionResult.WithLogs(
+            $"Daily status {run.Day}: {run.StatusMails} incident status mails, {run.Reminders} Tech Lead reminders, summary {(run.SummarySent ? "sent" : "already sent")}; {run.Tickets} tickets read.");
+    }
+
+    public async Task<DailyRun> RunAsync(CancellationToken ct)
+    {
+        await storage.EnsureAsync(ct);
+        DateTimeOffset now = clock.GetUtcNow();
+        string day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, host.TimeZone).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var all = new List<IncidentState>();
+        await foreach (IncidentState incident in StateRows.AllAsync<IncidentState>(store, IncidentDecider.AggregateKind, ct))
+        {
+            all.Add(incident);
+        }
+
+        int statusMails = 0, reminders = 0;
+        await Parallel.ForEachAsync(all.Where(i => i.IsOpen && i.Kind == IncidentKinds.Urgent), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (incident, token) =>
+        {
+            string id = incident.Ticket.ToString(CultureInfo.InvariantCulture);
+            CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, $"daily-{day}", new SendDailyStatus(Actor.System, day), "daily-status", token);
+            if (outcome.Status == CommandStatus.Applied)
+            {
+                Interlocked.Increment(ref statusMails);
+                // The rule the incident applied (close enough in time to the state it decided on: only the run's clock differs).
+                if (IncidentDecider.TechLeadSilent(incident, now))
+                {
+                    Interlocked.Increment(ref reminders);
+                }
+            }
+            else if (outcome.Status == CommandStatus.Rejected)
+            {
+                logger.LogWarning("Daily status of incident #{Ticket} refused: {Reason}", incident.Ticket, outcome.Reason);
+            }
+        });
+
+        (List<ReleaseMove> moved, int tickets) = await ReleasesMovedAsync(now, ct);
+        bool sent = await SendSummaryAsync(day, now, all, moved, ct);
+        return new DailyRun(day, statusMails, reminders, sent, tickets);
+    }
+
+    /// <summary>Tickets of queues on a lifecycle named "release" whose status changed in the 24 hours before <paramref name="now"/>.</summary>
+    private async Task<(List<ReleaseMove> Moved, int Tickets)> ReleasesMovedAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var releaseQueues = new HashSet<string>(
+            config.Queues.Where(q => string.Equals(q.Lifecycle, "release", StringComparison.OrdinalIgnoreCase)).Select(q => q.Name), StringComparer.OrdinalIgnoreCase);
+        var moved = new List<ReleaseMove>();
+        int count = 0;
+        DateTimeOffset since = now - TimeSpan.FromHours(24);
+        await foreach (TicketState ticket in StateRows.AllAsync<TicketState>(store, TicketDecider.AggregateKind, ct))
+        {
+            count++;
+            if (releaseQueues.Contains(ticket.Queue) && ticket.StatusSince > since && ticket.StatusSince > ticket.CreatedAt)
+            {
+                moved.Add(new ReleaseMove(ticket.Number, ticket.Subject, ticket.Status, ticket.StatusSince));
+            }
+        }
+
+        return (moved, count);
+    }
+
+    private async Task<bool> SendSummaryAsync(string day, DateTimeOffset now, List<IncidentState> all, List<ReleaseMove> moved, CancellationToken ct)
+    {
+        if (config.Incidents.TeamList is not { } team || config.Contacts(team) is not { } list)
+        {
+            logger.LogWarning("No team list (incidents.teamList) is configured; the daily summary is not sent");
+            return false;
+        }
+
+        if (await store.Table.GetAsync(MarkerPartition, day, cancellationToken: ct) is not null)
+        {
+            return false;
+        }
+
+        RotaOnCall[] onCall = [.. config.Rotas.Where(r => r.Members.Count > 0).Select(r => new RotaOnCall(r.Name, OnCall.At(r, now)))];
+        string body = DailySummary.Build(day, now, all, moved, onCall);
+        var notification = new TicketNotification(0, "", "daily-summary", "internal", [list.Address], [], $"[hub] Daily summary {day}", body, null);
+        // Sent before the marker is written: a crash in between repeats the summary once (same outbox id), never loses it.
+        await mail.SendAsync($"{MarkerPartition}/{day}", notification, ct);
+        await store.Table.TryAddAsync(new TableEntity(MarkerPartition, day) { ["SentAt"] = now }, ct);
+        return true;
+    }
+
+    public sealed record DailyRun(string Day, int StatusMails, int Reminders, bool SummarySent, int Tickets);
+}

@@ -1,0 +1,51 @@
+using Hub.Domain.Incidents;
+using Hub.Domain.Tickets;
+using Hub.Functions.Durable;
+using Hub.Functions.Security;
+using Hub.Storage.Durable;
+
+namespace Hub.Functions.Incidents;
+
+/// <summary>Sends one API command to an incident and turns the outcome into a response.</summary>
+public sealed class IncidentApi(AggregateProcessor<IncidentState, IncidentCommand, IncidentEvent> incidents, DurableStorage storage)
+{
+    public AggregateProcessor<IncidentState, IncidentCommand, IncidentEvent> Incidents => incidents;
+
+    public async Task<IResult> SendAsync(
+        long ticket, HttpContext http, Func<Actor, IncidentCommand> command, CancellationToken ct, bool created = false, bool mayCreate = false)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(command);
+        await storage.EnsureAsync(ct);
+        string id = IncidentEndpoints.Id(ticket);
+        if (!created && !mayCreate && await incidents.GetAsync(id, ct) is not { State.Exists: true })
+        {
+            return IncidentEndpoints.NotFound(ticket);
+        }
+
+        Actor actor = ActorFor(http);
+        CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, IdempotencyKey(http), command(actor), actor.Name, ct);
+        if (outcome.Status == CommandStatus.Rejected)
+        {
+            return IncidentEndpoints.Refused(outcome.Reason!);
+        }
+
+        IncidentSummary summary = IncidentSummary.From(outcome.State);
+        return created ? TypedResults.Created($"/api/incidents/{id}", summary) : TypedResults.Ok(summary);
+    }
+
+    /// <summary>The caller acts under its own name (rota members call with their rota name) and strongest role.</summary>
+    public static Actor ActorFor(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ApiCaller caller = http.GetRequiredApiCaller();
+        Hub.Domain.Configuration.Role strongest = caller.Roles.Contains(Hub.Domain.Configuration.Role.AppAdmin) ? Hub.Domain.Configuration.Role.AppAdmin : caller.Roles.Max();
+        return new Actor(caller.Name, strongest);
+    }
+
+    public static string? IdempotencyKey(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Request.Headers["Idempotency-Key"] is { Count: > 0 } key ? "api:" + key.ToString() : null;
+    }
+}

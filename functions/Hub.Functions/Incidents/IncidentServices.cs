@@ -1,0 +1,18 @@
+using Hub.Domain.Incidents;
+using Hub.Functions.Durable;
+using Hub.Functions.Functions;
+
+namespace Hub.Functions.Incidents;
+
+public static class IncidentServices
+{
+    /// <summary>The incident aggregate and its API.</summary>
+    public static IServiceCollection AddIncidents(this IServiceCollection services)
+    {
+        services.AddAggregate<IncidentState, IncidentCommand, IncidentEvent, IncidentDecider>();
+        services.AddSingleton<IncidentApi>();
+        services.AddSingleton<DailyStatusHandler>();
+        services.AddSingleton<IFunctionHandler>(sp => sp.GetRequiredService<DailyStatusHandler>());
+        return services;
+    }
+}

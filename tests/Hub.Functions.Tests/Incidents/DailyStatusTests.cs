@@ -1,0 +1,177 @@
+using System.Text.Json;
+using Hub.Functions.Incidents;
+using Hub.Functions.Tests.Support;
+using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using static Hub.Functions.Tests.Support.PlaybookConfig;
+
+namespace Hub.Functions.Tests.Incidents;
+
+/// <summary>The DailyStatus function on a real hub with a fixture set of incidents and tickets, mail checked line by line.</summary>
+public sealed class DailyStatusTests
+{
+    private const string IntegratorKey = "integrator-key-0123456789abcdef";
+
+    // Tuesday 3 November 2026, 08:00 in Zurich.
+    private static readonly DateTimeOffset T0 = new(2026, 11, 3, 7, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task DailyStatus_FixtureSet_MailsEachOpenIncidentRemindsTheSilentTechLeadAndSendsOneSummary()
+    {
+        var clock = new ManualClock(T0);
+        Dictionary<string, string?> settings = Settings(Write(ackWithin: "10m"));
+        settings["Hub__TimeZone"] = "Europe/Zurich";
+        settings["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *";
+        settings["Hub__ApiKeys__test-integrator"] = $"integrator,operator:{IntegratorKey}";
+        await using TestHub hub = await TestHub.StartAsync(settings, services => services.AddSingleton<TimeProvider>(clock));
+
+        long archive = await OpenAsync(hub, new { subject = "Archive unresponsive", service = "archive" });
+        await StepAsync(hub, clock, T0.AddMinutes(10), HttpMethod.Post, $"/api/incidents/{archive}/acknowledge", AliceKey);
+        clock.Advance(TimeSpan.FromMinutes(10));
+        long vpn = await OpenAsync(hub, new { subject = "VPN down", service = "vpn", affectsEndUsers = true });
+        await StepAsync(hub, clock, T0.AddMinutes(30), HttpMethod.Post, $"/api/incidents/{vpn}/acknowledge", TessKey);
+        await StepAsync(hub, clock, T0.AddMinutes(65), HttpMethod.Post, $"/api/incidents/{vpn}/status", TessKey, new { text = "Vendor engaged." });
+        await StepAsync(hub, clock, T0.AddHours(2), HttpMethod.Post, $"/api/incidents/{archive}/status", AliceKey, new { text = "Failover started." });
+        AdvanceTo(clock, T0.AddHours(5));
+        long relay = await OpenAsync(hub, new { subject = "Mail relay down" });
+        await StepAsync(hub, clock, T0.AddHours(5), HttpMethod.Post, $"/api/incidents/{relay}/acknowledge", AliceKey);
+        await StepAsync(hub, clock, T0.AddHours(5), HttpMethod.Post, $"/api/incidents/{relay}/scrum", AliceKey, new { attendees = new[] { "alice" }, plan = "Swap it." });
+        AdvanceTo(clock, T0.AddHours(6));
+        long release = await CreateTicketAsync(hub, new
+        {
+            queue = "sw-rel", subject = "Release foo 1.2", body = "release",
+            customFields = new Dictionary<string, string> { ["DistributionShortName"] = "foo", ["Version"] = "1.2", ["ReleaseXml"] = "https://provider.example.org/foo/release.xml" },
+        });
+        long unmoved = await CreateTicketAsync(hub, new
+        {
+            queue = "sw-rel", subject = "Release bar 2.0", body = "release",
+            customFields = new Dictionary<string, string> { ["DistributionShortName"] = "bar", ["Version"] = "2.0", ["ReleaseXml"] = "https://provider.example.org/bar/release.xml" },
+        });
+        await StepAsync(hub, clock, T0.AddHours(6.5), HttpMethod.Patch, $"/api/tickets/{release}", IntegratorKey, new { status = "Unverified" });
+        await StepAsync(hub, clock, T0.AddHours(7), HttpMethod.Post, $"/api/incidents/{relay}/resolve", AliceKey, new { summary = "Relay swapped." });
+        for (int i = 0; i < 3; i++)
+        {
+            await CreateTicketAsync(hub, new { queue = "Customer-Support", subject = $"Question {i}", body = "?" });
+        }
+
+        AdvanceTo(clock, T0.AddHours(24.5));
+        long portal = await OpenAsync(hub, new { subject = "Portal slow", service = "portal" });
+        AdvanceTo(clock, T0.AddHours(25)); // Wednesday 09:00 in Zurich
+        var handler = hub.App.Services.GetRequiredService<DailyStatusHandler>();
+
+        DailyStatusHandler.DailyRun run = await handler.RunAsync(CancellationToken.None);
+        DailyStatusHandler.DailyRun again = await handler.RunAsync(CancellationToken.None);
+        List<Mail> mails = await OutboxAsync(hub);
+
+        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 3, 1, true, 9), run);
+        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 0, 0, false, 9), again);
+        Assert.Equal([archive, vpn, portal], mails.Where(m => m.Kind == "incident-daily").Select(m => m.Number).Order());
+        Mail daily = mails.Single(m => m.Kind == "incident-daily" && m.Number == vpn);
+        Assert.Equal(["isda-pipeline@example.org", "isda-integrators@example.org", "map-support@example.org", "computing-help@example.org"], daily.To);
+        Assert.Equal($"[hub #{vpn}] Daily status 2026-11-04: VPN down", daily.Subject);
+        Assert.Equal(
+            [
+                $"Daily status of incident #{vpn} (ProductionDefect): VPN down",
+                "Status: acknowledged, open for 1 d 0 h",
+                "Tech Lead: alice <alice@example.org>",
+                "Acknowledged by tess at 2026-11-03 07:30 UTC",
+                "Latest status update (2026-11-03 08:05 UTC, tess):",
+                "  Vendor engaged.",
+                "Changes in the last 24 hours:",
+                "- 2026-11-03 08:05 UTC status update by tess",
+            ],
+            daily.Body.Split('\n'));
+        Mail reminder = Assert.Single(mails, m => m.Kind == "incident-reminder");
+        Assert.Equal(vpn, reminder.Number);
+        Assert.Equal(["alice@example.org", "tess@example.org"], reminder.To);
+        Mail summary = Assert.Single(mails, m => m.Kind == "daily-summary");
+        Assert.Equal(["amit@example.org"], summary.To);
+        Assert.Equal("[hub] Daily summary 2026-11-04", summary.Subject);
+        Assert.Equal(
+            [
+                "Daily summary for 2026-11-04 (2026-11-04 08:00 UTC)",
+                "",
+                "Open incidents (3):",
+                $"- #{archive} Archive unresponsive: open 1 d 1 h; Acknowledged by alice at 2026-11-03 07:10 UTC; owner alice",
+                $"- #{vpn} VPN down: open 1 d 0 h; Acknowledged by tess at 2026-11-03 07:30 UTC; owner alice",
+                $"- #{portal} Portal slow: open 30 min; Paging tech-lead (round 1) until 2026-11-04 07:40 UTC; owner alice",
+                "",
+                "Resolved in the last 24 hours (1):",
+                $"- #{relay} Mail relay down: resolved 2026-11-03 14:00 UTC; post-mortem due 2026-11-10",
+                "",
+                "Releases that moved in the last 24 hours (1):",
+                $"- #{release} Release foo 1.2: Unverified since 2026-11-03 13:30 UTC",
+                "",
+                "On call:",
+                "- on-call: alice <alice@example.org> until 2026-11-05 08:00 UTC",
+            ],
+            summary.Body.Split('\n'));
+        Assert.DoesNotContain("Release bar 2.0", summary.Body, StringComparison.Ordinal);
+        Assert.True(unmoved > release);
+    }
+
+    private static void AdvanceTo(ManualClock clock, DateTimeOffset to)
+    {
+        Assert.True(to >= clock.GetUtcNow(), "the fixture's clock only moves forward");
+        clock.Advance(to - clock.GetUtcNow());
+    }
+
+    private sealed record Mail(string Kind, long Number, IReadOnlyList<string> To, string Subject, string Body);
+
+    private static async Task<long> OpenAsync(TestHub hub, object body) =>
+        await IncidentApiTests.TicketOf(await SendAsync(hub, HttpMethod.Post, "/api/incidents", OperatorKey, body));
+
+    private static async Task<long> CreateTicketAsync(TestHub hub, object body)
+    {
+        HttpResponseMessage created = await SendAsync(hub, HttpMethod.Post, "/api/tickets", IntegratorKey, body);
+        string text = await created.Content.ReadAsStringAsync();
+        Assert.True(created.IsSuccessStatusCode, text);
+        using JsonDocument json = JsonDocument.Parse(text);
+        return json.RootElement.GetProperty("number").GetInt64();
+    }
+
+    private static async Task StepAsync(TestHub hub, ManualClock clock, DateTimeOffset at, HttpMethod method, string path, string key, object? body = null)
+    {
+        AdvanceTo(clock, at);
+        HttpResponseMessage response = await SendAsync(hub, method, path, key, body);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<List<Mail>> OutboxAsync(TestHub hub)
+    {
+        var outbox = new Hub.Storage.Blobs.BlobContainerClient(
+            (await Azurite.SharedAsync()).Account(), hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>().OutboxContainer);
+        var mails = new List<Mail>();
+        await foreach (Hub.Storage.Blobs.BlobItem blob in outbox.ListAsync())
+        {
+            using JsonDocument document = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentAsync())!.ToString());
+            JsonElement m = document.RootElement.GetProperty("mail");
+            mails.Add(new Mail(
+                m.GetProperty("kind").GetString()!, m.GetProperty("number").GetInt64(), [.. m.GetProperty("to").EnumerateArray().Select(a => a.GetString()!)],
+                m.GetProperty("subject").GetString()!, m.GetProperty("body").GetString()!));
+        }
+
+        return mails;
+    }
+}
+
+/// <summary>The DailyStatus function's schedule: 09:00 on weekdays in the hub's time zone unless configured.</summary>
+public sealed class DailyStatusScheduleTests
+{
+    [Fact]
+    public async Task Catalog_DefaultScheduleInZurich_NextRunAfterFridayIsMonday0900LocalAcrossTheWeekend()
+    {
+        Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__TimeZone"] = "Europe/Zurich" });
+        settings.Remove("Hub__DailyStatusSchedule");
+        await using Microsoft.AspNetCore.Builder.WebApplication app = Hub.Functions.Hosting.HubApp.Build(new Hub.Functions.Hosting.HubLaunchOptions { Settings = settings });
+
+        Hub.Functions.Functions.FunctionDefinition daily = app.Services.GetRequiredService<Hub.Functions.Functions.FunctionCatalog>().Find(DailyStatusHandler.FunctionName)!;
+
+        Assert.Equal("0 0 9 * * 1-5", daily.ScheduleText);
+        Assert.False(daily.RunOnStartup);
+        // Friday 6 November 2026, 09:00 in Zurich (08:00 UTC) -> Monday 9 November, 09:00 in Zurich.
+        Assert.Equal(new DateTimeOffset(2026, 11, 9, 8, 0, 0, TimeSpan.Zero), daily.Schedule!.NextAfter(new DateTimeOffset(2026, 11, 6, 8, 0, 0, TimeSpan.Zero))!.Value.ToUniversalTime());
+        // Summer time: Monday 30 March 2026, 09:00 in Zurich is 07:00 UTC.
+        Assert.Equal(new DateTimeOffset(2026, 3, 30, 7, 0, 0, TimeSpan.Zero), daily.Schedule.NextAfter(new DateTimeOffset(2026, 3, 27, 9, 0, 0, TimeSpan.Zero))!.Value.ToUniversalTime());
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using Hub.Functions.Tests.Support;
+
+namespace Hub.Functions.Tests.Notifications;
+
+/// <summary>GET /outbox: the development mail outbox as a page.</summary>
+public sealed class OutboxPageTests
+{
+    [Fact]
+    public async Task Outbox_AfterATicketMail_ListsItAsHtmlForARoleAndRefusesAnonymous()
+    {
+        await using TestHub hub = await TestHub.StartAsync(new Dictionary<string, string?> { ["Hub__ApiKeys__test-operator"] = "operator:operator-key-0123456789abcdef" });
+        await PlaybookConfig.SendAsync(hub, HttpMethod.Post, "/api/tickets", "operator-key-0123456789abcdef", new
+        {
+            queue = "Customer-Support", subject = "Printer <on fire>", body = "Smoke.", requestors = new[] { "jane@example.com" },
+        });
+
+        HttpResponseMessage page = await PlaybookConfig.SendAsync(hub, HttpMethod.Get, "/outbox", "operator-key-0123456789abcdef");
+        HttpResponseMessage anonymous = await hub.Client.GetAsync(new Uri("/outbox", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        string html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<summary>[hub #1] Printer &lt;on fire&gt;</summary>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>jane@example.com</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<p>1 mails, newest first.</p>", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+}
+
+/// <summary>The email settings: listed in the sample, validated at start.</summary>
+public sealed class EmailSettingsTests
+{
+    [Fact]
+    public void Sample_LocalSettings_ListsEveryEmailSetting()
+    {
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "local.settings.sample.json")));
+        System.Text.Json.JsonElement values = sample.RootElement.GetProperty("Values");
+
+        Assert.All(
+            typeof(Hub.Functions.Notifications.EmailOptions).GetProperties().Select(p => "Hub__Email__" + p.Name),
+            name => Assert.True(values.TryGetProperty(name, out _), $"{name} is missing from local.settings.sample.json"));
+        Assert.Equal("outbox", values.GetProperty("Hub__Email__Sender").GetString());
+    }
+
+    [Theory]
+    [InlineData("sendgrid", "Hub__Email__SendGridApiKey is required when Hub__Email__Sender is sendgrid.")]
+    [InlineData("smtp", "Hub__Email__SmtpHost is required when Hub__Email__Sender is smtp.")]
+    [InlineData("pigeon", "Hub__Email__Sender 'pigeon' must be outbox, sendgrid or smtp.")]
+    public async Task Build_SenderWithoutItsSettings_IsRefusedNamingTheSetting(string sender, string expected)
+    {
+        Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__Email__Sender"] = sender });
+
+        var error = Assert.Throws<Hub.Functions.Hosting.HubStartupException>(() => Hub.Functions.Hosting.HubApp.Build(new Hub.Functions.Hosting.HubLaunchOptions { Settings = settings }));
+
+        Assert.Equal("Invalid settings: " + expected, error.Message);
+    }
+}
