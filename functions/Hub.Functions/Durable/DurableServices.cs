@@ -24,7 +24,7 @@ public static class DurableServices
         {
             DurableNames names = sp.GetRequiredService<DurableNames>();
             var account = sp.GetRequiredService<StorageAccounts>().Get();
-            return new WorkQueue(new QueueClient(account, names.WorkQueue), new BlobContainerClient(account, names.SpillContainer), sp.GetRequiredService<TimeProvider>());
+            return new WorkQueue(new QueueClient(account, names.WorkQueue), new BlobContainerClient(account, names.SpillContainer), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<QueueSignals>());
         });
         services.AddSingleton(sp => new PoisonStore(
             sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));

@@ -267,6 +267,7 @@ public static partial class HubApp
         services.AddSingleton(sp => new StorageAccounts(
             sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Hub.Storage.Account.StorageRequestCounter>()));
         services.AddSingleton<FunctionInvoker>();
+        services.AddSingleton<Hub.Storage.Queues.QueueSignals>();
         services.AddSingleton<StorageProbe>();
         services.AddSingleton<HeartbeatStore>();
         services.AddSingleton<AdminInvocations>();
@@ -288,6 +289,7 @@ public static partial class HubApp
                         sp.GetRequiredService<StorageAccounts>().Get(function.Connection),
                         sp.GetRequiredService<FunctionInvoker>(),
                         sp.GetRequiredService<HubOptions>(),
+                        sp.GetRequiredService<Hub.Storage.Queues.QueueSignals>(),
                         sp.GetRequiredService<TimeProvider>(),
                         sp.GetRequiredService<ILogger<QueueTriggerRunner>>()));
                     break;

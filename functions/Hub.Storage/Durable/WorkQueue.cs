@@ -10,7 +10,8 @@ namespace Hub.Storage.Durable;
 /// messages that never expire and stay invisible until due, at most <see cref="MaxTimerDelay"/> at a time: a longer
 /// wait is re-enqueued for the remainder when the message surfaces.
 /// </summary>
-public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, TimeProvider clock)
+/// <param name="signals">Told when each delayed message becomes visible, so this process's queue runner wakes for it.</param>
+public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, TimeProvider clock, QueueSignals? signals = null)
 {
     public const string QueueName = "hub-work";
     public const string PoisonQueueName = "hub-work-poison";
@@ -25,6 +26,8 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public QueueClient Queue => queue;
+
+    public QueueSignals? Signals => signals;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -46,6 +49,10 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
 
         TimeSpan? ttl = message.Timer is null ? null : Timeout.InfiniteTimeSpan;
         await queue.SendAsync(text, delay, ttl, cancellationToken).ConfigureAwait(false);
+        if (delay is { } wait && wait > TimeSpan.Zero)
+        {
+            signals?.Expect(queue.Name, clock.GetUtcNow() + wait);
+        }
     }
 
     /// <summary>Sends a timer message invisible until it is due, or for <see cref="MaxTimerDelay"/> if that is sooner.</summary>

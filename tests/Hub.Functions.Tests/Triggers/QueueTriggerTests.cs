@@ -2,6 +2,7 @@ using Hub.Functions.Functions;
 using Hub.Functions.Tests.Support;
 using Hub.Storage.Queues;
 using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Triggers;
 
@@ -50,6 +51,64 @@ public sealed class QueueTriggerTests
         Assert.Empty(await queue.PeekAsync(5));
     }
 
+    [Fact]
+    public async Task Runner_DelayedMessageThisProcessSent_IsHandledWhenItSurfaces_NotAfterTheBackoff()
+    {
+        Azurite azurite = await Azurite.SharedAsync();
+        string queueName = Azurite.UniqueName("q");
+        var handler = new RecordingHandler("Work");
+        // Every empty poll sleeps 20 s: only the signal can wake the runner sooner.
+        await using TestHub hub = await StartAsync(queueName, handler, minPolling: "00:00:20");
+        var queue = new QueueClient(azurite.Account(), queueName);
+        await queue.CreateIfNotExistsAsync();
+        await Task.Delay(500); // the runner has polled the empty queue and sleeps
+
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        await queue.SendAsync("later", visibilityDelay: TimeSpan.FromSeconds(1));
+        hub.App.Services.GetRequiredService<QueueSignals>().Expect(queueName, DateTimeOffset.UtcNow.AddSeconds(1));
+        await handler.WaitForAsync(1, TimeSpan.FromSeconds(15));
+
+        Assert.InRange(sent.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Runner_HandlersOnlyWaitingForTheirDueTime_DoNotHoldTheBatchSlots()
+    {
+        Azurite azurite = await Azurite.SharedAsync();
+        string queueName = Azurite.UniqueName("q");
+        using var release = new ManualResetEventSlim();
+        QueueSignals? signals = null;
+        var handler = new RecordingHandler("Work", invocation =>
+        {
+            if (invocation.Input?.StartsWith("wait", StringComparison.Ordinal) == true)
+            {
+                using IDisposable waiting = signals!.Waiting(queueName);
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return FunctionResult.Empty;
+        });
+        await using TestHub hub = await StartAsync(queueName, handler);
+        QueueSignals hubSignals = hub.App.Services.GetRequiredService<QueueSignals>();
+        signals = hubSignals;
+        var queue = new QueueClient(azurite.Account(), queueName);
+        await queue.CreateIfNotExistsAsync();
+
+        // batchSize is 4: four waiting handlers would otherwise fill every slot.
+        for (int i = 0; i < 4; i++)
+        {
+            await queue.SendAsync($"wait {i}");
+        }
+
+        await WaitUntilAsync(() => Task.FromResult(hubSignals.WaitingCount(queueName) == 4), "four handlers wait");
+        await queue.SendAsync("now");
+        await WaitUntilAsync(() => Task.FromResult(handler.Invocations.Any(i => i.Input == "now")), "the fifth message runs while four wait");
+        int waitingThen = hubSignals.WaitingCount(queueName);
+        release.Set();
+
+        Assert.Equal(4, waitingThen);
+    }
+
     private static async Task<IReadOnlyList<PeekedMessage>> PeekSafeAsync(QueueClient queue)
     {
         try
@@ -62,12 +121,17 @@ public sealed class QueueTriggerTests
         }
     }
 
-    private static async Task<TestHub> StartAsync(string queueName, RecordingHandler handler)
+    private static async Task<TestHub> StartAsync(string queueName, RecordingHandler handler, string? minPolling = null)
     {
-        string root = TestFunctions.Create(TestFunctions.FastQueuesHostJson, ("Work", TestFunctions.Queue(queueName)));
-        return await TestHub.StartAsync(
-            new Dictionary<string, string?> { ["Hub__FunctionsRoot"] = root },
-            services => services.AddFunctionHandler(handler));
+        string hostJson = minPolling is null ? TestFunctions.FastQueuesHostJson : TestFunctions.FastQueuesHostJson.Replace("00:00:00.500", "00:01:00", StringComparison.Ordinal);
+        string root = TestFunctions.Create(hostJson, ("Work", TestFunctions.Queue(queueName)));
+        var settings = new Dictionary<string, string?> { ["Hub__FunctionsRoot"] = root };
+        if (minPolling is not null)
+        {
+            settings["Hub__QueueMinPollingInterval"] = minPolling;
+        }
+
+        return await TestHub.StartAsync(settings, services => services.AddFunctionHandler(handler));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)

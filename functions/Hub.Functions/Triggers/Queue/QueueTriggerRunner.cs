@@ -11,7 +11,9 @@ namespace Hub.Functions.Triggers.Queue;
 /// Standalone mode's queue trigger for one function, following the Functions host's queue listener: poll with
 /// exponential backoff while empty, fetch a batch when no more than newBatchThreshold messages are running, delete on
 /// success, let a failed message reappear after host.json visibilityTimeout, and after a failure at maxDequeueCount move
-/// it to &lt;queue&gt;-poison (send, then delete).
+/// it to &lt;queue&gt;-poison (send, then delete). Two things this process knows better than polling (see
+/// <see cref="QueueSignals"/>): it wakes when a message it sent with a delay becomes visible instead of sleeping out the
+/// backoff, and a handler that only waits for its message's due time does not count against batchSize.
 /// https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger#poison-messages
 /// </summary>
 public sealed class QueueTriggerRunner(
@@ -20,6 +22,7 @@ public sealed class QueueTriggerRunner(
     StorageAccount account,
     FunctionInvoker invoker,
     HubOptions options,
+    QueueSignals signals,
     TimeProvider clock,
     ILogger<QueueTriggerRunner> logger) : BackgroundService
 {
@@ -46,16 +49,18 @@ public sealed class QueueTriggerRunner(
             while (!stoppingToken.IsCancellationRequested)
             {
                 running.RemoveAll(t => t.IsCompleted);
-                if (running.Count > settings.NewBatchThreshold || running.Count >= settings.BatchSize)
+                Task changed = signals.Changed(_queue.Name);
+                int active = running.Count - signals.WaitingCount(_queue.Name);
+                if (active > settings.NewBatchThreshold || active >= settings.BatchSize)
                 {
-                    await Task.WhenAny(running);
+                    await Task.WhenAny(Task.WhenAny(running), changed);
                     continue;
                 }
 
                 IReadOnlyList<QueueMessage> messages;
                 try
                 {
-                    messages = await _queue.ReceiveAsync(Math.Min(32, settings.BatchSize - running.Count), Lease, stoppingToken);
+                    messages = await _queue.ReceiveAsync(Math.Min(32, settings.BatchSize - active), Lease, stoppingToken);
                 }
                 catch (RequestFailedException ex)
                 {
@@ -65,13 +70,14 @@ public sealed class QueueTriggerRunner(
 
                 if (messages.Count == 0)
                 {
-                    await Task.Delay(delay, clock, stoppingToken);
+                    await SleepAsync(delay, stoppingToken);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(settings.MaxPollingInterval.Ticks, options.QueueMinPollingInterval.Ticks)));
                     continue;
                 }
 
                 delay = options.QueueMinPollingInterval;
-                running.AddRange(messages.Select(m => ProcessAsync(m, stoppingToken)));
+                // On the thread pool: a handler that blocks before its first await must not hold up the batch or the loop.
+                running.AddRange(messages.Select(m => Task.Run(() => ProcessAsync(m, stoppingToken), CancellationToken.None)));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -80,6 +86,29 @@ public sealed class QueueTriggerRunner(
         }
 
         await Task.WhenAll(running);
+    }
+
+    /// <summary>Sleeps for <paramref name="backoff"/>, or until a message this process expects becomes visible if sooner.</summary>
+    private async Task SleepAsync(TimeSpan backoff, CancellationToken ct)
+    {
+        DateTimeOffset until = clock.GetUtcNow() + backoff;
+        while (true)
+        {
+            Task changed = signals.Changed(_queue.Name);
+            DateTimeOffset now = clock.GetUtcNow();
+            TimeSpan wait = signals.NextPoll(_queue.Name, now, until - now);
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            Task timeout = Task.Delay(wait, clock, ct);
+            if (await Task.WhenAny(timeout, changed) == timeout)
+            {
+                await timeout; // throws when stopping
+                return;
+            }
+        }
     }
 
     private async Task ProcessAsync(QueueMessage message, CancellationToken ct)
