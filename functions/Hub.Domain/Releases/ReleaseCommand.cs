@@ -33,7 +33,7 @@ public sealed record OpenRelease(
     string? SyncUrl = null,
     string? ReleaseXmlUrl = null,
     IReadOnlyList<string>? Watchers = null,
-    ExternalRef? ExternalRef = null,
+    ReleaseExternalRef? ExternalRef = null,
     bool TicketExists = false) : ReleaseCommand(Actor)
 {
     public IReadOnlyList<string> Watchers { get; init; } = Watchers ?? [];
@@ -84,4 +84,4 @@ public sealed record ReleaseConnectorOutcome(
     DateTimeOffset At) : ReleaseCommand(Actor);
 
 /// <summary>The external ticket a release came from (ticket-system transition API), for sync back.</summary>
-public sealed record ExternalRef(string System, string Id, string? Url = null);
+public sealed record ReleaseExternalRef(string System, string Id, string? Url = null);

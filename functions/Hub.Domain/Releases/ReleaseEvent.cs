@@ -29,7 +29,7 @@ public sealed record ReleaseOpened(
     string? SyncUrl,
     string? ReleaseXmlUrl,
     IReadOnlyList<string> Watchers,
-    ExternalRef? ExternalRef,
+    ReleaseExternalRef? ExternalRef,
     string? Owner,
     IReadOnlyList<string> Cc,
     string Actor,

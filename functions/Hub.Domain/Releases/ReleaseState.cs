@@ -92,7 +92,7 @@ public sealed record ReleaseState
     /// <summary>The Cc set of the current state, purged and rebuilt from the notification matrix on each change.</summary>
     public IReadOnlyList<string> Cc { get; init; } = [];
 
-    public ExternalRef? ExternalRef { get; init; }
+    public ReleaseExternalRef? ExternalRef { get; init; }
 
     public SlotStatus Slot { get; init; }
 

@@ -5,6 +5,7 @@ using Hub.Functions.Admin;
 using Hub.Functions.Configuration;
 using Hub.Functions.Intake;
 using Hub.Functions.Security;
+using Hub.Functions.Releases;
 using Hub.Functions.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Functions;
@@ -73,6 +74,7 @@ public static partial class HubApp
         AddServices(builder.Services, options, host, catalog);
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
+        builder.Services.AddReleases();
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
@@ -101,6 +103,7 @@ public static partial class HubApp
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
+        app.MapReleaseEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();
