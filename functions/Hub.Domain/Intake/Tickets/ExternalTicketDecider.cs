@@ -114,6 +114,9 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
                 subject,
                 ticket.Requestors.Count > 0 ? ticket.Requestors[0] : null,
                 fields.TryGetValue("Emergency", out string? emergency) && string.Equals(emergency, "true", StringComparison.OrdinalIgnoreCase),
+                AssociatedMajorRelease: fields.GetValueOrDefault("AssociatedMajorRelease"),
+                SyncProtocol: fields.GetValueOrDefault("SyncURL") is { } syncUrl ? syncUrl[..syncUrl.IndexOf(':', StringComparison.Ordinal)] : null,
+                SyncUrl: fields.GetValueOrDefault("SyncURL"),
                 ReleaseXmlUrl: fields.GetValueOrDefault("ReleaseXml"),
                 ExternalRef: new ReleaseExternalRef(a.System, ticket.Id, ticket.Url),
                 TicketExists: true);
