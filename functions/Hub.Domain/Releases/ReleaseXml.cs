@@ -55,7 +55,7 @@ public static partial class ReleaseXml
             IgnoreProcessingInstructions = true,
             ValidationType = ValidationType.Schema,
             Schemas = Schema.Value,
-            ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings,
+            ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings | XmlSchemaValidationFlags.ProcessIdentityConstraints,
         };
         settings.ValidationEventHandler += (_, e) =>
         {
@@ -66,18 +66,22 @@ public static partial class ReleaseXml
         };
 
         XDocument document;
+        using var stream = new MemoryStream(xml, writable: false);
+        using var reader = XmlReader.Create(stream, settings);
         try
         {
-            using var stream = new MemoryStream(xml, writable: false);
-            using var reader = XmlReader.Create(stream, settings);
             document = XDocument.Load(reader, LoadOptions.SetLineInfo);
         }
         catch (XmlException ex)
         {
-            string message = ex.Message.Contains("DTD", StringComparison.Ordinal)
-                ? "DTDs (and so entity declarations) are not allowed in release.xml."
-                : Strip(ex.Message);
-            errors.Add(new ReleaseXmlError(ex.LineNumber, ex.LinePosition, message));
+            // Through the validating reader some exceptions lose their position; the reader still knows where it stopped.
+            var where = (IXmlLineInfo)reader;
+            bool dtd = ex.Message.Contains("DTD", StringComparison.Ordinal);
+            (int line, int column) = ex.LineNumber > 0 ? (ex.LineNumber, ex.LinePosition)
+                : dtd ? PositionOf(xml, "<!DOCTYPE")
+                : (where.LineNumber, where.LinePosition);
+            string message = dtd ? "DTDs (and so entity declarations) are not allowed in release.xml." : Strip(ex.Message);
+            errors.Add(new ReleaseXmlError(line, column, message));
             return (null, errors);
         }
 
@@ -105,6 +109,21 @@ public static partial class ReleaseXml
             [.. root.Element("Targets")!.Elements("Target").Select(t => t.Value)],
             components);
         return (metadata, []);
+    }
+
+    // The DTD refusal comes without a position; the declaration is easy to find in the text.
+    private static (int Line, int Column) PositionOf(byte[] xml, string token)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(xml);
+        int at = text.IndexOf(token, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return (0, 0);
+        }
+
+        int line = 1 + text.AsSpan(0, at).Count('\n');
+        int lineStart = text.LastIndexOf('\n', Math.Max(0, at - 1)) + 1;
+        return (line, at - lineStart + 1);
     }
 
     // XmlException messages end with " Line n, position m." which the error already carries.

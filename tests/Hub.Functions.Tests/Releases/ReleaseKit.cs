@@ -91,6 +91,8 @@ internal static class ReleaseKit
         else if (body is byte[] bytes)
         {
             request.Content = new ByteArrayContent(bytes);
+            // A refusal by Content-Length then arrives before the body is sent, as a well-behaved uploader expects.
+            request.Headers.ExpectContinue = true;
         }
         else if (body is not null)
         {
