@@ -23,7 +23,7 @@ internal static class ReleaseKit
     public const string ReaderKey = "rel-reader-key-0123456789abcdef";
     public const string EarlyAdopterKey = "ea-ibergrid-key-0123456789abcdef";
 
-    public static Task<TestHub> StartAsync(IDictionary<string, string?>? extra = null)
+    public static Task<TestHub> StartAsync(IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -40,7 +40,7 @@ internal static class ReleaseKit
             settings[key] = value;
         }
 
-        return TestHub.StartAsync(settings);
+        return TestHub.StartAsync(settings, services);
     }
 
     public static string Sha(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
