@@ -249,7 +249,11 @@ public sealed partial class ReleaseDecider
         }
 
         effects.AddRange(Notify(after, Describe(state.Progress, after, reason, overrideFlag), state.Progress));
-        effects.Add(Metrics(after));
+        // Only these states change a monthly figure; the others are counted when the release closes.
+        if (after.Progress is RolloutProgress.Unverified or RolloutProgress.StageRollout or RolloutProgress.Deferred || ReleaseTransitions.IsClosed(after.Progress))
+        {
+            effects.Add(Metrics(after));
+        }
         effects.AddRange(SyncBack(state, after, reason));
         return Result<Decision<ReleaseEvent>>.Ok(new Decision<ReleaseEvent>(
             events, effects, DeadlineTimers(after, after.Progress, now), Workflow.Deadlines.ContainsKey(after.Progress) || Workflow.EmergencyDeadlines.ContainsKey(after.Progress) ? [] : [DeadlineTimer]));

@@ -117,7 +117,6 @@ public sealed partial class ReleaseDecider(HubConfiguration config) : IDecider<R
         }
 
         effects.AddRange(Notify(after, $"Release {after.Title} was submitted.", null));
-        effects.Add(Metrics(after));
         Decision<ReleaseEvent> decision = new([opened], effects, DeadlineTimers(after, RolloutProgress.Submitted, now));
         return Result<Decision<ReleaseEvent>>.Ok(decision);
     }

@@ -302,20 +302,15 @@ public static class ReleaseEndpoints
         long id, AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent> releases, ReleaseCommand command, ReleaseActor actor, HttpContext http, CancellationToken ct)
     {
         string key = ReleaseDecider.IdOf(id);
-        if (await releases.GetAsync(key, ct) is not { State.Exists: true })
-        {
-            return NotFound(id);
-        }
-
         CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(key, IdempotencyKey(http), command, actor.Name, ct);
         if (outcome.Status == CommandStatus.Rejected)
         {
-            return FieldRefusal(outcome.Reason!, conflict: true);
+            return outcome.State.Exists ? FieldRefusal(outcome.Reason!, conflict: true) : NotFound(id);
         }
 
-        // The slot answers within the same dispatch, so the state read now shows StageRollout or Deferred.
-        AggregateView<ReleaseState>? after = await releases.GetAsync(key, ct);
-        return TypedResults.Ok(ReleaseSummary.From(after?.State ?? outcome.State));
+        // A StageRollout request is answered by the slot within the same dispatch: read the state it left.
+        ReleaseState state = outcome.State.Slot == SlotStatus.Requested ? (await releases.GetAsync(key, ct))?.State ?? outcome.State : outcome.State;
+        return TypedResults.Ok(ReleaseSummary.From(state));
     }
 
     private static async Task SetShaAsync(BlobClient blob, string sha, CancellationToken ct)
