@@ -130,6 +130,29 @@ public sealed class ReleaseWorkflowTests
     }
 
     [Fact]
+    public void Deadline_FiresWhileStillInTheState_RecordedAndOwnerReminded_LaterOneDropped()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        f.Move(1, Unverified);
+        f.Move(1, InVerification);
+        TimerFired timer = new("deadline", "InVerification", T0.AddDays(10));
+
+        Result<ReleaseCommand> command = f.Decider.OnTimer(f.Releases[1], timer);
+        Decision<ReleaseEvent> due = f.Decide(f.Releases[1], command.Value!, T0.AddDays(10)).Value!;
+        f.Move(1, WaitingForResponse);
+        Decision<ReleaseEvent> stale = f.Decide(f.Releases[1], command.Value!, T0.AddDays(10)).Value!;
+
+        Assert.Equal(new DeadlinePassed(ReleaseActor.Hub, InVerification, T0.AddDays(10)), command.Value);
+        Assert.Equal(new DeadlineMissed(InVerification, T0.AddDays(10), T0.AddDays(10)), Assert.Single(due.Events));
+        TicketNotification mail = Assert.Single(ReleaseFixture.Mails(due.Effects));
+        Assert.Equal(["qc-lead@example.org"], mail.To);
+        Assert.Equal(["sw-rel-admin@example.org"], mail.Bcc);
+        Assert.Equal("deadline", mail.Kind);
+        Assert.Empty(stale.Events);
+    }
+
+    [Fact]
     public void ArtifactsFailed_GoesToFailedWithTheReason_AdminRetryReturnsToThePriorState()
     {
         var f = new ReleaseFixture();
