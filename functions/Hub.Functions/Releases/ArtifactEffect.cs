@@ -128,12 +128,16 @@ public sealed class ArtifactEffect(
             }
 
             BlobClient source = repository.Blob(from + package.Path);
-            if (await source.GetPropertiesAsync(ct) is null)
+            BlobProperties copied;
+            try
+            {
+                copied = await target.CopyFromAsync(source.Uri, ct);
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode is "CannotVerifyCopySource" or "BlobNotFound")
             {
                 throw new ArtifactException($"package '{package.Name}' ({package.Path}) is in neither {from} nor {to}.");
             }
 
-            BlobProperties copied = await target.CopyFromAsync(source.Uri, ct);
             if (!string.Equals(Sha(copied), package.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 throw new ArtifactException($"package '{package.Name}' ({package.Path}) copied to {to} carries SHA-256 {Sha(copied) ?? "(none)"}, not release.xml's {package.Sha256}.");

@@ -138,6 +138,25 @@ public sealed class ReleaseRepositoryTests
     }
 
     [Fact]
+    public async Task Move_PackageLostFromTheArea_FailedNamingIt()
+    {
+        await using TestHub hub = await StartAsync();
+        string dist = Dist();
+        long id = await CreateAsync(hub, null);
+        await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", ProviderKey, Xml("1.0.0", "umd-" + Dist(), new Dictionary<string, byte[]> { ["a.rpm"] = A }, dist: dist));
+        await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/artifacts?path=a.rpm", ProviderKey, A);
+        await MoveAsync(hub, id, "Unverified", ProviderKey);
+        await MoveAsync(hub, id, "InVerification", QcKey);
+        await hub.App.Services.GetRequiredService<ReleaseRepository>().Blob($"sw/unverified/{dist}/1.0.0/a.rpm").DeleteIfExistsAsync();
+
+        await MoveAsync(hub, id, "StageRollout", QcKey);
+
+        ReleaseState release = await ReleaseAsync(hub, id);
+        Assert.Equal((RolloutProgress.Failed, RolloutProgress.StageRollout), (release.Progress, release.FailedFrom));
+        Assert.Equal($"Repository step for StageRollout failed: package 'a' (a.rpm) is in neither sw/unverified/{dist}/1.0.0/ nor sw/stagerollout/{dist}/1.0.0/.", release.FailureReason);
+    }
+
+    [Fact]
     public async Task StageRollout_SameMajorRelease_SecondDeferredThenPromotedWithItsArtifacts()
     {
         await using TestHub hub = await StartAsync();
