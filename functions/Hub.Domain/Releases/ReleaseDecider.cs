@@ -171,12 +171,12 @@ public sealed partial class ReleaseDecider(HubConfiguration config) : IDecider<R
             return Reject($"Staged-rollout reports are filed while the release is in StageRollout; release #{state.Number} is {state.Progress}.");
         }
 
-        if (CheckUrl("reportUrl", c.ReportUrl) is { } bad || c.ReportUrl is null)
+        if ((c.ReportUrl is null ? "reportUrl: required." : CheckUrl("reportUrl", c.ReportUrl)) is { } bad)
         {
-            return Reject(c.ReportUrl is null ? "reportUrl: required." : CheckUrl("reportUrl", c.ReportUrl)!);
+            return Reject(bad);
         }
 
-        var reported = new StageRolloutReported(team.Name, team.Ngi, c.Accepted, c.ReportUrl, c.Comment, c.Actor.Name, now);
+        var reported = new StageRolloutReported(team.Name, team.Ngi, c.Accepted, c.ReportUrl!, c.Comment, c.Actor.Name, now);
         ReleaseState after = Evolve(state, reported);
         string note = $"Early-adopter team {team.Name} ({team.Ngi}) {(c.Accepted ? "accepted" : "rejected")} the staged rollout: {c.ReportUrl}"
             + (string.IsNullOrWhiteSpace(c.Comment) ? "" : $"\n\n{c.Comment}");

@@ -115,7 +115,7 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
                 ticket.Requestors.Count > 0 ? ticket.Requestors[0] : null,
                 fields.TryGetValue("Emergency", out string? emergency) && string.Equals(emergency, "true", StringComparison.OrdinalIgnoreCase),
                 AssociatedMajorRelease: fields.GetValueOrDefault("AssociatedMajorRelease"),
-                SyncProtocol: fields.GetValueOrDefault("SyncURL") is { } syncUrl ? syncUrl[..syncUrl.IndexOf(':', StringComparison.Ordinal)] : null,
+                SyncProtocol: Uri.TryCreate(fields.GetValueOrDefault("SyncURL"), UriKind.Absolute, out Uri? syncUri) ? syncUri.Scheme : null,
                 SyncUrl: fields.GetValueOrDefault("SyncURL"),
                 ReleaseXmlUrl: fields.GetValueOrDefault("ReleaseXml"),
                 ExternalRef: new ReleaseExternalRef(a.System, ticket.Id, ticket.Url),
