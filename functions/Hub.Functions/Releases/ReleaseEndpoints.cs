@@ -29,16 +29,28 @@ public static class ReleaseEndpoints
     public static RouteGroupBuilder MapReleaseEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder releases = app.MapGroup("/api/releases").WithTags("Releases");
-        releases.MapPost("/", CreateAsync).RequireRole(Writers);
-        releases.MapGet("/", ListAsync).RequireRole(Readers);
-        releases.MapGet("/schema", () => TypedResults.Text(ReleaseXml.SchemaText(), "application/xml")).RequireRole(Readers);
-        releases.MapGet("/{id:long}", GetAsync).RequireRole(Readers);
-        releases.MapPut("/{id:long}/metadata", PutMetadataAsync).RequireRole(Writers);
-        releases.MapPost("/{id:long}/artifacts", UploadArtifactAsync).RequireRole(Writers);
-        releases.MapPost("/{id:long}/transitions", TransitionAsync).RequireRole(Writers);
-        releases.MapPost("/{id:long}/stage-rollout-reports", ReportAsync).RequireRole(Writers);
-        releases.MapPost("/{id:long}/consolidated-report", ConsolidatedAsync).RequireRole(Writers);
-        app.MapGet("/api/metrics/releases", ReleaseMetricsEndpoint.GetAsync).WithTags("Releases").RequireRole(Readers);
+        releases.MapPost("/", CreateAsync).RequireRole(Writers)
+            .WithSummary("Submit a release: its ticket opens in sw-rel at Submitted; rsync is refused").Produces<ReleaseSummary>(201).ProducesValidationProblem(422);
+        releases.MapGet("/", ListAsync).RequireRole(Readers)
+            .WithSummary("List releases, filtered by RolloutProgress state and major release, paged by continuation").Produces<ReleaseList>();
+        releases.MapGet("/schema", () => TypedResults.Text(ReleaseXml.SchemaText(), "application/xml")).RequireRole(Readers)
+            .WithSummary("The release.xml schema (XSD)");
+        releases.MapGet("/{id:long}", GetAsync).RequireRole(Readers)
+            .WithSummary("A release with its history, time in each state, and pauses apart").Produces<ReleaseDetail>().ProducesProblem(404);
+        releases.MapPut("/{id:long}/metadata", PutMetadataAsync).RequireRole(Writers)
+            .WithSummary("Upload release.xml while Submitted; errors with line and column; frozen at Submitted -> Unverified")
+            .Accepts<string>("application/xml").Produces<ReleaseSummary>().ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
+        releases.MapPost("/{id:long}/artifacts", UploadArtifactAsync).RequireRole(Writers)
+            .WithSummary("Upload one package (?path=), checked against release.xml's size and SHA-256 as it streams in")
+            .Accepts<byte[]>("application/octet-stream").ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
+        releases.MapPost("/{id:long}/transitions", TransitionAsync).RequireRole(Writers)
+            .WithSummary("Move the release through the DESIGN 5.2 table as provider, QC team, SR team or admin").Produces<ReleaseSummary>().ProducesProblem(409);
+        releases.MapPost("/{id:long}/stage-rollout-reports", ReportAsync).RequireRole(Writers)
+            .WithSummary("An early-adopter team's staged-rollout report: accept or reject, with its URL").Produces<ReleaseSummary>().ProducesProblem(409);
+        releases.MapPost("/{id:long}/consolidated-report", ConsolidatedAsync).RequireRole(Writers)
+            .WithSummary("Publish the consolidated StageRollout report URL").Produces<ReleaseSummary>().ProducesProblem(409);
+        app.MapGet("/api/metrics/releases", ReleaseMetricsEndpoint.GetAsync).WithTags("Releases").RequireRole(Readers)
+            .WithSummary("Monthly release metrics (M.REPO-1..3, M.SA1.3-1..7, time in state) as JSON or CSV").Produces<ReleaseMonthReport>();
         return releases;
     }
 
