@@ -61,6 +61,9 @@ public sealed record ReleaseWorkflowDefinition(
         new Dictionary<RolloutProgress, TimeSpan>(),
         ReleaseFetchLimits.Default);
 
+    /// <summary>Ticket system -> the outbound connectors (by name) told when a release from it resolves or fails.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> SyncBack { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+
     public EarlyAdopterTeam? Team(string name) =>
         EarlyAdopters.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
 }

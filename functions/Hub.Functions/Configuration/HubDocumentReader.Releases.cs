@@ -8,6 +8,9 @@ namespace Hub.Functions.Configuration;
 // The releases: section (docs/releases.md). Absent: ReleaseWorkflowDefinition.Default.
 internal sealed partial class HubDocumentReader
 {
+    /// <summary>References to outbound connectors (the connectors: section) are checked like queues and contact lists.</summary>
+    private const string ConnectorKind = "connector";
+
     private static readonly string[] RecipientTokens =
     [
         ReleaseWorkflowDefinition.Provider, ReleaseWorkflowDefinition.ReleaseManagerToken,
@@ -18,7 +21,7 @@ internal sealed partial class HubDocumentReader
     {
         ReleaseWorkflowDefinition defaults = ReleaseWorkflowDefinition.Default;
         if (document.Value("releases", required: false) is not { } node
-            || MappingReader.Open(node, "releases", context, "queue", "notify", "adminCc", "owners", "releaseManager", "teams", "earlyAdopters", "deadlines", "emergencyDeadlines", "fetch") is not { } releases)
+            || MappingReader.Open(node, "releases", context, "queue", "notify", "adminCc", "owners", "releaseManager", "teams", "earlyAdopters", "deadlines", "emergencyDeadlines", "fetch", "syncBack") is not { } releases)
         {
             return defaults;
         }
@@ -100,9 +103,44 @@ internal sealed partial class HubDocumentReader
             fetch = new ReleaseFetchLimits(max, Duration(f, "timeout") ?? fetch.Timeout);
         }
 
+        var syncBack = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        if (releases.Value("syncBack", required: false) is { } syncNode)
+        {
+            if (syncNode is not YamlMappingNode map)
+            {
+                context.Error(syncNode, releases.PathOf("syncBack"), "must be a mapping of ticket system -> list of connector names");
+            }
+            else
+            {
+                foreach (var (key, value) in map.Children)
+                {
+                    string system = (key as YamlScalarNode)?.Value ?? "";
+                    string path = $"{releases.PathOf("syncBack")}.{system}";
+                    if (value is not YamlSequenceNode list)
+                    {
+                        context.Error(value, path, "must be a list of connector names");
+                        continue;
+                    }
+
+                    var names = new List<string>();
+                    for (int i = 0; i < list.Children.Count; i++)
+                    {
+                        string itemPath = $"{path}[{i}]";
+                        if (MappingReader.Scalar(list.Children[i], itemPath, context, required: true) is { } name)
+                        {
+                            context.Refer(ConnectorKind, name, list.Children[i], itemPath);
+                            names.Add(name);
+                        }
+                    }
+
+                    syncBack[system] = names;
+                }
+            }
+        }
+
         return new ReleaseWorkflowDefinition(
             queue, notify, adminCc.Count > 0 ? adminCc : defaults.AdminCc, owners, manager, qc, sr, adopters,
-            Durations(releases, "deadlines"), Durations(releases, "emergencyDeadlines"), fetch);
+            Durations(releases, "deadlines"), Durations(releases, "emergencyDeadlines"), fetch) { SyncBack = syncBack };
     }
 
     private List<string> Recipients(YamlNode value, string path)
