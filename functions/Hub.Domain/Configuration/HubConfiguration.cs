@@ -22,6 +22,11 @@ public sealed record HubConfiguration(
     public ContactList? Contacts(string name) => ContactLists.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
     public WebhookSource? Source(string name) => Sources.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Outbound connectors to external ticket systems (RT REST2, signed webhooks), by name.</summary>
+    public IReadOnlyList<ConnectorDefinition> Connectors { get; init; } = [];
+
+    public ConnectorDefinition? Connector(string name) => Connectors.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>A ticket lifecycle: its statuses and the transitions allowed between them, each with the role it needs.</summary>

@@ -59,13 +59,18 @@ public sealed record CreateTicket(
 }
 
 /// <summary>A public reply: requestors and Cc see it.</summary>
+/// <param name="Reopen">
+/// A customer's reply (RT's "On Correspond Open Inactive Tickets"): an Inactive ticket moves to the first Active status
+/// its lifecycle allows this actor to reach from there. Never for auto-submitted mail, which is only recorded.
+/// </param>
 public sealed record Correspond(
     Actor Actor,
     string Body,
     string From,
     string? MessageId = null,
     IReadOnlyList<AttachmentRef>? Attachments = null,
-    bool AutoSubmitted = false) : TicketCommand(Actor)
+    bool AutoSubmitted = false,
+    bool Reopen = false) : TicketCommand(Actor)
 {
     public IReadOnlyList<AttachmentRef> Attachments { get; init; } = Attachments ?? [];
 }

@@ -78,7 +78,7 @@ public sealed partial class TicketDecider
         return Ok(created, notify);
     }
 
-    private Result<Decision<TicketEvent>> Correspond(TicketState state, QueueDefinition queue, Correspond c, DateTimeOffset now)
+    private Result<Decision<TicketEvent>> Correspond(TicketState state, QueueDefinition queue, LifecycleDefinition lifecycle, Correspond c, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(c.Body) && c.Attachments.Count == 0)
         {
@@ -101,8 +101,25 @@ public sealed partial class TicketDecider
         SideEffect? notify = c.AutoSubmitted ? null : Notification(
             state.Number, queue, state.Subject, "correspondence", isPublic: true, state.Requestors, state.Cc, state.AdminCc,
             except: corresponded.From, corresponded.Body, messageId);
-        return Ok(corresponded, notify);
+        if (!c.Reopen || c.AutoSubmitted || !IsInactive(lifecycle, state.Status) || Reopening(state, lifecycle, c.Actor) is not { } to)
+        {
+            return Ok(corresponded, notify);
+        }
+
+        // The reply is the news; the status change rides along without a mail of its own.
+        var reopened = new StatusChanged(c.Actor.Name, now, state.Status, to, "reopened by a reply from " + corresponded.From, ToInactive: false);
+        return Result<Decision<TicketEvent>>.Ok(new Decision<TicketEvent>([corresponded, reopened], notify is null ? [] : [notify]));
     }
+
+    /// <summary>The first Active status, in lifecycle order, that a transition from the current status lets the actor reach.</summary>
+    private static string? Reopening(TicketState state, LifecycleDefinition lifecycle, Actor actor) =>
+        lifecycle.Statuses
+            .Where(s => s.Kind == StatusKind.Active)
+            .Select(s => lifecycle.Transitions.FirstOrDefault(t =>
+                string.Equals(t.From, state.Status, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(t.To, s.Name, StringComparison.OrdinalIgnoreCase)
+                && (t.Role == actor.Role || actor.Role == Role.AppAdmin)))
+            .FirstOrDefault(t => t is not null)?.To;
 
     private Result<Decision<TicketEvent>> Comment(TicketState state, QueueDefinition queue, Comment c, DateTimeOffset now)
     {

@@ -52,7 +52,7 @@ public sealed partial class TicketDecider(HubConfiguration config) : IDecider<Ti
 
         return command switch
         {
-            Correspond c => Correspond(state, queue, c, now),
+            Correspond c => Correspond(state, queue, lifecycle, c, now),
             Comment c => Comment(state, queue, c, now),
             ChangeStatus c => ChangeStatus(state, queue, lifecycle, c, now),
             SetOwner c => SetOwner(state, c, now),

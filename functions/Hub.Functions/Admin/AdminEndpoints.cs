@@ -15,8 +15,9 @@ public static class AdminEndpoints
 
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder admin = app.MapGroup("/admin").WithTags("Admin");
-        admin.MapPost("/functions/{functionName}", InvokeAsync);
+        RouteGroupBuilder admin = app.MapGroup("/admin").WithTags("Admin").WithMetadata(new OpenApi.AdminKeyRequired());
+        admin.MapPost("/functions/{functionName}", InvokeAsync)
+            .WithSummary("Run a non-HTTP function now (timer or queue), like the Functions host's admin API");
         return admin;
     }
 

@@ -63,19 +63,24 @@ internal sealed partial class HubDocumentReader
         IReadOnlyList<Named> settings = item.TextList("secretSettings", required: true);
         foreach (Named setting in settings)
         {
-            if (ConfigurationPatterns.LooksLikeSecret(setting.Name))
-            {
-                context.Error(setting.Node, setting.Path,
-                    "looks like a secret value, not the name of the app setting holding it: remove it from this file, rotate it, and name its setting (e.g. Hub__Secrets__GrafanaWebhookSecret)");
-            }
-            else if (!ConfigurationPatterns.SettingName().IsMatch(setting.Name))
-            {
-                context.Error(setting.Node, setting.Path, "is not an app setting name (letters, digits and '_', starting with a letter, sections separated by '__')");
-            }
+            CheckSecretSetting(setting);
         }
 
         context.CheckUnique("setting", settings);
         return [.. settings.Select(s => s.Name)];
+    }
+
+    private void CheckSecretSetting(Named setting)
+    {
+        if (ConfigurationPatterns.LooksLikeSecret(setting.Name))
+        {
+            context.Error(setting.Node, setting.Path,
+                "looks like a secret value, not the name of the app setting holding it: remove it from this file, rotate it, and name its setting (e.g. Hub__Secrets__GrafanaWebhookSecret)");
+        }
+        else if (!ConfigurationPatterns.SettingName().IsMatch(setting.Name))
+        {
+            context.Error(setting.Node, setting.Path, "is not an app setting name (letters, digits and '_', starting with a letter, sections separated by '__')");
+        }
     }
 
     private string? ReadSystem(MappingReader item, string? kind)

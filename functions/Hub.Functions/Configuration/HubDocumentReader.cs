@@ -87,7 +87,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
 
     private HubConfiguration? ReadRoot(YamlNode root)
     {
-        if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources", "releases") is not { } document)
+        if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources", "connectors", "releases") is not { } document)
         {
             return null;
         }
@@ -98,7 +98,9 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         MailIntakeDefinition? mail = ReadMail(document);
         AlertIntakeDefinition? alerts = ReadAlerts(document);
         IReadOnlyList<WebhookSource> sources = ReadSources(document);
+        IReadOnlyList<ConnectorDefinition> connectors = ReadConnectors(document);
         ReleaseWorkflowDefinition releases = ReadReleases(document);
+        context.CheckReferences("connector", connectors.Select(c => c.Name));
 
         // A section that is not a list at all has already been reported; its references would only repeat that.
         if (document.Value("queues", required: false) is YamlSequenceNode)
@@ -116,7 +118,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
             context.CheckReferences(ContactKind, contacts.Select(c => c.Name));
         }
 
-        return mail is null || alerts is null ? null : new HubConfiguration(lifecycles, queues, contacts, mail, alerts, sources) { Releases = releases };
+        return mail is null || alerts is null ? null : new HubConfiguration(lifecycles, queues, contacts, mail, alerts, sources) { Connectors = connectors, Releases = releases };
     }
 
     /// <summary>A required name of an item in a list, checked against <paramref name="pattern"/> and remembered for the duplicate check.</summary>

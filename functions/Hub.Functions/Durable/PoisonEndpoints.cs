@@ -11,9 +11,9 @@ public static class PoisonEndpoints
 {
     public static RouteGroupBuilder MapPoisonEndpoints(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder poison = app.MapGroup("/api/admin/poison").WithTags("Admin").AddEndpointFilter(RequireAdminKey);
-        poison.MapGet("/", ListAsync);
-        poison.MapPost("/{id}/replay", ReplayAsync);
+        RouteGroupBuilder poison = app.MapGroup("/api/admin/poison").WithTags("Admin").WithMetadata(new OpenApi.AdminKeyRequired()).AddEndpointFilter(RequireAdminKey);
+        poison.MapGet("/", ListAsync).WithSummary("Work-queue messages that failed maxDequeueCount times, with their last error");
+        poison.MapPost("/{id}/replay", ReplayAsync).WithSummary("Put a poison message back on the work queue");
         return poison;
     }
 

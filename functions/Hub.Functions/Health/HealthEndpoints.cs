@@ -10,7 +10,7 @@ public static class HealthEndpoints
     public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder health = app.MapGroup("/api/health").WithTags("Health");
-        health.MapGet("/", GetHealthAsync);
+        health.MapGet("/", GetHealthAsync).WithSummary("200 when storage, queues and timers are healthy; 503 naming the failing service");
         return health;
     }
 

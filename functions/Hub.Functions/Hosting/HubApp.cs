@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Hub.Domain.Configuration;
 using Hub.Functions.Admin;
 using Hub.Functions.Configuration;
+using Hub.Functions.Connectors;
+using Hub.Functions.OpenApi;
 using Hub.Functions.Intake;
 using Hub.Functions.Security;
 using Hub.Functions.Releases;
@@ -75,9 +77,11 @@ public static partial class HubApp
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
         builder.Services.AddReleases();
+        builder.Services.AddConnectors();
         builder.Services.AddHubSecurity();
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
+        builder.Services.AddHubOpenApi();
         launch.ConfigureServices?.Invoke(builder.Services);
         if (mode == HostMode.Standalone)
         {
@@ -104,6 +108,7 @@ public static partial class HubApp
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
         app.MapReleaseEndpoints();
+        app.MapHubOpenApi();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();

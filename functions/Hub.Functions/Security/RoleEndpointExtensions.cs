@@ -21,6 +21,7 @@ public static class RoleEndpointExtensions
         string needed = roles.Length == 1
             ? $"the role '{RoleNames.Format(roles[0])}'"
             : "one of the roles " + string.Join(", ", roles.Select(r => $"'{RoleNames.Format(r)}'"));
+        builder.WithMetadata(new OpenApi.RequiredRoles(roles));
         return builder.AddEndpointFilter(async (context, next) =>
         {
             HttpContext http = context.HttpContext;

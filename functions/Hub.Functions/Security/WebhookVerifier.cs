@@ -26,8 +26,6 @@ public sealed class WebhookVerifier
     /// <summary>Standard Webhooks replay window, either way: older deliveries are stale, newer ones come from a skewed clock.</summary>
     public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
-    private const string StandardSecretPrefix = "whsec_";
-    private const string StandardSignaturePrefix = "v1,";
     private const string GitHubSignaturePrefix = "sha256=";
 
     private readonly IConfiguration _settings;
@@ -107,9 +105,7 @@ public sealed class WebhookVerifier
         var keys = new List<byte[]>(secrets.Count);
         for (int i = 0; i < secrets.Count; i++)
         {
-            string encoded = secrets[i].StartsWith(StandardSecretPrefix, StringComparison.Ordinal) ? secrets[i][StandardSecretPrefix.Length..] : secrets[i];
-            byte[] key = new byte[encoded.Length];
-            if (!Convert.TryFromBase64String(encoded, key, out int written) || written == 0)
+            if (!StandardWebhooks.TryDecodeSecret(secrets[i], out byte[] key))
             {
                 WarnOnce(
                     $"format:{source.SecretSettings[i]}",
@@ -119,7 +115,7 @@ public sealed class WebhookVerifier
                 return VerifyResult.Failed("a secret setting of the source is not a Standard Webhooks secret");
             }
 
-            keys.Add(key[..written]);
+            keys.Add(key);
         }
 
         if (Single(headers, IdHeader) is not { } id)
@@ -146,22 +142,18 @@ public sealed class WebhookVerifier
         }
 
         // Signed content: {id}.{timestamp}.{body}, with id and timestamp exactly as sent.
-        byte[] prefix = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");
         var expected = new List<byte[]>(keys.Count);
         foreach (byte[] key in keys)
         {
-            using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
-            hmac.AppendData(prefix);
-            hmac.AppendData(body);
-            expected.Add(hmac.GetHashAndReset());
+            expected.Add(StandardWebhooks.Sign(key, id, timestamp, body));
         }
 
         Span<byte> presented = stackalloc byte[64];
         foreach (string entry in signatures.SelectMany(v => (v ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)))
         {
             // Other versions (v1a, asymmetric) are skipped: a list may carry signatures we do not check.
-            if (!entry.StartsWith(StandardSignaturePrefix, StringComparison.Ordinal)
-                || !Convert.TryFromBase64String(entry[StandardSignaturePrefix.Length..], presented, out int length)
+            if (!entry.StartsWith(StandardWebhooks.SignaturePrefix, StringComparison.Ordinal)
+                || !Convert.TryFromBase64String(entry[StandardWebhooks.SignaturePrefix.Length..], presented, out int length)
                 || length != SHA256.HashSizeInBytes)
             {
                 continue;

@@ -22,9 +22,12 @@ public static class TicketAttachmentEndpoints
     public static RouteGroupBuilder MapTicketAttachmentEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder files = app.MapGroup("/api/tickets/{number:long}/attachments").WithTags("Tickets");
-        files.MapPost("/", UploadAsync).RequireRole(Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin);
-        files.MapGet("/", ListAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin);
-        files.MapGet("/{**blobName}", DownloadAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin);
+        files.MapPost("/", UploadAsync).RequireRole(Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)
+            .WithSummary("Attach a file (raw body with its Content-Type, up to 30 MB)").Accepts<Stream>("application/octet-stream", "*/*").ProducesProblem(413);
+        files.MapGet("/", ListAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)
+            .WithSummary("Every file the ticket's history refers to");
+        files.MapGet("/{**blobName}", DownloadAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)
+            .WithSummary("Download one of the ticket's files, with its name and type").ProducesProblem(404);
         return files;
     }
 

@@ -22,13 +22,20 @@ public static class TicketEndpoints
     public static RouteGroupBuilder MapTicketEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder tickets = app.MapGroup("/api/tickets").WithTags("Tickets");
-        tickets.MapGet("/", ListAsync).RequireRole(Readers);
-        tickets.MapGet("/{number:long}", GetAsync).RequireRole(Readers);
-        tickets.MapPost("/", CreateAsync).RequireRole(Writers);
-        tickets.MapPatch("/{number:long}", PatchAsync).RequireRole(Writers);
-        tickets.MapPost("/{number:long}/comments", CommentAsync).RequireRole(Writers);
-        tickets.MapPost("/{number:long}/correspondence", CorrespondAsync).RequireRole(Writers);
-        tickets.MapPost("/{number:long}/escalations", EscalateAsync).RequireRole(Role.Operator, Role.AppAdmin);
+        tickets.MapGet("/", ListAsync).RequireRole(Readers)
+            .WithSummary("List tickets, filtered by queue, status, owner and subject text, paged by continuation").Produces<TicketList>();
+        tickets.MapGet("/{number:long}", GetAsync).RequireRole(Readers)
+            .WithSummary("A ticket with its whole history and time in each status; ETag for If-Match").Produces<TicketDetail>().ProducesProblem(404);
+        tickets.MapPost("/", CreateAsync).RequireRole(Writers)
+            .WithSummary("Open a ticket; an Idempotency-Key header makes a retried create apply once").Produces<TicketDetail>(201).ProducesValidationProblem(422);
+        tickets.MapPatch("/{number:long}", PatchAsync).RequireRole(Writers)
+            .WithSummary("Change status (through the lifecycle), owner, priority, subject, custom fields, watchers; If-Match").ProducesProblem(412).ProducesProblem(422);
+        tickets.MapPost("/{number:long}/comments", CommentAsync).RequireRole(Writers)
+            .WithSummary("Add an internal comment: staff only, never shown to requestors").ProducesProblem(422);
+        tickets.MapPost("/{number:long}/correspondence", CorrespondAsync).RequireRole(Writers)
+            .WithSummary("Add a public reply: requestors and Cc are told").ProducesProblem(422);
+        tickets.MapPost("/{number:long}/escalations", EscalateAsync).RequireRole(Role.Operator, Role.AppAdmin)
+            .WithSummary("Needs technical resolution: an internal copy in ProductionDefect, linked both ways, announced to map-support").ProducesProblem(422);
         return tickets;
     }
 

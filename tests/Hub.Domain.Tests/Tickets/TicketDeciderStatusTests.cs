@@ -243,4 +243,50 @@ public sealed class TicketDeciderStatusTests
 
         Assert.Equal("Subject must be at most 200 characters; got 201.", reason);
     }
+
+    [Fact]
+    public void Decide_CustomerReplyToResolvedTicket_RecordsTheReplyAndReopens()
+    {
+        TicketState state = Status(Given(Customer()), "resolved");
+        var customer = new Actor("cust@client.example", Role.Operator);
+
+        Decision<TicketEvent> decision = Decide(state, new Correspond(customer, "It is broken again.", "cust@client.example", "<r1@client.example>", Reopen: true), T0.AddDays(1));
+        TicketState after = decision.Events.Aggregate(state, Decider.Evolve);
+
+        Assert.IsType<Corresponded>(decision.Events[0]);
+        var reopened = Assert.IsType<StatusChanged>(decision.Events[1]);
+        Assert.Equal(("resolved", "open", false), (reopened.From, reopened.To, reopened.ToInactive));
+        Assert.Equal("reopened by a reply from cust@client.example", reopened.Reason);
+        Assert.Equal("open", after.Status);
+        Assert.Null(after.ResolvedAt);
+        Assert.Single(decision.Effects);
+    }
+
+    [Fact]
+    public void Decide_ReplyWithoutReopen_OrAutoSubmitted_OrToAnActiveTicket_LeavesTheStatus()
+    {
+        var customer = new Actor("cust@client.example", Role.Operator);
+        TicketState resolved = Status(Given(Customer()), "resolved");
+        TicketState open = Status(Given(Customer()), "open");
+
+        Decision<TicketEvent> plain = Decide(resolved, new Correspond(customer, "Thanks!", "cust@client.example", "<r2@client.example>"), T0);
+        Decision<TicketEvent> auto = Decide(resolved, new Correspond(customer, "Out of office", "cust@client.example", "<r3@client.example>", AutoSubmitted: true, Reopen: true), T0);
+        Decision<TicketEvent> active = Decide(open, new Correspond(customer, "More detail", "cust@client.example", "<r4@client.example>", Reopen: true), T0);
+
+        Assert.All([plain, auto, active], d => Assert.IsType<Corresponded>(Assert.Single(d.Events)));
+    }
+
+    [Fact]
+    public void Decide_ReplyWhenTheLifecycleLetsNoSuchActorReopen_IsRecordedAndStaysClosed()
+    {
+        // In the fixture only an operator reopens resolved, and nothing leaves rejected except to deleted.
+        TicketState resolved = Status(Given(Customer()), "resolved");
+        TicketState rejected = Status(Given(Customer()), "rejected");
+
+        Decision<TicketEvent> byIntegrator = Decide(resolved, new Correspond(Mail, "Again", "cust@client.example", "<r5@client.example>", Reopen: true), T0);
+        Decision<TicketEvent> toRejected = Decide(rejected, new Correspond(Admin, "Again", "cust@client.example", "<r6@client.example>", Reopen: true), T0);
+
+        Assert.IsType<Corresponded>(Assert.Single(byIntegrator.Events));
+        Assert.IsType<Corresponded>(Assert.Single(toRejected.Events));
+    }
 }

@@ -30,6 +30,8 @@ public sealed class HubConfigurationLoaderRuleTests
           default: { priority: 30, classification: informational }
         sources:
           - { name: grafana, kind: grafana, auth: standard-webhooks, secretSettings: [Hub__Secrets__Grafana] }
+        connectors:
+          - { name: rt, type: rt, url: https://rt.example.org, secretSetting: Hub__Connectors__Rt }
         """;
 
     public static TheoryData<string, string, string> Cases => new()
@@ -148,6 +150,24 @@ public sealed class HubConfigurationLoaderRuleTests
         {
             "    lifecycle: default", "    lifecycle: \"default",
             "hub.yaml:10:16: not valid YAML or JSON: While scanning a multi-line double-quoted scalar, found wrong indentation."
+        },
+
+        // Connectors.
+        { "type: rt,", "type: jira,", "hub.yaml:26:23: connectors[0].type: 'jira' is not one of: rt, webhook" },
+        {
+            "url: https://rt.example.org", "url: ftp://rt.example.org",
+            "hub.yaml:26:32: connectors[0].url: 'ftp://rt.example.org' must be an absolute http or https URL without credentials (credentials belong in secretSetting)"
+        },
+        {
+            "url: https://rt.example.org", "url: https://root:pw@rt.example.org",
+            "hub.yaml:26:32: connectors[0].url: 'https://root:pw@rt.example.org' must be an absolute http or https URL without credentials (credentials belong in secretSetting)"
+        },
+        { ", secretSetting: Hub__Connectors__Rt }", " }", "hub.yaml:26:5: connectors[0].secretSetting: is required" },
+        { "secretSetting: Hub__Connectors__Rt", "secretSetting: Hub.Connectors.Rt", "hub.yaml:26:71: connectors[0].secretSetting: is not an app setting name (letters, digits and '_', starting with a letter, sections separated by '__')" },
+        { "secretSetting: Hub__Connectors__Rt", "secretSetting: Hub__Connectors__Rt, timeoutSeconds: 0", "hub.yaml:26:108: connectors[0].timeoutSeconds: '0' must be a whole number from 1 to 600" },
+        {
+            "https://rt.example.org, secretSetting", "https://rt.example.org, secretSetting: Hub__A }\n  - { name: RT, type: webhook, url: https://x.example.org, secretSetting",
+            "hub.yaml:27:13: connectors[1].name: duplicate connector name 'RT' (first defined at line 26)"
         },
     };
 

@@ -31,6 +31,20 @@ public sealed class HubConfigurationLoaderTests
     }
 
     [Fact]
+    public void Load_ShippedSample_HasTheRtAndWebhookConnectors()
+    {
+        var configuration = HubConfigurationLoader.Load(SamplePath);
+
+        Assert.Equal(
+            [
+                new ConnectorDefinition("rt", ConnectorType.Rt, new Uri("https://rt.example.org"), "Hub__Connectors__RtToken", TimeSpan.FromSeconds(60), 4),
+                new ConnectorDefinition("tickets-webhook", ConnectorType.Webhook, new Uri("https://tickets.example.org/hub-events"), "Hub__Connectors__TicketsWebhookSecret", TimeSpan.FromSeconds(60), 4),
+            ],
+            configuration.Connectors);
+        Assert.Same(configuration.Connectors[0], configuration.Connector("RT"));
+    }
+
+    [Fact]
     public void Load_ShippedSample_HasTheDefaultLifecycle()
     {
         var configuration = HubConfigurationLoader.Load(SamplePath);

@@ -68,7 +68,7 @@ public sealed class MailThreadDecider(HubConfiguration config) : IDecider<MailTh
             bool asComment = mail.FromHub || monitoring || MailRouting.IsInternalSender(mail.From, config);
             TicketCommand update = asComment
                 ? new Comment(actor, body, mail.MessageId, mail.Attachments)
-                : new Correspond(actor, body, mail.From, mail.MessageId, mail.Attachments, mail.AutoSubmitted);
+                : new Correspond(actor, body, mail.From, mail.MessageId, mail.Attachments, mail.AutoSubmitted, Reopen: true);
             return Ok(new MailThreaded(found.Ticket, found.By, asComment, r.ReceivedAt), TicketEffect(found.Ticket, update, actor));
         }
 

@@ -15,7 +15,9 @@ public static class AlertEndpoints
     public static RouteGroupBuilder MapAlertHooks(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder hooks = app.MapGroup("/api/hooks/alerts").WithTags("Intake");
-        hooks.MapPost("/{format}", ReceiveAsync);
+        hooks.MapPost("/{format}", ReceiveAsync)
+            .WithSummary("Receive monitoring alerts: format alertmanager, grafana, azure-monitor or pagerduty")
+            .WithDescription("Authenticated per the configured source. 202 once stored; duplicates are no-ops; 503 with Retry-After when storage is down or the hub is overloaded; 413 over 1 MB; 422 naming the fields.");
         return hooks;
     }
 

@@ -19,7 +19,9 @@ public static class MailEndpoints
     public static RouteGroupBuilder MapMailHooks(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder hooks = app.MapGroup("/api/hooks").WithTags("Intake");
-        hooks.MapPost("/mail", ReceiveAsync);
+        hooks.MapPost("/mail", ReceiveAsync)
+            .WithSummary("Receive a mail: SendGrid Inbound Parse (multipart/form-data) or its JSON equivalent")
+            .WithDescription("Routed by recipient and rules, threaded by [hub #N] or In-Reply-To/References. 202 once stored; 413 over 30 MB; 422 naming the fields.");
         return hooks;
     }
 

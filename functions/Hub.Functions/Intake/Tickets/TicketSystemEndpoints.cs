@@ -17,7 +17,9 @@ public static class TicketSystemEndpoints
     public static RouteGroupBuilder MapTicketSystemHooks(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder hooks = app.MapGroup("/api/hooks/tickets").WithTags("Intake");
-        hooks.MapPost("/{system}", ReceiveAsync);
+        hooks.MapPost("/{system}", ReceiveAsync)
+            .WithSummary("Receive an external ticket-system event (created, updated, commented, status) or a release transition")
+            .WithDescription("Mapped to local tickets by external ref; X-Delivery-Id makes redelivery a no-op. 202 once stored; 422 naming the fields.");
         return hooks;
     }
 

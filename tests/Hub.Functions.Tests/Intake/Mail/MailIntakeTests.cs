@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Mail;
 using Hub.Domain.Tickets;
 using Hub.Functions.Intake.Mail;
@@ -127,6 +128,28 @@ public sealed class MailIntakeTests
         Assert.Equal("Still failing.", reply.Body);
         Assert.Equal("customer@client.example.com", reply.From);
         Assert.Equal("<a2@client.example.com>", reply.MessageId);
+    }
+
+    [Fact]
+    public async Task Mail_CustomerReplyToResolvedTicket_ReopensIt_ButAnAutoReplyDoesNot()
+    {
+        await using TestHub hub = await StartAsync();
+        await PostAsync(hub, Mail("customer@client.example.com", "isda-support@example.org", "Report broken", "The report is empty.", messageId: "r1@client.example.com"));
+        await WaitForTicketAsync(hub, 1);
+        await Tickets(hub).HandleAsync("1", "test-open", new ChangeStatus(new Actor("op", Role.Operator), "open"), "op", CancellationToken.None);
+        await Tickets(hub).HandleAsync("1", "test-resolve", new ChangeStatus(new Actor("op", Role.Operator), "resolved"), "op", CancellationToken.None);
+
+        await PostAsync(hub, Mail(
+            "customer@client.example.com", "isda-support@example.org", "Auto: [hub #1] Report broken", "I am away.",
+            messageId: "r2@client.example.com", extraHeaders: "Auto-Submitted: auto-replied\r\n"));
+        await WaitUntilAsync(async () => (await HistoryAsync(hub, 1)).Count(e => e.Type == nameof(Corresponded)) == 1);
+        string afterAutoReply = (await TicketAsync(hub, 1))!.Status;
+        await PostAsync(hub, Mail("customer@client.example.com", "isda-support@example.org", "Re: [hub #1] Report broken", "Still empty today.", messageId: "r3@client.example.com"));
+        await WaitUntilAsync(async () => (await TicketAsync(hub, 1))!.Status == "open");
+
+        Assert.Equal("resolved", afterAutoReply);
+        StatusChanged reopened = Data<StatusChanged>((await HistoryAsync(hub, 1)).Last(e => e.Type == nameof(StatusChanged)));
+        Assert.Equal(("resolved", "open", "customer@client.example.com"), (reopened.From, reopened.To, reopened.Actor));
     }
 
     [Fact]

@@ -272,6 +272,48 @@ public sealed class TicketHookTests
         Assert.StartsWith(expected, Assert.Single(await ErrorsAsync(response)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DuplicateStorm_ThousandEventsDeliveredThreeTimesConcurrently_ExactlyThousandTickets()
+    {
+        await using TestHub hub = await StartAsync();
+        string[] events = [.. Enumerable.Range(0, 1000).Select(i => Created($"RT-S{i.ToString(CultureInfo.InvariantCulture)}", queue: "ProductionDefect"))];
+        using var senders = new SemaphoreSlim(48);
+
+        // Like a real sender: 503 (overload, Retry-After) is retried; anything else is the answer.
+        async Task<(HttpStatusCode Code, bool Duplicate)> DeliverAsync(string json)
+        {
+            await senders.WaitAsync();
+            try
+            {
+                for (int attempt = 0; ; attempt++)
+                {
+                    HttpResponseMessage response = await PostAsync(hub, json);
+                    if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 20)
+                    {
+                        return (response.StatusCode, response.IsSuccessStatusCode && await DuplicateAsync(response));
+                    }
+
+                    await Task.Delay(100);
+                }
+            }
+            finally
+            {
+                senders.Release();
+            }
+        }
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3000).Select(i => DeliverAsync(events[i % 1000])));
+        await WaitUntilAsync(async () => (await TicketNumbersAsync(hub)).Length >= 1000, TimeSpan.FromSeconds(120));
+        await Task.Delay(1000);
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Code));
+        Assert.Equal(2000, answers.Count(a => a.Duplicate));
+        long[] numbers = await TicketNumbersAsync(hub);
+        Assert.Equal(1000, numbers.Length);
+        TicketState?[] tickets = await Task.WhenAll(numbers.Select(n => TicketAsync(hub, n)));
+        Assert.Equal(1000, tickets.Select(t => Assert.Single(t!.ExternalRefs).Id).Distinct().Count());
+    }
+
     private static Task<TestHub> StartAsync(Dictionary<string, string?>? extra = null)
     {
         var settings = new Dictionary<string, string?>

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hub.Domain.Connectors;
+using Hub.Storage.Durable;
+
+namespace Hub.Functions.Connectors;
+
+/// <summary>
+/// Performs <c>connector.call</c> side effects and tells the aggregate named in the call's reply how it went, through
+/// the same exactly-once path as any aggregate command. A permanent failure is reported once and the outbox row
+/// completes; a transient one is reported (<c>willRetry</c>) and the row stays for the outbox sweeper.
+/// </summary>
+/// <remarks>The aggregates are resolved on first use: they depend on the outbox dispatcher, which depends on this effect.</remarks>
+public sealed class ConnectorCallEffect(
+    TicketSystemConnectors connectors, Func<IEnumerable<IAggregateHandler>> aggregates, TimeProvider clock, ILogger<ConnectorCallEffect> logger) : ISideEffectHandler
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Lazy<Dictionary<string, IAggregateHandler>> _aggregates =
+        new(() => aggregates().ToDictionary(a => a.Kind, StringComparer.Ordinal));
+
+    public string Kind => ConnectorCall.EffectKind;
+
+    public async Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ConnectorCall call = ConnectorCall.Parse(context.Payload);
+        string callId = context.IdempotencyKey;
+        ConnectorException? failure = null;
+        string? externalId = null;
+        if (call.Problem() is { } problem)
+        {
+            failure = new ConnectorException($"{call.Connector}: {problem}", transient: false);
+        }
+        else if (connectors.Find(call.Connector) is not { } connector)
+        {
+            failure = new ConnectorException($"no connector named '{call.Connector}' is configured", transient: false);
+        }
+        else
+        {
+            try
+            {
+                externalId = await connector.SendAsync(call, callId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConnectorException e)
+            {
+                failure = e;
+            }
+        }
+
+        DateTimeOffset at = clock.GetUtcNow();
+        if (failure is null)
+        {
+            logger.LogInformation("Connector call {CallId}: {Operation} on {Connector} done (external id {ExternalId})", callId, call.Operation, call.Connector, externalId);
+            await ReplyAsync(call, callId + "/outcome", new ConnectorOutcome(callId, call.Connector, call.Operation, true, externalId, null, false, at), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        logger.LogWarning("Connector call {CallId}: {Operation} on {Connector} failed{Retry}: {Error}",
+            callId, call.Operation, call.Connector, failure.Transient ? ", will retry" : "", failure.Message);
+        var outcome = new ConnectorOutcome(callId, call.Connector, call.Operation, false, call.ExternalId, failure.Message, failure.Transient, at);
+        if (!failure.Transient)
+        {
+            await ReplyAsync(call, callId + "/outcome", outcome, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Each failed dispatch is its own report; the row stays and the sweeper dispatches it again.
+        await ReplyAsync(call, $"{callId}/failed-{at.UtcTicks}", outcome, cancellationToken).ConfigureAwait(false);
+        throw failure;
+    }
+
+    private async Task ReplyAsync(ConnectorCall call, string messageId, ConnectorOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (call.Reply is not { } reply)
+        {
+            return;
+        }
+
+        if (!_aggregates.Value.TryGetValue(reply.Kind, out IAggregateHandler? aggregate))
+        {
+            throw new InvalidOperationException($"Connector call {outcome.CallId} replies to aggregate kind '{reply.Kind}', which this hub does not have.");
+        }
+
+        // The discriminator goes first: System.Text.Json reads polymorphic metadata only at the start of an object.
+        var command = new JsonObject { ["type"] = reply.Type };
+        foreach ((string name, JsonNode? value) in JsonSerializer.SerializeToNode(outcome, Json)!.AsObject())
+        {
+            command[name] = value?.DeepClone();
+        }
+
+        await aggregate.HandleJsonAsync(reply.Id, messageId, command.ToJsonString(), reply.Actor, cancellationToken).ConfigureAwait(false);
+    }
+}

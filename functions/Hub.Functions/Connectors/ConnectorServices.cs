@@ -1,0 +1,18 @@
+using Hub.Storage.Durable;
+
+namespace Hub.Functions.Connectors;
+
+public static class ConnectorServices
+{
+    /// <summary>The configured outbound ticket-system connectors and the <c>connector.call</c> side effect.</summary>
+    public static IServiceCollection AddConnectors(this IServiceCollection services)
+    {
+        services.AddSingleton<TicketSystemConnectors>();
+        services.AddSingleton<ISideEffectHandler>(sp => new ConnectorCallEffect(
+            sp.GetRequiredService<TicketSystemConnectors>(),
+            sp.GetServices<IAggregateHandler>,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ConnectorCallEffect>>()));
+        return services;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using Hub.Domain.Connectors;
+using Hub.Domain.Configuration;
+
+namespace Hub.Functions.Connectors;
+
+/// <summary>
+/// Request Tracker through REST2 (https://docs.bestpractical.com/rt/5.0.0/RT/REST2.html), authenticated with
+/// <c>Authorization: token ...</c>: create <c>POST /REST/2.0/ticket</c>, update <c>PUT /REST/2.0/ticket/{id}</c>
+/// (Status and CustomFields), comment <c>POST /REST/2.0/ticket/{id}/comment</c>.
+/// </summary>
+/// <remarks>
+/// RT has no idempotency key. A create that carries a link back is made safe to repeat by looking, before every
+/// attempt, for a ticket that already refers to that link (<c>GET /REST/2.0/tickets?query=RefersTo='...'</c>): a
+/// create that timed out but happened, or a dispatch retried after a crash, finds the first ticket instead of
+/// opening a second. Updates are idempotent. A comment retried after a lost answer may appear twice.
+/// </remarks>
+internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp http, Func<string?> token) : ITicketSystemConnector
+{
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public string Name => definition.Name;
+
+    public Task<string> SendAsync(ConnectorCall call, string callId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return http.RetryAsync(ct => call.Operation switch
+        {
+            ConnectorCall.Create => CreateAsync(call, ct),
+            ConnectorCall.Update => UpdateAsync(call, ct),
+            _ => CommentAsync(call, ct),
+        }, cancellationToken);
+    }
+
+    private async Task<string> CreateAsync(ConnectorCall call, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(call.Queue))
+        {
+            throw new ConnectorException($"{Name}: an RT create needs a queue", transient: false);
+        }
+
+        if (call.LinkBackUrl is { } link && await FindReferringAsync(link, ct) is { } existing)
+        {
+            return existing;
+        }
+
+        var body = new JsonObject
+        {
+            ["Queue"] = call.Queue,
+            ["Subject"] = call.Subject,
+            ["Content"] = call.Text ?? "",
+            ["ContentType"] = "text/plain",
+        };
+        AddCustomFields(body, call);
+        if (call.LinkBackUrl is not null)
+        {
+            body["RefersTo"] = call.LinkBackUrl;
+        }
+
+        BinaryData answer = await http.SendAsync(RequestMethod.Post, Api("ticket"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        return ConnectorHttp.IdOf(answer) ?? throw new ConnectorException($"{Name}: RT answered the create without a ticket id", transient: false);
+    }
+
+    private async Task<string> UpdateAsync(ConnectorCall call, CancellationToken ct)
+    {
+        var body = new JsonObject();
+        if (call.Status is not null)
+        {
+            body["Status"] = call.Status;
+        }
+
+        AddCustomFields(body, call);
+        await http.SendAsync(RequestMethod.Put, Api($"ticket/{Uri.EscapeDataString(call.ExternalId!)}"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        return call.ExternalId!;
+    }
+
+    private async Task<string> CommentAsync(ConnectorCall call, CancellationToken ct)
+    {
+        var body = new JsonObject { ["Content"] = call.Text, ["ContentType"] = "text/plain" };
+        if (call.Subject is not null)
+        {
+            body["Subject"] = call.Subject;
+        }
+
+        await http.SendAsync(RequestMethod.Post, Api($"ticket/{Uri.EscapeDataString(call.ExternalId!)}/comment"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        return call.ExternalId!;
+    }
+
+    private async Task<string?> FindReferringAsync(string link, CancellationToken ct)
+    {
+        string query = $"RefersTo = '{link.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}'";
+        BinaryData answer = await http.SendAsync(RequestMethod.Get, Api("tickets?query=" + Uri.EscapeDataString(query)), Headers(), body: null, ct);
+        using JsonDocument json = ParseSearch(answer);
+        return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("items", out JsonElement items) && items.ValueKind == JsonValueKind.Array && items.GetArrayLength() > 0
+            ? ConnectorHttp.IdOf(items[0])
+            : null;
+    }
+
+    private JsonDocument ParseSearch(BinaryData answer)
+    {
+        try
+        {
+            return JsonDocument.Parse(answer);
+        }
+        catch (JsonException e)
+        {
+            throw new ConnectorException($"{Name}: RT answered the ticket search with something other than JSON", transient: false, innerException: e);
+        }
+    }
+
+    private static void AddCustomFields(JsonObject body, ConnectorCall call)
+    {
+        if (call.CustomFields is { Count: > 0 } fields)
+        {
+            var custom = new JsonObject();
+            foreach ((string name, string value) in fields)
+            {
+                custom[name] = value;
+            }
+
+            body["CustomFields"] = custom;
+        }
+    }
+
+    private Uri Api(string path) => new(http.Url, new Uri(http.Url.AbsolutePath.TrimEnd('/') + "/REST/2.0/" + path, UriKind.Relative));
+
+    private (string, string)[] Headers() =>
+        [("Authorization", "token " + (token() ?? throw new ConnectorException($"{Name}: the setting {definition.SecretSetting} holding the RT token is missing or empty", transient: true))), ("Accept", "application/json")];
+}
