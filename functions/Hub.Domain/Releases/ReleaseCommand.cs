@@ -17,7 +17,7 @@ namespace Hub.Domain.Releases;
 [JsonDerivedType(typeof(FileStageRolloutReport), "stage-rollout-report")]
 [JsonDerivedType(typeof(PublishConsolidatedReport), "consolidated-report")]
 [JsonDerivedType(typeof(DeadlinePassed), "deadline-passed")]
-[JsonDerivedType(typeof(ReleaseConnectorOutcome), "release-connector-outcome")]
+[JsonDerivedType(typeof(ReleaseConnectorOutcome), ReleaseDecider.ConnectorOutcomeType)]
 public abstract record ReleaseCommand(ReleaseActor Actor);
 
 /// <summary>Opens release <paramref name="Number"/>; unless <paramref name="TicketExists"/>, its ticket is created in the release queue.</summary>
@@ -71,9 +71,12 @@ public sealed record PublishConsolidatedReport(ReleaseActor Actor, string Report
 
 public sealed record DeadlinePassed(ReleaseActor Actor, RolloutProgress State, DateTimeOffset Due) : ReleaseCommand(Actor);
 
-/// <summary>The outcome of an outbound connector call (sync back), as the connector runtime reports it.</summary>
+/// <summary>
+/// The outcome of an outbound connector call (sync back), as the connector runtime reports it: exactly the properties
+/// of <c>Hub.Domain.Connectors.ConnectorOutcome</c>. The runtime sends no actor, so <paramref name="Actor"/> is null.
+/// </summary>
 public sealed record ReleaseConnectorOutcome(
-    ReleaseActor Actor,
+    ReleaseActor? Actor,
     string CallId,
     string Connector,
     string Operation,
@@ -81,7 +84,7 @@ public sealed record ReleaseConnectorOutcome(
     string? ExternalId,
     string? Error,
     bool WillRetry,
-    DateTimeOffset At) : ReleaseCommand(Actor);
+    DateTimeOffset At) : ReleaseCommand(Actor!);
 
 /// <summary>The external ticket a release came from (ticket-system transition API), for sync back.</summary>
 public sealed record ReleaseExternalRef(string System, string Id, string? Url = null);

@@ -78,11 +78,46 @@ public sealed partial class ReleaseDecider
         };
     }
 
-    /// <summary>The external ticket system's copy of the release is updated when it resolves and when it fails.</summary>
+    /// <summary>The reply type connector outcomes come back to a release with (<see cref="ReleaseConnectorOutcome"/>).</summary>
+    public const string ConnectorOutcomeType = "release-connector-outcome";
+
+    /// <summary>
+    /// When a release that came from a ticket system resolves or fails, each connector <c>releases.syncBack</c> names for
+    /// that system updates the external ticket (Status and the RolloutProgress custom field) and comments on it; every
+    /// outcome comes back to the release (<see cref="SyncBackRecorded"/>), so failures are visible there.
+    /// </summary>
     private IEnumerable<SideEffect> SyncBack(ReleaseState before, ReleaseState after, string? reason)
     {
-        _ = before;
-        _ = reason;
-        return after.ExternalRef is null || Workflow.Queue.Length == 0 ? [] : [];
+        bool resolved = ReleaseTransitions.IsClosed(after.Progress) && !ReleaseTransitions.IsClosed(before.Progress);
+        bool failed = after.Progress == RolloutProgress.Failed;
+        if ((!resolved && !failed) || after.ExternalRef is not { } external || !Workflow.SyncBack.TryGetValue(external.System, out IReadOnlyList<string>? connectors))
+        {
+            yield break;
+        }
+
+        // RT's own statuses: a rejected release is rejected there; Production, Ignored and NotPublished resolve it; a
+        // failed release stays open for the retry.
+        string status = after.Progress switch
+        {
+            RolloutProgress.Rejected => "rejected",
+            RolloutProgress.Failed => "open",
+            _ => "resolved",
+        };
+        string text = failed
+            ? $"Release {after.Title} failed in {before.Progress}: {reason ?? "no reason given"}. An admin retry returns it to {before.Progress}."
+            : $"Release {after.Title} is {after.Progress}{(reason is null ? "" : $": {reason}")}.{(after.RepositoryUrl is { } url && after.Progress == RolloutProgress.Production ? $" Repository: {url}" : "")}";
+        var reply = new Connectors.ConnectorReply(AggregateKind, IdOf(after.Number), ConnectorOutcomeType, "connector");
+        foreach (string connector in connectors)
+        {
+            yield return Connectors.ConnectorCall.Effect(new Connectors.ConnectorCall(
+                connector,
+                Connectors.ConnectorCall.Update,
+                external.Id,
+                Status: status,
+                CustomFields: new Dictionary<string, string> { ["RolloutProgress"] = after.Progress.ToString() },
+                Reply: reply));
+            yield return Connectors.ConnectorCall.Effect(new Connectors.ConnectorCall(
+                connector, Connectors.ConnectorCall.CommentOperation, external.Id, Text: text, Reply: reply));
+        }
     }
 }
