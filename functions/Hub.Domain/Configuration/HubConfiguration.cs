@@ -12,6 +12,9 @@ public sealed record HubConfiguration(
     AlertIntakeDefinition Alerts,
     IReadOnlyList<WebhookSource> Sources)
 {
+    /// <summary>The release workflow (DESIGN 5.2); the defaults when the document has no <c>releases:</c> section.</summary>
+    public ReleaseWorkflowDefinition Releases { get; init; } = ReleaseWorkflowDefinition.Default;
+
     public QueueDefinition? Queue(string name) => Queues.FirstOrDefault(q => string.Equals(q.Name, name, StringComparison.OrdinalIgnoreCase));
 
     public LifecycleDefinition? Lifecycle(string name) => Lifecycles.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -88,7 +88,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
     private HubConfiguration? ReadRoot(YamlNode root)
     {
         if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources", "connectors",
-                "incidents", "rotas", "email") is not { } document)
+                "releases", "incidents", "rotas", "email") is not { } document)
         {
             return null;
         }
@@ -101,6 +101,8 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         IReadOnlyList<WebhookSource> sources = ReadSources(document);
         IReadOnlyList<ConnectorDefinition> connectors = ReadConnectors(document);
         (IncidentSettings incidents, IReadOnlyList<Hub.Domain.Rota.RotaDefinition> rotas, EmailSettings email) = ReadPlaybook(document);
+        ReleaseWorkflowDefinition releases = ReadReleases(document);
+        context.CheckReferences("connector", connectors.Select(c => c.Name));
 
         // A section that is not a list at all has already been reported; its references would only repeat that.
         if (document.Value("queues", required: false) is YamlSequenceNode)
@@ -121,6 +123,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         return mail is null || alerts is null ? null : new HubConfiguration(lifecycles, queues, contacts, mail, alerts, sources)
         {
             Connectors = connectors,
+            Releases = releases,
             Incidents = incidents,
             Rotas = rotas,
             Email = email,

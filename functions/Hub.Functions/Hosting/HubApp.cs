@@ -7,6 +7,7 @@ using Hub.Functions.Connectors;
 using Hub.Functions.OpenApi;
 using Hub.Functions.Intake;
 using Hub.Functions.Security;
+using Hub.Functions.Releases;
 using Hub.Functions.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Functions;
@@ -77,6 +78,7 @@ public static partial class HubApp
         AddServices(builder.Services, options, host, catalog);
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
+        builder.Services.AddReleases();
         builder.Services.AddConnectors();
         builder.Services.AddIncidents();
         builder.Services.AddMailDelivery(configuration);
@@ -109,6 +111,7 @@ public static partial class HubApp
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
+        app.MapReleaseEndpoints();
         app.MapHubOpenApi();
         app.MapIncidentEndpoints();
         app.MapOutboxEndpoints();

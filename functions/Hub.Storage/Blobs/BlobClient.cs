@@ -126,6 +126,26 @@ public sealed class BlobClient
     }
 
     /// <summary>
+    /// Replaces the blob's metadata (Set Blob Metadata); false when the blob does not exist. A later server-side copy
+    /// carries it. https://learn.microsoft.com/rest/api/storageservices/set-blob-metadata
+    /// </summary>
+    public async Task<bool> SetMetadataAsync(IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        using HttpMessage message = BlobRest.CreateMessage(_pipeline, RequestMethod.Put, new Uri(Uri + "?comp=metadata"));
+        BlobRest.SetMetadata(message.Request, metadata);
+
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+
+        return message.Response.Status switch
+        {
+            200 => true,
+            404 => false,
+            _ => throw new RequestFailedException(message.Response),
+        };
+    }
+
+    /// <summary>
     /// Deletes the blob and its snapshots. False when it does not exist; a stale <paramref name="ifMatch"/> or an active
     /// lease throws <see cref="RequestFailedException"/> (412).
     /// </summary>

@@ -22,7 +22,10 @@ public sealed class HubConfigurationLoaderTests
         Assert.True(defect.AutoResolveOnAlertResolved);
         Assert.Equal("amit-auto-defect", defect.Mirror);
         Assert.Equal("amit-auto-deploy", configuration.Queue("ProductionDeploy")!.Mirror);
-        Assert.Equal(["sw-rel-admin"], configuration.Queue("sw-rel")!.AdminCc);
+        Assert.Empty(configuration.Queue("sw-rel")!.AdminCc);
+        Assert.Equal(["sw-rel-admin"], configuration.Releases.AdminCc);
+        Assert.Equal("sr-lead@example.org", configuration.Releases.Owners[Hub.Domain.Intake.Tickets.RolloutProgress.StageRollout]);
+        Assert.Equal(TimeSpan.FromHours(8), configuration.Releases.EmergencyDeadlines[Hub.Domain.Intake.Tickets.RolloutProgress.InVerification]);
         Assert.Equal("release", configuration.Queue("sw-rel")!.Lifecycle);
         Assert.Equal(["Urgent", "BugReport", "Informational"], defect.CustomFields.Single(f => f.Name == "Classification").Values);
     }

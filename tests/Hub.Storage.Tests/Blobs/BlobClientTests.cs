@@ -218,6 +218,23 @@ public sealed class BlobClientTests
         Assert.Equal("report", copied.Metadata["kind"]);
     }
 
+    [Fact]
+    public async Task SetMetadata_ExistingBlob_ReplacesItAndACopyCarriesIt()
+    {
+        BlobContainerClient container = await CreateContainerAsync();
+        BlobClient source = container.GetBlobClient("pkg/a.rpm");
+        await source.UploadAsync(BinaryData.FromString("rpm"), new BlobUploadOptions(Metadata: new Dictionary<string, string> { ["old"] = "1" }));
+
+        bool set = await source.SetMetadataAsync(new Dictionary<string, string> { ["sha256"] = "abc" });
+        bool missing = await container.GetBlobClient("pkg/none.rpm").SetMetadataAsync(new Dictionary<string, string> { ["sha256"] = "abc" });
+        BlobProperties copied = await container.GetBlobClient("copy/a.rpm").CopyFromAsync(source.Uri);
+
+        Assert.True(set);
+        Assert.False(missing);
+        Assert.Equal("abc", copied.Metadata["sha256"]);
+        Assert.False(copied.Metadata.ContainsKey("old"));
+    }
+
     private static byte[] RandomBytes(int length, int seed)
     {
         byte[] data = new byte[length];

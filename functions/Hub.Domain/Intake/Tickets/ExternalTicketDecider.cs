@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Hub.Domain.Configuration;
 using Hub.Domain.Durable;
+using Hub.Domain.Releases;
 using Hub.Domain.Tickets;
 
 namespace Hub.Domain.Intake.Tickets;
@@ -38,9 +39,9 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
 
         return command switch
         {
-            ApplyTicketEvent a when state.Ticket is null => Open(a, plan),
+            ApplyTicketEvent a when state.Ticket is null => Open(a, plan, config.Releases),
             ApplyTicketEvent a => Sync(state, a, plan),
-            RecordReleaseTransition r => Record(state, r),
+            RecordReleaseTransition r => Record(state, r, config.Releases),
             _ => Result<Decision<ExternalTicketEvent>>.Rejected($"Unknown external ticket command {command.GetType().Name}."),
         };
     }
@@ -73,7 +74,7 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
 
     public string? StateName(ExternalTicketState state) => state?.Ticket is null ? null : "mapped";
 
-    private static Result<Decision<ExternalTicketEvent>> Open(ApplyTicketEvent a, Plan plan)
+    private static Result<Decision<ExternalTicketEvent>> Open(ApplyTicketEvent a, Plan plan, ReleaseWorkflowDefinition releases)
     {
         if (a.CandidateNumber <= 0)
         {
@@ -102,6 +103,24 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
         if (plan.Status is { } status && !string.Equals(status, plan.Initial, StringComparison.Ordinal))
         {
             effects.Add(AggregateCommand.Effect<TicketCommand>(TicketDecider.AggregateKind, id, new ChangeStatus(actor, status, $"{a.System} status"), actor.Name));
+        }
+
+        if (string.Equals(plan.Queue.Name, releases.Queue, StringComparison.OrdinalIgnoreCase))
+        {
+            // A ticket opened in the release queue is a release: the workflow starts with the ticket that exists now.
+            var release = new OpenRelease(
+                ReleaseActorOf(a.System, releases),
+                a.CandidateNumber,
+                subject,
+                ticket.Requestors.Count > 0 ? ticket.Requestors[0] : null,
+                fields.TryGetValue("Emergency", out string? emergency) && string.Equals(emergency, "true", StringComparison.OrdinalIgnoreCase),
+                AssociatedMajorRelease: fields.GetValueOrDefault("AssociatedMajorRelease"),
+                SyncProtocol: Uri.TryCreate(fields.GetValueOrDefault("SyncURL"), UriKind.Absolute, out Uri? syncUri) ? syncUri.Scheme : null,
+                SyncUrl: fields.GetValueOrDefault("SyncURL"),
+                ReleaseXmlUrl: fields.GetValueOrDefault("ReleaseXml"),
+                ExternalRef: new ReleaseExternalRef(a.System, ticket.Id, ticket.Url),
+                TicketExists: true);
+            effects.Add(AggregateCommand.Effect<ReleaseCommand>(ReleaseDecider.AggregateKind, id, release, actor.Name));
         }
 
         var opened = new ExternalTicketOpened(a.CandidateNumber, plan.Queue.Name, subject, plan.Status ?? plan.Initial, ticket.Priority, fields, a.ReceivedAt);
@@ -156,16 +175,32 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
             [.. commands.Select(c => AggregateCommand.Effect(TicketDecider.AggregateKind, id, c, actor.Name))]));
     }
 
-    private static Result<Decision<ExternalTicketEvent>> Record(ExternalTicketState state, RecordReleaseTransition r)
+    private static Result<Decision<ExternalTicketEvent>> Record(ExternalTicketState state, RecordReleaseTransition r, ReleaseWorkflowDefinition releases)
     {
         Actor actor = ActorOf(r.System);
         ReleaseTransition t = r.Transition;
+        var recorded = new ReleaseTransitionRecorded(t.Current, t.Previous, t.Emergency, r.ReceivedAt);
+        if (string.Equals(state.Queue, releases.Queue, StringComparison.OrdinalIgnoreCase))
+        {
+            // The release applies the move if the DESIGN 5.2 table allows it, else records the refusal on the release and the ticket.
+            var move = new ExternalTransition(ReleaseActorOf(r.System, releases), r.System, t.Current, t.Previous, t.Emergency);
+            return Result<Decision<ExternalTicketEvent>>.Ok(new Decision<ExternalTicketEvent>(
+                [recorded], [AggregateCommand.Effect<ReleaseCommand>(ReleaseDecider.AggregateKind, Id(state.Ticket!.Value), move, actor.Name)]));
+        }
+
         string note = string.Create(
             CultureInfo.InvariantCulture,
-            $"{r.System} reports the release moved {t.Previous} -> {t.Current}{(t.Emergency ? " (emergency release)" : "")}. Recorded; the release workflow acts on it.");
+            $"{r.System} reports the release moved {t.Previous} -> {t.Current}{(t.Emergency ? " (emergency release)" : "")}. Recorded only: ticket #{state.Ticket} is in {state.Queue}, not the release queue {releases.Queue}.");
         return Result<Decision<ExternalTicketEvent>>.Ok(new Decision<ExternalTicketEvent>(
-            [new ReleaseTransitionRecorded(t.Current, t.Previous, t.Emergency, r.ReceivedAt)],
+            [recorded],
             [AggregateCommand.Effect<TicketCommand>(TicketDecider.AggregateKind, Id(state.Ticket!.Value), new Comment(actor, note), actor.Name)]));
+    }
+
+    /// <summary>A ticket system acts in the release workflow for the teams <c>releases.teams</c> lists it in (as <c>tickets:&lt;system&gt;</c>).</summary>
+    public static ReleaseActor ReleaseActorOf(string system, ReleaseWorkflowDefinition releases)
+    {
+        string name = ActorOf(system).Name;
+        return new ReleaseActor(name, ReleaseTeams.Named(name, releases));
     }
 
     private static string CreateBody(ApplyTicketEvent a)

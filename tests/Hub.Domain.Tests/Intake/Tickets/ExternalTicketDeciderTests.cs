@@ -129,7 +129,7 @@ public sealed class ExternalTicketDeciderTests
     }
 
     [Fact]
-    public void Decide_Transition_RecordsItAndCommentsOnTheMappedTicket()
+    public void Decide_TransitionOnATicketOutsideTheReleaseQueue_RecordedOnlyWithAComment()
     {
         var transition = new ReleaseTransition("RT-1", RolloutProgress.Production, RolloutProgress.StageRollout, false, null);
 
@@ -137,8 +137,26 @@ public sealed class ExternalTicketDeciderTests
 
         Assert.Equal(new ReleaseTransitionRecorded(RolloutProgress.Production, RolloutProgress.StageRollout, false, T0), Assert.Single(decision.Events));
         Assert.Equal(
-            "rt reports the release moved StageRollout -> Production. Recorded; the release workflow acts on it.",
+            "rt reports the release moved StageRollout -> Production. Recorded only: ticket #7 is in Customer-Support, not the release queue sw-rel.",
             Assert.IsType<Hub.Domain.Tickets.Comment>(Assert.Single(Commands(decision, "7"))).Body);
+    }
+
+    [Fact]
+    public void Decide_TransitionOnAReleaseTicket_CommandsTheRelease()
+    {
+        var opened = Decider.Decide(Decider.Initial, Created(8) with { Event = Created(8).Event with { Ticket = Created(8).Event.Ticket with { Queue = "sw-rel", CustomFields = new Dictionary<string, string?> { ["Version"] = "1.0.0" } } } }, T0).Value!;
+        ExternalTicketState mapped = Decider.Evolve(Decider.Initial, opened.Events[0]);
+        var transition = new ReleaseTransition("RT-1", RolloutProgress.StageRollout, RolloutProgress.InVerification, true, null);
+
+        Decision<ExternalTicketEvent> decision = Decider.Decide(mapped, new RecordReleaseTransition("rt", transition, T0), T0).Value!;
+
+        AggregateCommand open = AggregateCommand.Parse(opened.Effects[^1].Payload);
+        Assert.Equal(("release", "8"), (open.Kind, open.Id));
+        AggregateCommand command = AggregateCommand.Parse(Assert.Single(decision.Effects).Payload);
+        Assert.Equal(("release", "8"), (command.Kind, command.Id));
+        var move = Assert.IsType<Hub.Domain.Releases.ExternalTransition>(System.Text.Json.JsonSerializer.Deserialize<Hub.Domain.Releases.ReleaseCommand>(command.Command, Json));
+        Assert.Equal(("rt", RolloutProgress.StageRollout, RolloutProgress.InVerification, true), (move.System, move.Current, move.Previous, move.Emergency));
+        Assert.Equal("tickets:rt", move.Actor.Name);
     }
 
     [Fact]

@@ -227,7 +227,7 @@ public sealed class TicketHookTests
     }
 
     [Fact]
-    public async Task Transition_Valid_Answers202RecordsItAndCommentsOnTheTicket()
+    public async Task Transition_PreviousIsNotTheReleaseState_Answers202AndTheReleaseRecordsTheRefusal()
     {
         await using TestHub hub = await StartAsync();
         long number = await TicketNumberAsync(await PostAsync(hub, ReleaseCreated("RT-1000")));
@@ -243,7 +243,7 @@ public sealed class TicketHookTests
         EventRecord comment = (await HistoryAsync(hub, number)).Single(e => e.Type == "Commented");
         using JsonDocument data = JsonDocument.Parse(comment.Data);
         Assert.Equal(
-            "rt reports the release moved InVerification -> StageRollout (emergency release). Recorded; the release workflow acts on it.",
+            $"rt reported the release moved InVerification -> StageRollout (emergency release); the hub refused it: rt reports InVerification -> StageRollout, but release #{number} is Submitted.",
             data.RootElement.GetProperty("body").GetString());
     }
 

@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text.Json;
+using Hub.Domain.Configuration;
+using Hub.Domain.Intake.Tickets;
+using Hub.Domain.Releases;
+using Hub.Storage.Blobs;
+using Hub.Storage.Durable;
+
+namespace Hub.Functions.Releases;
+
+/// <summary>
+/// Performs <c>release.artifacts</c> side effects: freezes release.xml (a create-once blob, never re-read from the
+/// provider once it exists), places every package in the Unverified area (uploaded by the provider, or fetched from
+/// the Sync-URL over HTTP(S), streaming, with size and time limits), checks each SHA-256 against release.xml, and moves
+/// packages between areas by server-side copy then delete. Every step is resumable: a repeat (the outbox retries a
+/// crashed effect) skips what is already done. The outcome goes back to the release as a command, exactly once.
+/// </summary>
+public sealed class ArtifactEffect(
+    Func<AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent>> releases,
+    ReleaseRepository repository,
+    PackageFetcher fetcher,
+    HubConfiguration config,
+    ILogger<ArtifactEffect> logger) : ISideEffectHandler
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Kind => ArtifactWork.EffectKind;
+
+    public async Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArtifactWork work = JsonSerializer.Deserialize<ArtifactWork>(context.Payload, Json)
+            ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has no artifact work.");
+        await repository.EnsureAsync(cancellationToken);
+        ReleaseCommand outcome;
+        try
+        {
+            outcome = work.Operation == ArtifactWork.Place
+                ? await PlaceAsync(work, cancellationToken)
+                : await MoveAsync(work, cancellationToken);
+        }
+        catch (ArtifactException ex)
+        {
+            logger.LogWarning("Release #{Release}: repository step for {Target} failed: {Reason}", work.Release, work.Target, ex.Message);
+            outcome = new ArtifactsFailed(ReleaseActor.Hub, work.Target, ex.Message);
+        }
+
+        string suffix = outcome is ArtifactsFailed ? "/failed" : "/done";
+        await releases().HandleAsync(ReleaseDecider.IdOf(work.Release), context.IdempotencyKey + suffix, outcome, ReleaseActor.Hub.Name, cancellationToken);
+    }
+
+    private async Task<ReleaseCommand> PlaceAsync(ArtifactWork work, CancellationToken ct)
+    {
+        (byte[] xml, string xmlSha) = await FreezeAsync(work, ct);
+        (ReleaseMetadata? metadata, IReadOnlyList<ReleaseXmlError> errors) = ReleaseXml.Parse(xml);
+        if (metadata is null)
+        {
+            throw new ArtifactException($"release.xml is invalid: {string.Join("; ", errors.Take(5))}");
+        }
+
+        string area = ReleaseAreas.Unverified(metadata);
+        foreach (ReleasePackage package in metadata.Packages)
+        {
+            BlobClient blob = repository.Blob(area + package.Path);
+            BlobProperties? existing = await blob.GetPropertiesAsync(ct);
+            if (existing is not null && Sha(existing) is { } stored && string.Equals(stored, package.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // uploaded by the provider, or placed by an earlier attempt
+            }
+
+            if (work.SyncUrl is null)
+            {
+                throw new ArtifactException($"package '{package.Name}' ({package.Path}) was not uploaded and the release has no Sync-URL to fetch it from.");
+            }
+
+            Uri source = new(new Uri(work.SyncUrl.EndsWith('/') ? work.SyncUrl : work.SyncUrl + "/"), package.Path);
+            string sha = await fetcher.FetchToBlobAsync(source, blob, Math.Min(package.Size, config.Releases.Fetch.MaxPackageBytes), package, ct);
+            await blob.SetMetadataAsync(new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }, ct);
+        }
+
+        return new ArtifactsDone(ReleaseActor.Hub, RolloutProgress.Unverified, area, repository.UrlOf(area), metadata, xmlSha);
+    }
+
+    /// <summary>The frozen release.xml: the existing create-once blob, else the draft (or the URL's content) frozen now.</summary>
+    private async Task<(byte[] Xml, string Sha)> FreezeAsync(ArtifactWork work, CancellationToken ct)
+    {
+        BlobClient frozen = repository.Blob(work.FrozenBlob);
+        if (await frozen.DownloadContentAsync(ct) is { } already)
+        {
+            return (already.ToArray(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(already.ToArray())));
+        }
+
+        byte[] xml;
+        if (work.DraftBlob is not null && await repository.Blob(work.DraftBlob).DownloadContentAsync(ct) is { } draft)
+        {
+            xml = draft.ToArray();
+        }
+        else if (work.ReleaseXmlUrl is not null)
+        {
+            xml = await fetcher.FetchBytesAsync(new Uri(work.ReleaseXmlUrl), ReleaseXml.MaxBytes, "release.xml", ct);
+        }
+        else
+        {
+            throw new ArtifactException("no release.xml was uploaded and the release has no releaseXmlUrl to fetch it from.");
+        }
+
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(xml));
+        if (await frozen.UploadIfAbsentAsync(BinaryData.FromBytes(xml), "application/xml", ct) is null)
+        {
+            // Frozen by a concurrent attempt: that copy is the release's, whatever this one read.
+            BinaryData winner = (await frozen.DownloadContentAsync(ct))!;
+            return (winner.ToArray(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(winner.ToArray())));
+        }
+
+        return (xml, sha);
+    }
+
+    private async Task<ReleaseCommand> MoveAsync(ArtifactWork work, CancellationToken ct)
+    {
+        string from = work.FromArea!, to = work.ToArea!;
+        // Copy everything first, then delete the sources: a crash in between leaves both copies, never neither.
+        foreach (ReleasePackage package in work.Packages)
+        {
+            BlobClient target = repository.Blob(to + package.Path);
+            if (await target.GetPropertiesAsync(ct) is { } done && string.Equals(Sha(done), package.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            BlobClient source = repository.Blob(from + package.Path);
+            BlobProperties copied;
+            try
+            {
+                copied = await target.CopyFromAsync(source.Uri, ct);
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode is "CannotVerifyCopySource" or "BlobNotFound")
+            {
+                throw new ArtifactException($"package '{package.Name}' ({package.Path}) is in neither {from} nor {to}.");
+            }
+
+            if (!string.Equals(Sha(copied), package.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArtifactException($"package '{package.Name}' ({package.Path}) copied to {to} carries SHA-256 {Sha(copied) ?? "(none)"}, not release.xml's {package.Sha256}.");
+            }
+        }
+
+        foreach (ReleasePackage package in work.Packages)
+        {
+            await repository.Blob(from + package.Path).DeleteIfExistsAsync(cancellationToken: ct);
+        }
+
+        return new ArtifactsDone(ReleaseActor.Hub, work.Target, to, repository.UrlOf(to), null, null);
+    }
+
+    private static string? Sha(BlobProperties properties) =>
+        properties.Metadata.TryGetValue(ReleaseRepository.Sha256Metadata, out string? sha) ? sha : null;
+}
+
+/// <summary>A repository step failed for a reason the release must show (which package, and why).</summary>
+public sealed class ArtifactException(string message) : Exception(message);
+
+/// <summary>
+/// Fetches release.xml and packages from a provider's Sync-URL over HTTP(S): streaming, at most the declared size
+/// (and the configured maximum), within the configured time, with the SHA-256 computed while the bytes go to the blob.
+/// </summary>
+public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration config)
+{
+    public const string ClientName = "release-fetch";
+
+    public async Task<string> FetchToBlobAsync(Uri source, BlobClient blob, long limit, ReleasePackage package, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(package);
+        string what = $"package '{package.Name}' ({package.Path})";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(config.Releases.Fetch.Timeout);
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(source, what, timeout.Token);
+            if (response.Content.Headers.ContentLength > limit)
+            {
+                throw new ArtifactException($"{what}: {source} offers {response.Content.Headers.ContentLength} bytes; release.xml says {package.Size.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            await using Stream body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            using var hashing = new HashingStream(body, limit);
+            await blob.UploadAsync(hashing, new BlobUploadOptions("application/octet-stream"), timeout.Token);
+            string sha = hashing.Sha256();
+            if (!string.Equals(sha, package.Sha256, StringComparison.OrdinalIgnoreCase) || hashing.BytesRead != package.Size)
+            {
+                await blob.DeleteIfExistsAsync(cancellationToken: ct);
+                throw new ArtifactException(
+                    $"{what}: fetched {hashing.BytesRead.ToString(CultureInfo.InvariantCulture)} bytes with SHA-256 {sha}; release.xml says {package.Size.ToString(CultureInfo.InvariantCulture)} bytes with SHA-256 {package.Sha256}.");
+            }
+
+            return sha;
+        }
+        catch (PackageTooLargeException ex)
+        {
+            await blob.DeleteIfExistsAsync(cancellationToken: ct);
+            throw new ArtifactException($"{what}: {source} sent more than {ex.Limit.ToString(CultureInfo.InvariantCulture)} bytes (the size release.xml declares).");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            await blob.DeleteIfExistsAsync(cancellationToken: ct);
+            throw new ArtifactException($"{what}: fetching {source} took longer than {config.Releases.Fetch.Timeout}.");
+        }
+    }
+
+    public async Task<byte[]> FetchBytesAsync(Uri source, int limit, string what, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(config.Releases.Fetch.Timeout);
+        try
+        {
+            using HttpResponseMessage response = await SendAsync(source, what, timeout.Token);
+            await using Stream body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            using var hashing = new HashingStream(body, limit);
+            using var copy = new MemoryStream();
+            await hashing.CopyToAsync(copy, timeout.Token);
+            return copy.ToArray();
+        }
+        catch (PackageTooLargeException)
+        {
+            throw new ArtifactException($"{what}: {source} sent more than {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new ArtifactException($"{what}: fetching {source} took longer than {config.Releases.Fetch.Timeout}.");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Uri source, string what, CancellationToken ct)
+    {
+        if (source.Scheme != Uri.UriSchemeHttp && source.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArtifactException($"{what}: {source.Scheme} is not supported; the hub fetches over http or https only.");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.CreateClient(ClientName).GetAsync(source, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ArtifactException($"{what}: fetching {source} failed: {ex.Message}");
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            int status = (int)response.StatusCode;
+            response.Dispose();
+            throw new ArtifactException($"{what}: {source} answered {status.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return response;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Hub.Domain.Releases;
+using Hub.Functions.Durable;
+using Hub.Functions.Hosting;
+using Hub.Storage.Durable;
+using Hub.Storage.Tables;
+
+namespace Hub.Functions.Releases;
+
+/// <summary>
+/// The release metrics table (<c>&lt;DurableName&gt;metrics</c>): one row per (month, release) holding what that
+/// release contributed to the month (<see cref="ReleaseMonthFacts"/>), written by the <c>release.metrics</c> side
+/// effect as events happen. A row is replaced only by a newer snapshot (higher release version), so a retried or
+/// late effect never rolls a figure back; a month's figures are the sum of its partition.
+/// </summary>
+public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames names) : ISideEffectHandler, IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _ready;
+
+    public TableClient Table { get; } = new(accounts.Get(), names.Table + "metrics");
+
+    public string Kind => ReleaseMetricsSnapshot.EffectKind;
+
+    public async Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ReleaseMetricsSnapshot snapshot = JsonSerializer.Deserialize<ReleaseMetricsSnapshot>(context.Payload, Json)
+            ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has no metrics snapshot.");
+        await EnsureAsync(cancellationToken);
+        foreach (ReleaseMonthFacts facts in ReleaseMetrics.Facts(snapshot))
+        {
+            await WriteAsync(facts, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<ReleaseMonthFacts>> MonthAsync(string month, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(cancellationToken);
+        var facts = new List<ReleaseMonthFacts>();
+        await foreach (TableEntity row in Table.QueryAsync($"PartitionKey eq '{month}'", ["Facts"], cancellationToken: cancellationToken))
+        {
+            facts.Add(JsonSerializer.Deserialize<ReleaseMonthFacts>(row.GetString("Facts")!, Json)!);
+        }
+
+        return facts;
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task WriteAsync(ReleaseMonthFacts facts, CancellationToken cancellationToken)
+    {
+        string row = facts.Release.ToString("D19", CultureInfo.InvariantCulture);
+        while (true)
+        {
+            var entity = new TableEntity(facts.Month, row) { ["Version"] = facts.Version, ["Facts"] = JsonSerializer.Serialize(facts, Json) };
+            TableEntity? existing = await Table.GetAsync(facts.Month, row, ["Version"], cancellationToken);
+            if (existing is null)
+            {
+                if (await Table.TryAddAsync(entity, cancellationToken) is not null)
+                {
+                    return;
+                }
+
+                continue; // another writer added it first: compare versions again
+            }
+
+            if ((existing.GetInt64("Version") ?? 0) >= facts.Version)
+            {
+                return;
+            }
+
+            try
+            {
+                await Table.UpdateAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // A concurrent snapshot won; read it and compare again.
+            }
+        }
+    }
+
+    private async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        if (_ready)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_ready)
+            {
+                await Table.CreateIfNotExistsAsync(cancellationToken);
+                _ready = true;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Hub.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Functions.Tests.Support;
+
+/// <summary>
+/// A provider's Sync-URL: a real Kestrel on a free loopback port serving files by path over plain HTTP GET, as a
+/// repository mirror does. Records every path asked for; a file may be slowed to test the fetch time limit.
+/// </summary>
+internal sealed class FakeSyncServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeSyncServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public ConcurrentDictionary<string, byte[]> Files { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, TimeSpan> Delays { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    public static async Task<FakeSyncServer> StartAsync()
+    {
+        string url = $"http://127.0.0.1:{Azurite.FreePort().ToString(CultureInfo.InvariantCulture)}";
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        WebApplication app = builder.Build();
+        FakeSyncServer? server = null;
+        app.MapGet("/{**path}", async (string path, HttpContext http) =>
+        {
+            server!.Requests.Enqueue(path);
+            if (server.Delays.TryGetValue(path, out TimeSpan delay))
+            {
+                await Task.Delay(delay, http.RequestAborted);
+            }
+
+            return server.Files.TryGetValue(path, out byte[]? content) ? Results.Bytes(content, "application/octet-stream") : Results.NotFound();
+        });
+        server = new FakeSyncServer(app, new Uri(url + "/"));
+        await app.StartAsync();
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
