@@ -11,6 +11,12 @@ public sealed record DurableNames(string Table, string WorkQueue, string PoisonQ
     /// <summary>Queued notification mails, one blob per outbox row.</summary>
     public string OutboxContainer => Table + "-outbox";
 
+    /// <summary>The software repository of the release workflow (areas sw/unverified, sw/stagerollout, sw/production).</summary>
+    public string RepositoryContainer => Table + "-repo";
+
+    /// <summary>Monthly release metrics, one row per (month, release).</summary>
+    public string MetricsTable => Table + "metrics";
+
     public static DurableNames From(HubOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -31,7 +31,6 @@ public sealed class ArtifactEffect(
         ArgumentNullException.ThrowIfNull(context);
         ArtifactWork work = JsonSerializer.Deserialize<ArtifactWork>(context.Payload, Json)
             ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has no artifact work.");
-        await repository.EnsureAsync(cancellationToken);
         ReleaseCommand outcome;
         try
         {

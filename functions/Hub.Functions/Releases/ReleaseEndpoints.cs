@@ -173,7 +173,6 @@ public static class ReleaseEndpoints
             return Conflict($"release.xml of release #{id} was frozen when it left Submitted ({view.State.Progress} now); it is never replaced.");
         }
 
-        await repository.EnsureAsync(ct);
         string sha = Convert.ToHexStringLower(SHA256.HashData(xml));
         await repository.Blob(ReleaseDecider.DraftBlobOf(id)).UploadAsync(
             BinaryData.FromBytes(xml), new BlobUploadOptions("application/xml", new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }), ct);
@@ -214,7 +213,6 @@ public static class ReleaseEndpoints
             return Invalid("path", $"'{path}' is not a package path of release.xml");
         }
 
-        await repository.EnsureAsync(ct);
         long limit = Math.Min(package.Size, config.Releases.Fetch.MaxPackageBytes);
         if (http.Request.ContentLength > limit)
         {

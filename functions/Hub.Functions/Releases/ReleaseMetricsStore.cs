@@ -13,15 +13,13 @@ namespace Hub.Functions.Releases;
 /// The release metrics table (<c>&lt;DurableName&gt;metrics</c>): one row per (month, release) holding what that
 /// release contributed to the month (<see cref="ReleaseMonthFacts"/>), written by the <c>release.metrics</c> side
 /// effect as events happen. A row is replaced only by a newer snapshot (higher release version), so a retried or
-/// late effect never rolls a figure back; a month's figures are the sum of its partition.
+/// late effect never rolls a figure back; a month's figures are the sum of its partition. <see cref="DurableStorage"/>
+/// creates the table.
 /// </summary>
-public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames names) : ISideEffectHandler, IDisposable
+public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames names, DurableStorage storage) : ISideEffectHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile bool _ready;
-
-    public TableClient Table { get; } = new(accounts.Get(), names.Table + "metrics");
+    public TableClient Table { get; } = new(accounts.Get(), names.MetricsTable);
 
     public string Kind => ReleaseMetricsSnapshot.EffectKind;
 
@@ -30,7 +28,6 @@ public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames n
         ArgumentNullException.ThrowIfNull(context);
         ReleaseMetricsSnapshot snapshot = JsonSerializer.Deserialize<ReleaseMetricsSnapshot>(context.Payload, Json)
             ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has no metrics snapshot.");
-        await EnsureAsync(cancellationToken);
         foreach (ReleaseMonthFacts facts in ReleaseMetrics.Facts(snapshot))
         {
             await WriteAsync(facts, cancellationToken);
@@ -39,7 +36,7 @@ public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames n
 
     public async Task<IReadOnlyList<ReleaseMonthFacts>> MonthAsync(string month, CancellationToken cancellationToken)
     {
-        await EnsureAsync(cancellationToken);
+        await storage.EnsureAsync(cancellationToken);
         var facts = new List<ReleaseMonthFacts>();
         await foreach (TableEntity row in Table.QueryAsync($"PartitionKey eq '{month}'", ["Facts"], cancellationToken: cancellationToken))
         {
@@ -48,8 +45,6 @@ public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames n
 
         return facts;
     }
-
-    public void Dispose() => _gate.Dispose();
 
     private async Task WriteAsync(ReleaseMonthFacts facts, CancellationToken cancellationToken)
     {
@@ -82,28 +77,6 @@ public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames n
             {
                 // A concurrent snapshot won; read it and compare again.
             }
-        }
-    }
-
-    private async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        if (_ready)
-        {
-            return;
-        }
-
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_ready)
-            {
-                await Table.CreateIfNotExistsAsync(cancellationToken);
-                _ready = true;
-            }
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 }

@@ -19,6 +19,8 @@ public sealed class ReleaseMetricsStoreTests
     {
         await using TestHub hub = await TestHub.StartAsync();
         ReleaseMetricsStore store = hub.App.Services.GetRequiredService<ReleaseMetricsStore>();
+        // As in production, where an outbox row exists only after a commit, which passes DurableStorage.
+        await hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableStorage>().EnsureAsync(default);
         var delivered = new ReleaseMetricsSnapshot(42, 3, "r", false, [new(RolloutProgress.Submitted, T0), new(RolloutProgress.Unverified, T0.AddHours(1))], [], null);
         var staged = delivered with
         {
