@@ -65,8 +65,9 @@ public sealed class ConnectorCallEffect(
             return;
         }
 
-        // Each failed dispatch is its own report; the row stays and the sweeper dispatches it again.
-        await ReplyAsync(call, $"{callId}/failed-{at.UtcTicks}", outcome, cancellationToken).ConfigureAwait(false);
+        // Reported once per call (the inbox drops later reports), so an outage does not grow the caller's history; the
+        // row stays and the sweeper dispatches it again until it succeeds.
+        await ReplyAsync(call, $"{callId}/failed", outcome, cancellationToken).ConfigureAwait(false);
         throw failure;
     }
 

@@ -18,6 +18,12 @@ internal sealed class ConnectorHttp
     /// <summary>A Retry-After beyond this is not waited for inside one dispatch; the outbox sweeper retries later.</summary>
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// All attempts of one dispatch, back-off included, end within this: the outbox sweeper (docs/durable.md) must never
+    /// find the row while its first dispatch is still running. What is left over is retried by the sweeper.
+    /// </summary>
+    public static readonly TimeSpan DispatchBudget = TimeSpan.FromMinutes(2);
+
     private readonly HttpPipeline _pipeline;
     private readonly ConnectorDefinition _definition;
     private readonly TimeProvider _clock;
@@ -41,17 +47,21 @@ internal sealed class ConnectorHttp
     /// <summary>Runs <paramref name="attempt"/> up to 1 + MaxRetries times while it fails transiently, backing off exponentially.</summary>
     public async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
+        DateTimeOffset deadline = _clock.GetUtcNow() + DispatchBudget;
         for (int tries = 0; ; tries++)
         {
             try
             {
                 return await attempt(cancellationToken).ConfigureAwait(false);
             }
-            catch (ConnectorException e) when (e.Transient && tries < _definition.MaxRetries)
+            catch (ConnectorException e) when (e.Transient && tries < _definition.MaxRetries && (e.RetryAfter is null || e.RetryAfter <= MaxRetryAfter))
             {
-                TimeSpan delay = e.RetryAfter is { } after && after <= MaxRetryAfter
-                    ? after
-                    : _baseDelay * Math.Pow(2, tries) * (0.8 + (Random.Shared.NextDouble() * 0.4));
+                TimeSpan delay = e.RetryAfter ?? _baseDelay * Math.Pow(2, tries) * (0.8 + (Random.Shared.NextDouble() * 0.4));
+                if (_clock.GetUtcNow() + delay + _definition.Timeout > deadline)
+                {
+                    throw; // another attempt could outlast the dispatch budget: the sweeper retries later
+                }
+
                 await Task.Delay(delay, _clock, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -74,7 +84,9 @@ internal sealed class ConnectorHttp
             message.Request.Content = RequestContent.Create(body);
         }
 
-        string what = $"{_definition.Name}: {method} {uri.AbsolutePath}";
+        // Host only: a webhook URL's path or query may carry a secret (Slack- and Teams-style URLs), and this text is
+        // logged and stored on the calling aggregate.
+        string what = $"{_definition.Name}: {method} to {uri.Host}";
         try
         {
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -95,7 +107,9 @@ internal sealed class ConnectorHttp
             return content;
         }
 
-        bool transient = response.Status is 408 or 429 or >= 500;
+        // 401/403 are an operator's to fix (a rotated or wrong credential), like a missing setting: retried later, not
+        // dropped, so nothing is lost while the setting is corrected.
+        bool transient = response.Status is 401 or 403 or 408 or 429 or >= 500;
         throw new ConnectorException($"{what} answered {response.Status}: {Describe(content)}", transient, response.Status)
         {
             RetryAfter = RetryAfter(response),

@@ -15,7 +15,9 @@ namespace Hub.Functions.Connectors;
 /// RT has no idempotency key. A create that carries a link back is made safe to repeat by looking, before every
 /// attempt, for a ticket that already refers to that link (<c>GET /REST/2.0/tickets?query=RefersTo='...'</c>): a
 /// create that timed out but happened, or a dispatch retried after a crash, finds the first ticket instead of
-/// opening a second. Updates are idempotent. A comment retried after a lost answer may appear twice.
+/// opening a second. A create whose outcome is unknown (no answer, or a 5xx) is not sent again in the same dispatch,
+/// since RT may still be making the ticket: the next dispatch, minutes later, looks first. Updates are idempotent. A
+/// comment retried after a lost answer may appear twice.
 /// </remarks>
 internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp http, Func<string?> token) : ITicketSystemConnector
 {
@@ -26,24 +28,35 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
     public Task<string> SendAsync(ConnectorCall call, string callId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
+        var create = new CreateAttempts();
         return http.RetryAsync(ct => call.Operation switch
         {
-            ConnectorCall.Create => CreateAsync(call, ct),
+            ConnectorCall.Create => CreateAsync(call, create, ct),
             ConnectorCall.Update => UpdateAsync(call, ct),
             _ => CommentAsync(call, ct),
         }, cancellationToken);
     }
 
-    private async Task<string> CreateAsync(ConnectorCall call, CancellationToken ct)
+    private async Task<string> CreateAsync(ConnectorCall call, CreateAttempts attempts, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(call.Queue))
         {
             throw new ConnectorException($"{Name}: an RT create needs a queue", transient: false);
         }
 
-        if (call.LinkBackUrl is { } link && await FindReferringAsync(link, ct) is { } existing)
+        if (call.LinkBackUrl is { } link)
         {
-            return existing;
+            if (await FindReferringAsync(link, ct) is { } existing)
+            {
+                return existing;
+            }
+
+            if (attempts.OutcomeUnknown)
+            {
+                throw new ConnectorException($"{Name}: the outcome of the create is unknown and RT shows no ticket for it yet; looking again on the next dispatch", transient: true);
+            }
+
+            attempts.OutcomeUnknown = true;
         }
 
         var body = new JsonObject
@@ -59,7 +72,17 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
             body["RefersTo"] = call.LinkBackUrl;
         }
 
-        BinaryData answer = await http.SendAsync(RequestMethod.Post, Api("ticket"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        BinaryData answer;
+        try
+        {
+            answer = await http.SendAsync(RequestMethod.Post, Api("ticket"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        }
+        catch (ConnectorException e) when (e.Status is >= 400 and < 500)
+        {
+            attempts.OutcomeUnknown = false; // refused: RT made nothing
+            throw;
+        }
+
         return ConnectorHttp.IdOf(answer) ?? throw new ConnectorException($"{Name}: RT answered the create without a ticket id", transient: false);
     }
 
@@ -128,4 +151,11 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
 
     private (string, string)[] Headers() =>
         [("Authorization", "token " + (token() ?? throw new ConnectorException($"{Name}: the setting {definition.SecretSetting} holding the RT token is missing or empty", transient: true))), ("Accept", "application/json")];
+
+    /// <summary>What the attempts of one dispatch learned about its create.</summary>
+    private sealed class CreateAttempts
+    {
+        /// <summary>A create was sent and no answer said whether RT made the ticket.</summary>
+        public bool OutcomeUnknown { get; set; }
+    }
 }

@@ -9,8 +9,12 @@ public sealed class OutboxDispatcher(AggregateStore store, IEnumerable<ISideEffe
 {
     private readonly Dictionary<string, ISideEffectHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
 
-    /// <summary>Rows younger than this are left to the command that committed them.</summary>
-    public static readonly TimeSpan DefaultSweepAge = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Rows younger than this are left to the command that committed them. Well above the longest an effect may take
+    /// (a connector call's or a mail send's retries are bounded to two minutes), so the sweeper never runs a row the
+    /// committing command is still running.
+    /// </summary>
+    public static readonly TimeSpan DefaultSweepAge = TimeSpan.FromMinutes(5);
 
     public bool Handles(string kind) => _handlers.ContainsKey(kind);
 

@@ -51,7 +51,8 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
         await queue.SendAsync(text, delay, ttl, cancellationToken).ConfigureAwait(false);
         if (delay is { } wait && wait > TimeSpan.Zero)
         {
-            signals?.Expect(queue.Name, clock.GetUtcNow() + wait);
+            DateTimeOffset now = clock.GetUtcNow();
+            signals?.Expect(queue.Name, now, now + wait);
         }
     }
 

@@ -11,17 +11,27 @@ public sealed class QueueSignals
     // A message becomes visible server-side; poll a little after the moment so the receive finds it.
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(20);
 
+    // A runner never sleeps longer than its maxPollingInterval (the Functions host caps that at a minute by default), so
+    // only what surfaces sooner can shorten a sleep; later messages are found by polling and are not remembered.
+    private static readonly TimeSpan Horizon = TimeSpan.FromMinutes(1);
+
     private const int MaxExpected = 100_000;
 
     private readonly Dictionary<string, QueueState> _queues = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    /// <summary>A message sent to <paramref name="queue"/> becomes visible at <paramref name="visibleAt"/>.</summary>
-    public void Expect(string queue, DateTimeOffset visibleAt)
+    /// <summary>A message sent to <paramref name="queue"/> at <paramref name="now"/> becomes visible at <paramref name="visibleAt"/>.</summary>
+    public void Expect(string queue, DateTimeOffset now, DateTimeOffset visibleAt)
     {
+        if (visibleAt - now > Horizon)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             QueueState state = State(queue);
+            Prune(state.Expected, now);
             if (state.Expected.Count < MaxExpected)
             {
                 state.Expected.Add((visibleAt + Margin, state.Sequence++));
@@ -37,11 +47,7 @@ public sealed class QueueSignals
         lock (_gate)
         {
             SortedSet<(DateTimeOffset At, long)> expected = State(queue).Expected;
-            while (expected.Count > 0 && expected.Min.At <= now)
-            {
-                expected.Remove(expected.Min);
-            }
-
+            Prune(expected, now);
             return expected.Count > 0 && expected.Min.At - now < backoff ? expected.Min.At - now : backoff;
         }
     }
@@ -73,6 +79,14 @@ public sealed class QueueSignals
         lock (_gate)
         {
             return State(queue).Signal.Task;
+        }
+    }
+
+    private static void Prune(SortedSet<(DateTimeOffset At, long Sequence)> expected, DateTimeOffset now)
+    {
+        while (expected.Count > 0 && expected.Min.At <= now)
+        {
+            expected.Remove(expected.Min);
         }
     }
 

@@ -133,13 +133,44 @@ public sealed class RtConnectorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Send_WrongToken_FailsPermanently()
+    public async Task Send_WrongToken_FailsTransiently_SoNothingIsDroppedWhileTheTokenIsFixed()
     {
         var error = await Assert.ThrowsAsync<ConnectorException>(() =>
-            Connector(token: "not-the-token").SendAsync(new ConnectorCall("rt", ConnectorCall.CommentOperation, ExternalId: "1", Text: "x"), "call-7", CancellationToken.None));
+            Connector(token: "not-the-token", maxRetries: 1).SendAsync(new ConnectorCall("rt", ConnectorCall.CommentOperation, ExternalId: "1", Text: "x"), "call-7", CancellationToken.None));
 
-        Assert.False(error.Transient);
+        Assert.True(error.Transient);
         Assert.Equal(401, error.Status);
+        Assert.Equal(2, _rt.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Create_AnsweredWithA503_IsNotSentAgainInTheSameDispatch_TheNextDispatchLooksFirst()
+    {
+        ITicketSystemConnector rt = Connector();
+        var call = new ConnectorCall("rt", ConnectorCall.Create, Queue: "Team-A", Subject: "Unknown outcome", LinkBackUrl: "https://hub.example.org/api/tickets/9");
+        _rt.FailNext(503, method: "POST");
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => rt.SendAsync(call, "call-10", CancellationToken.None));
+        int postsInFirstDispatch = _rt.Requests.Count(r => r.Method == "POST");
+        string id = await rt.SendAsync(call, "call-10", CancellationToken.None);
+
+        Assert.True(error.Transient);
+        Assert.Contains("outcome of the create is unknown", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, postsInFirstDispatch);
+        Assert.Equal(Assert.Single(_rt.Tickets).Id, id);
+    }
+
+    [Fact]
+    public async Task Send_RetryAfterLongerThanHalfAMinute_IsLeftToTheNextDispatch()
+    {
+        RtTicket ticket = _rt.Seed("sw-rel", "Release");
+        _rt.FailNext(429, retryAfterSeconds: 120);
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(() =>
+            Connector().SendAsync(new ConnectorCall("rt", ConnectorCall.Update, ExternalId: ticket.Id, Status: "open"), "call-11", CancellationToken.None));
+
+        Assert.Equal((true, 429, TimeSpan.FromMinutes(2)), (error.Transient, error.Status, error.RetryAfter));
+        Assert.Single(_rt.Requests);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed partial class FakeRt : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RtRequest> _requests = new();
     private readonly ConcurrentDictionary<string, RtTicket> _tickets = new();
-    private readonly ConcurrentQueue<(int Status, string Message)> _failures = new();
+    private readonly ConcurrentQueue<(int Status, string Message, int? RetryAfter, string? Method)> _failures = new();
     private readonly Lock _gate = new();
     private int _nextId;
 
@@ -50,12 +50,15 @@ internal sealed partial class FakeRt : IAsyncDisposable
     /// does not know the create happened.</summary>
     public TimeSpan CreateAnswerDelay { get; set; }
 
-    /// <summary>The next <paramref name="times"/> requests are answered with <paramref name="status"/> and do nothing.</summary>
-    public void FailNext(int status, int times = 1, string message = "injected failure")
+    /// <summary>
+    /// The next <paramref name="times"/> requests (of <paramref name="method"/> only, when given) are answered with
+    /// <paramref name="status"/> and do nothing.
+    /// </summary>
+    public void FailNext(int status, int times = 1, string message = "injected failure", int? retryAfterSeconds = null, string? method = null)
     {
         for (int i = 0; i < times; i++)
         {
-            _failures.Enqueue((status, message));
+            _failures.Enqueue((status, message, retryAfterSeconds, method));
         }
     }
 
@@ -98,7 +101,13 @@ internal sealed partial class FakeRt : IAsyncDisposable
             await Task.Delay(Delay, context.RequestAborted);
         }
 
-        (int status, object answer) = _failures.TryDequeue(out var failure)
+        bool failing = _failures.TryPeek(out var failure) && (failure.Method is null || failure.Method == request.Method) && _failures.TryDequeue(out failure);
+        if (failing && failure.RetryAfter is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        (int status, object answer) = failing
             ? (failure.Status, new { message = failure.Message })
             : request.Headers.Authorization.ToString() != "token " + Token
                 ? (401, new { message = "Unauthorized" })

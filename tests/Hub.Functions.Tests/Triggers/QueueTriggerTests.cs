@@ -65,7 +65,7 @@ public sealed class QueueTriggerTests
 
         var sent = System.Diagnostics.Stopwatch.StartNew();
         await queue.SendAsync("later", visibilityDelay: TimeSpan.FromSeconds(1));
-        hub.App.Services.GetRequiredService<QueueSignals>().Expect(queueName, DateTimeOffset.UtcNow.AddSeconds(1));
+        hub.App.Services.GetRequiredService<QueueSignals>().Expect(queueName, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(1));
         await handler.WaitForAsync(1, TimeSpan.FromSeconds(15));
 
         Assert.InRange(sent.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));

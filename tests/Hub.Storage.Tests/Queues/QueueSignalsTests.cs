@@ -16,9 +16,9 @@ public sealed class QueueSignalsTests
     public void NextPoll_MessageSurfacingBeforeTheBackoffEnds_WakesJustAfterIt_OnlyForItsQueue()
     {
         var signals = new QueueSignals();
-        signals.Expect("q", T0.AddMilliseconds(700));
-        signals.Expect("q", T0.AddMilliseconds(300));
-        signals.Expect("q", T0.AddSeconds(10));
+        signals.Expect("q", T0, T0.AddMilliseconds(700));
+        signals.Expect("q", T0, T0.AddMilliseconds(300));
+        signals.Expect("q", T0, T0.AddSeconds(10));
 
         Assert.Equal(TimeSpan.FromMilliseconds(320), signals.NextPoll("q", T0, TimeSpan.FromSeconds(2)));
         Assert.Equal(TimeSpan.FromMilliseconds(20), signals.NextPoll("q", T0.AddMilliseconds(300), TimeSpan.FromSeconds(2)));
@@ -31,12 +31,21 @@ public sealed class QueueSignalsTests
     public void NextPoll_SameMomentExpectedTwice_KeepsBoth()
     {
         var signals = new QueueSignals();
-        signals.Expect("q", T0.AddSeconds(1));
-        signals.Expect("q", T0.AddSeconds(1));
-        signals.Expect("q", T0.AddSeconds(5));
+        signals.Expect("q", T0, T0.AddSeconds(1));
+        signals.Expect("q", T0, T0.AddSeconds(1));
+        signals.Expect("q", T0, T0.AddSeconds(5));
 
         Assert.Equal(TimeSpan.FromMilliseconds(1020), signals.NextPoll("q", T0, TimeSpan.FromSeconds(9)));
         Assert.Equal(TimeSpan.FromMilliseconds(3520), signals.NextPoll("q", T0.AddSeconds(1.5), TimeSpan.FromSeconds(9)));
+    }
+
+    [Fact]
+    public void Expect_BeyondAMinute_IsNotRemembered_PollingFindsIt()
+    {
+        var signals = new QueueSignals();
+        signals.Expect("q", T0, T0.AddMinutes(5));
+
+        Assert.Equal(TimeSpan.FromMinutes(10), signals.NextPoll("q", T0.AddMinutes(4), TimeSpan.FromMinutes(10)));
     }
 
     [Fact]
@@ -61,7 +70,7 @@ public sealed class QueueSignalsTests
         var signals = new QueueSignals();
         Task before = signals.Changed("q");
 
-        signals.Expect("q", T0);
+        signals.Expect("q", T0, T0);
         Task after = signals.Changed("q");
 
         Assert.True(before.IsCompleted);

@@ -50,7 +50,8 @@ public sealed class QueueTriggerRunner(
             {
                 running.RemoveAll(t => t.IsCompleted);
                 Task changed = signals.Changed(_queue.Name);
-                int active = running.Count - signals.WaitingCount(_queue.Name);
+                // At most batchSize handlers run, plus at most batchSize that only wait for their due time.
+                int active = running.Count - Math.Min(signals.WaitingCount(_queue.Name), settings.BatchSize);
                 if (active > settings.NewBatchThreshold || active >= settings.BatchSize)
                 {
                     await Task.WhenAny(Task.WhenAny(running), changed);
@@ -65,6 +66,12 @@ public sealed class QueueTriggerRunner(
                 catch (RequestFailedException ex)
                 {
                     logger.LogWarning("Receiving from queue '{Queue}' failed ({Status} {ErrorCode}); backing off", _queue.Name, ex.Status, ex.ErrorCode);
+                    messages = [];
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The storage client's network timeout: as a failed receive, never the end of the runner.
+                    logger.LogWarning("Receiving from queue '{Queue}' timed out; backing off", _queue.Name);
                     messages = [];
                 }
 
@@ -102,12 +109,15 @@ public sealed class QueueTriggerRunner(
                 return;
             }
 
-            Task timeout = Task.Delay(wait, clock, ct);
+            using var sleep = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task timeout = Task.Delay(wait, clock, sleep.Token);
             if (await Task.WhenAny(timeout, changed) == timeout)
             {
                 await timeout; // throws when stopping
                 return;
             }
+
+            await sleep.CancelAsync(); // woken early: drop the pending delay
         }
     }
 
@@ -197,6 +207,11 @@ public sealed class QueueTriggerRunner(
         catch (RequestFailedException ex)
         {
             logger.LogWarning("Renewing the lease of message {MessageId} failed ({Status} {ErrorCode})", messageId, ex.Status, ex.ErrorCode);
+        }
+        catch (OperationCanceledException)
+        {
+            // A renewal that timed out: the handler's outcome still settles the message.
+            logger.LogWarning("Renewing the lease of message {MessageId} timed out", messageId);
         }
     }
 
