@@ -16,11 +16,15 @@ public sealed record CounterState(long Count, long Rings, string Status);
 [JsonDerivedType(typeof(Explode), "explode")]
 [JsonDerivedType(typeof(Grow), "grow")]
 [JsonDerivedType(typeof(Forward), "forward")]
+[JsonDerivedType(typeof(NotifyAll), "notify-all")]
 public abstract record CounterCommand;
 
 public sealed record Increment(int By) : CounterCommand;
 
 public sealed record Notify(string Text) : CounterCommand;
+
+/// <summary>One notify side effect per text, in order, from one command.</summary>
+public sealed record NotifyAll(IReadOnlyList<string> Texts) : CounterCommand;
 
 public sealed record SetAlarm(string Name, DateTimeOffset DueAt) : CounterCommand;
 
@@ -71,6 +75,8 @@ public sealed class CounterDecider : IDecider<CounterState, CounterCommand, Coun
         Increment { By: <= 0 } => Result<Decision<CounterEvent>>.Rejected("Increment must be positive."),
         Increment i => Result<Decision<CounterEvent>>.Ok(Decision<CounterEvent>.Of(new Incremented(i.By))),
         Notify n => Result<Decision<CounterEvent>>.Ok(new Decision<CounterEvent>([new Notified(n.Text)], [new SideEffect(NotifyEffect, n.Text)])),
+        NotifyAll n => Result<Decision<CounterEvent>>.Ok(new Decision<CounterEvent>(
+            [new Notified(string.Join(", ", n.Texts))], [.. n.Texts.Select(t => new SideEffect(NotifyEffect, t))])),
         SetAlarm s => Result<Decision<CounterEvent>>.Ok(new Decision<CounterEvent>([new AlarmSet(s.Name, s.DueAt)], Timers: [new TimerRequest(s.Name, s.DueAt, s.Name)])),
         CancelAlarm c => Result<Decision<CounterEvent>>.Ok(new Decision<CounterEvent>([new AlarmCancelled(c.Name)], CancelTimers: [c.Name])),
         Ring r => Result<Decision<CounterEvent>>.Ok(Decision<CounterEvent>.Of(new Rang(r.Name))),

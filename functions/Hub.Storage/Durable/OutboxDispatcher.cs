@@ -18,28 +18,48 @@ public sealed class OutboxDispatcher(AggregateStore store, IEnumerable<ISideEffe
 
     public bool Handles(string kind) => _handlers.ContainsKey(kind);
 
+    /// <summary>
+    /// Runs one commit's rows in their order. The first failure stops the rest: a later effect may rely on an earlier
+    /// one (a ticket's status change on the ticket an earlier row creates), so the sweeper runs them, in order, later.
+    /// </summary>
     /// <returns>How many rows were done and completed.</returns>
     public async Task<int> DispatchAsync(string partition, IEnumerable<OutboxRecord> rows, CancellationToken cancellationToken = default)
     {
         int done = 0;
         foreach (OutboxRecord row in rows)
         {
-            if (await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            if (!await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
             {
-                done++;
+                break;
             }
+
+            done++;
         }
 
         return done;
     }
 
-    /// <summary>Dispatches every outbox row, in any partition, older than <paramref name="minAge"/>.</summary>
+    /// <summary>
+    /// Dispatches every outbox row, in any partition, older than <paramref name="minAge"/>, each partition's in commit
+    /// order (rows sort by sequence); after a failure the partition's later rows wait for the next sweep.
+    /// </summary>
     public async Task<int> SweepAsync(TimeSpan minAge, CancellationToken cancellationToken = default)
     {
         int done = 0;
+        string? blocked = null;
         await foreach ((string partition, OutboxRecord row) in store.StaleOutboxAsync(clock.GetUtcNow() - minAge, cancellationToken).ConfigureAwait(false))
         {
-            if (await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            if (partition == blocked)
+            {
+                continue;
+            }
+
+            blocked = null;
+            if (!await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            {
+                blocked = partition;
+            }
+            else
             {
                 logger.LogInformation("Swept outbox row {Partition}/{OutboxId} ({Kind})", partition, row.Id, row.Kind);
                 done++;

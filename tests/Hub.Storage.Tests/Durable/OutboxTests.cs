@@ -69,6 +69,37 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task Dispatch_FirstOfACommitsEffectsFails_LaterOnesWait_AndTheSweeperRunsThemInOrder()
+    {
+        var effect = new OrderedEffect(CounterDecider.NotifyEffect, failFirst: "create");
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect]);
+
+        await harness.Counter.HandleAsync("n5", "m1", new NotifyAll(["create", "change status", "link"]), "tester");
+        string[] inline = [.. effect.Attempts];
+        int swept = await harness.Outbox.SweepAsync(TimeSpan.Zero);
+
+        Assert.Equal(["create"], inline);
+        Assert.Equal(3, swept);
+        Assert.Equal(["create", "create", "change status", "link"], effect.Attempts);
+        Assert.Empty(await harness.Store.OutboxAsync(harness.Counter.PartitionOf("n5")));
+    }
+
+    [Fact]
+    public async Task Sweep_AFailingRow_HoldsBackOnlyTheLaterRowsOfItsOwnPartition()
+    {
+        var effect = new OrderedEffect(CounterDecider.NotifyEffect, failFirst: "a1");
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect], dispatchAfterCommit: false);
+        await harness.Counter.HandleAsync("n6", "m1", new NotifyAll(["a1", "a2"]), "tester");
+        await harness.Counter.HandleAsync("n7", "m1", new NotifyAll(["b1", "b2"]), "tester");
+
+        int first = await harness.Outbox.SweepAsync(TimeSpan.Zero);
+        int second = await harness.Outbox.SweepAsync(TimeSpan.Zero);
+
+        Assert.Equal((2, 2), (first, second));
+        Assert.Equal(["a1", "b1", "b2", "a1", "a2"], effect.Attempts);
+    }
+
+    [Fact]
     public async Task AggregateCommand_DeliveredTwice_AppliesToTheTargetOnce()
     {
         DurableHarness harness = await DurableHarness.CreateAsync(dispatchAfterCommit: false);
@@ -84,6 +115,28 @@ public sealed class OutboxTests
         Assert.Equal(4, target!.State.Count);
         Assert.Equal(1, target.Sequence);
         Assert.Equal("forwarder", Assert.Single((await harness.Counter.HistoryAsync("target")).Events).Actor);
+    }
+
+    /// <summary>Records every attempt's payload in order; the first attempt of <c>failFirst</c> throws.</summary>
+    private sealed class OrderedEffect(string kind, string failFirst) : ISideEffectHandler
+    {
+        private bool _failed;
+
+        public List<string> Attempts { get; } = [];
+
+        public string Kind => kind;
+
+        public Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken)
+        {
+            Attempts.Add(context.Payload);
+            if (context.Payload == failFirst && !_failed)
+            {
+                _failed = true;
+                throw new HttpRequestException("the target is not there yet");
+            }
+
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class FailingOnceEffect(string kind) : ISideEffectHandler
