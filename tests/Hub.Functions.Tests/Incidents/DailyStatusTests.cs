@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hub.Functions.Incidents;
 using Hub.Functions.Tests.Support;
+using Hub.Storage.Durable;
 using Hub.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Hub.Functions.Tests.Support.PlaybookConfig;
@@ -108,6 +109,40 @@ public sealed class DailyStatusTests
             summary.Body.Split('\n'));
         Assert.DoesNotContain("Release bar 2.0", summary.Body, StringComparison.Ordinal);
         Assert.True(unmoved > release);
+    }
+
+    [Fact]
+    public async Task DailyStatus_SummarySendFailsTransiently_TheRunCompletesAndTheSweeperDeliversItOnce()
+    {
+        await using FakeSendGrid sendGrid = await FakeSendGrid.StartAsync();
+        var clock = new ManualClock(T0);
+        Dictionary<string, string?> settings = Settings(Write(ackWithin: "10m"));
+        settings["Hub__TimeZone"] = "Europe/Zurich";
+        settings["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *";
+        settings["Hub__Email__Sender"] = "sendgrid";
+        settings["Hub__Email__SendGridApiKey"] = FakeSendGrid.ApiKey;
+        settings["Hub__Email__SendGridUrl"] = sendGrid.Url.ToString();
+        settings["Hub__Email__MaxAttempts"] = "1";
+        await using TestHub hub = await TestHub.StartAsync(settings, services => services.AddSingleton<TimeProvider>(clock));
+        var handler = hub.App.Services.GetRequiredService<DailyStatusHandler>();
+        var store = hub.App.Services.GetRequiredService<AggregateStore>();
+        sendGrid.Script.Enqueue((503, null, null));
+
+        // SendGrid is down when the summary goes: the run still completes and the mail waits in the outbox.
+        DailyStatusHandler.DailyRun run = await handler.RunAsync(CancellationToken.None);
+        IReadOnlyList<OutboxRecord> waiting = await store.OutboxAsync("daily-summary:2026-11-03");
+        clock.Advance(TimeSpan.FromMinutes(5));
+        int swept = await hub.App.Services.GetRequiredService<OutboxDispatcher>().SweepAsync(TimeSpan.Zero);
+        DailyStatusHandler.DailyRun again = await handler.RunAsync(CancellationToken.None);
+
+        Assert.True(run.SummarySent);
+        Assert.Single(waiting, r => r.Kind == Hub.Domain.Tickets.TicketDecider.NotifyEffect);
+        Assert.Equal(1, swept);
+        Assert.False(again.SummarySent);
+        Assert.Equal(2, sendGrid.Requests.Count);
+        JsonElement summary = Assert.Single(sendGrid.Accepted);
+        Assert.Equal("[hub] Daily summary 2026-11-03", summary.GetProperty("subject").GetString());
+        Assert.Empty(await store.OutboxAsync("daily-summary:2026-11-03"));
     }
 
     private static void AdvanceTo(ManualClock clock, DateTimeOffset to)
