@@ -76,6 +76,38 @@ public sealed class SendGridSenderTests
     }
 
     [Fact]
+    public async Task Send_RetryAfterLongerThanTheCap_WaitsOnlyTheCap()
+    {
+        await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
+        using var sender = new SendGridSender(
+            new EmailOptions { Sender = "sendgrid", SendGridApiKey = FakeSendGrid.ApiKey, SendGridUrl = fake.Url, RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryAfter = TimeSpan.FromMilliseconds(300) },
+            NullLogger<SendGridSender>.Instance);
+        fake.Script.Enqueue((429, """{"errors":[{"message":"too many requests","field":null}]}""", "45"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await sender.SendAsync(MailTemplates.Render("k-cap", Page, Config), CancellationToken.None);
+
+        Assert.Equal(2, fake.Requests.Count);
+        Assert.Single(fake.Accepted);
+        // Retry-After: 45 was cut to the cap (300 ms), not honoured.
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Options_Defaults_BoundOneSendToTwoMinutesAndLongerSettingsAreRefused()
+    {
+        var defaults = new EmailOptions { Sender = "sendgrid", SendGridApiKey = FakeSendGrid.ApiKey };
+        var tooLong = new EmailOptions { Sender = "sendgrid", SendGridApiKey = FakeSendGrid.ApiKey, MaxAttempts = 5, Timeout = TimeSpan.FromSeconds(30) };
+
+        Assert.Equal((3, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10)), (defaults.MaxAttempts, defaults.Timeout, defaults.MaxRetryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(80), defaults.WorstCaseSendTime());
+        Assert.Empty(defaults.Validate());
+        Assert.Equal(TimeSpan.FromMinutes(2), EmailOptions.MaxSendTime);
+        string error = Assert.Single(tooLong.Validate());
+        Assert.Contains("may take 190 s; one send must fit in 120 s", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Send_ServerErrorsEveryTime_FailsTransientAfterMaxAttempts()
     {
         await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
