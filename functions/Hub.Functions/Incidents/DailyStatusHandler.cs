@@ -48,8 +48,13 @@ public sealed class DailyStatusHandler(
         DateTimeOffset now = clock.GetUtcNow();
         string day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, host.TimeZone).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+        // Only what the run can use is read: open incidents, and those whose state changed in the last 24 hours (the
+        // summary's "resolved in the last 24 hours"); the rest stay in storage.
+        DateTimeOffset since = now - TimeSpan.FromHours(24);
+        string relevant = StateRows.StateNameIn(IncidentStatus.Paging, IncidentStatus.Acknowledged, IncidentStatus.Resolving, IncidentStatus.HandingOff)
+            + " or " + StateRows.UpdatedSince(since);
         var all = new List<IncidentState>();
-        await foreach (IncidentState incident in StateRows.AllAsync<IncidentState>(store, IncidentDecider.AggregateKind, ct))
+        await foreach (IncidentState incident in StateRows.MatchingAsync<IncidentState>(store, IncidentDecider.AggregateKind, relevant, ct))
         {
             all.Add(incident);
         }
@@ -100,7 +105,8 @@ public sealed class DailyStatusHandler(
         var moved = new List<ReleaseMove>();
         int count = 0;
         DateTimeOffset since = now - TimeSpan.FromHours(24);
-        await foreach (TicketState ticket in StateRows.AllAsync<TicketState>(store, TicketDecider.AggregateKind, ct))
+        // A status change rewrites the ticket's state row, so a ticket whose row is older than 24 hours cannot have moved.
+        await foreach (TicketState ticket in StateRows.MatchingAsync<TicketState>(store, TicketDecider.AggregateKind, StateRows.UpdatedSince(since), ct))
         {
             count++;
             if (releaseQueues.Contains(ticket.Queue) && ticket.StatusSince > since && ticket.StatusSince > ticket.CreatedAt)
