@@ -195,6 +195,22 @@ public sealed class DailyStatusTests
 public sealed class DailyStatusScheduleTests
 {
     [Fact]
+    public void Infra_EverySettingAFunctionJsonNamesIsAnAppSettingInMainBicep()
+    {
+        string root = Azurite.RepositoryRoot();
+        string bicep = File.ReadAllText(Path.Combine(root, "infra", "main.bicep"));
+        string[] named = [.. Directory.GetFiles(Path.Combine(root, "functions"), "function.json", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), "%([A-Za-z0-9_]+)%").Select(m => m.Groups[1].Value))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+
+        Assert.Contains("Hub__DailyStatusSchedule", named);
+        Assert.All(named, setting => Assert.Contains($"{{ name: '{setting}', value:", bicep, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Catalog_DefaultScheduleInZurich_NextRunAfterFridayIsMonday0900LocalAcrossTheWeekend()
     {
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__TimeZone"] = "Europe/Zurich" });
