@@ -114,6 +114,31 @@ public sealed class DailyStatusTests
     }
 
     [Fact]
+    public async Task DailyStatus_OneIncidentFails_TheOthersAndTheSummaryStillGo()
+    {
+        var clock = new ManualClock(T0);
+        Dictionary<string, string?> settings = Settings(Write(ackWithin: "10m"));
+        settings["Hub__TimeZone"] = "Europe/Zurich";
+        settings["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *";
+        await using TestHub hub = await TestHub.StartAsync(settings, services => services.AddSingleton<TimeProvider>(clock));
+        long broken = await OpenAsync(hub, new { subject = "Archive unresponsive", service = "archive" });
+        long fine = await OpenAsync(hub, new { subject = "VPN down", service = "vpn" });
+        var store = hub.App.Services.GetRequiredService<AggregateStore>();
+        // The broken incident's state row stays listable but cannot be loaded (its timers column is not JSON).
+        Hub.Storage.Tables.TableEntity row = (await store.Table.GetAsync($"incident:{broken}", AggregateStore.StateRow))!;
+        row["Timers"] = "not json";
+        await store.Table.UpsertAsync(row);
+        AdvanceTo(clock, T0.AddHours(25));
+
+        DailyStatusHandler.DailyRun run = await hub.App.Services.GetRequiredService<DailyStatusHandler>().RunAsync(CancellationToken.None);
+        List<Mail> mails = await OutboxAsync(hub);
+
+        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 1, 1, true, 0) { Failed = 1 }, run);
+        Assert.Equal([fine], mails.Where(m => m.Kind == "incident-daily").Select(m => m.Number));
+        Assert.Single(mails, m => m.Kind == "daily-summary");
+    }
+
+    [Fact]
     public async Task DailyStatus_SummarySendFailsTransiently_TheRunCompletesAndTheSweeperDeliversItOnce()
     {
         await using FakeSendGrid sendGrid = await FakeSendGrid.StartAsync();
