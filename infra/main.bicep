@@ -14,6 +14,18 @@ param location string = resourceGroup().location
 @description('IANA time zone for timer schedules and daily mails.')
 param timeZone string = 'Europe/Zurich'
 
+@description('NCRONTAB of the DailyStatus function (in timeZone): 09:00 on weekdays.')
+param dailyStatusSchedule string = '0 0 9 * * 1-5'
+
+@description('NCRONTAB of the Housekeeping function.')
+param housekeepingSchedule string = '0 */5 * * * *'
+
+@description('NCRONTAB of the OutboxSweep function.')
+param outboxSweepSchedule string = '30 * * * * *'
+
+@description('Prefix of the durable runtime storage (table, queues <name>-work and -work-poison, containers).')
+param durableName string = 'hub'
+
 var suffix = uniqueString(resourceGroup().id, name)
 var storageName = take('${name}st${suffix}', 24)
 
@@ -124,6 +136,12 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'Hub__TimeZone', value: timeZone }
         // The Functions host evaluates timer schedules (DailyStatus at 09:00 on weekdays) in this zone (Elastic Premium honours it on Linux).
         { name: 'WEBSITE_TIME_ZONE', value: timeZone }
+        // function.json files name these as %Hub__...%: the Functions host resolves them from app settings only (the
+        // hub's own defaults do not reach it), so every one is set here.
+        { name: 'Hub__DailyStatusSchedule', value: dailyStatusSchedule }
+        { name: 'Hub__HousekeepingSchedule', value: housekeepingSchedule }
+        { name: 'Hub__OutboxSweepSchedule', value: outboxSweepSchedule }
+        { name: 'Hub__DurableName', value: durableName }
         { name: 'Hub__Email__Sender', value: 'sendgrid' }
         { name: 'Hub__Email__SendGridApiKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=sendgrid-api-key)' }
         { name: 'Hub__AdminKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=hub-admin-key)' }

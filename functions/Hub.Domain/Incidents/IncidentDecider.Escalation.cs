@@ -138,12 +138,17 @@ public sealed partial class IncidentDecider
             return Reject($"Incident #{state.Ticket} is {state.Status}; only a paging incident can be acknowledged.");
         }
 
+        // The level is the one last paged, as recorded: the configured chain may have been shortened since.
         PageState paging = state.Paging ?? new PageState(0, 1, now);
-        var acknowledged = new Acknowledged(c.Actor.Name, now, paging.Level, paging.Round, c.Note);
+        PageRecord? last = state.Pages.Count > 0 ? state.Pages[^1] : null;
+        int level = last?.Level ?? paging.Level;
+        int round = last?.Round ?? paging.Round;
+        string levelName = last?.LevelName ?? Settings.Escalation.ElementAtOrDefault(level)?.Name ?? $"level {level + 1}";
+        var acknowledged = new Acknowledged(c.Actor.Name, now, level, round, c.Note);
         string[] paged = [.. state.Pages.Select(p => p.To).Distinct(StringComparer.OrdinalIgnoreCase)];
         SideEffect? mail = Mail(state, "incident-acknowledged", state.Recipients, paged,
             $"Acknowledged by {c.Actor.Name}: {state.Subject}",
-            $"Incident #{state.Ticket} was acknowledged by {c.Actor.Name} at {Format(now)} ({Settings.Escalation[paging.Level].Name} level, round {paging.Round}). Paging has stopped.{(c.Note is { Length: > 0 } n ? "\nNote: " + n : "")}");
+            $"Incident #{state.Ticket} was acknowledged by {c.Actor.Name} at {Format(now)} ({levelName} level, round {round}). Paging has stopped.{(c.Note is { Length: > 0 } n ? "\nNote: " + n : "")}");
         return Ok(
             [acknowledged], [mail],
             [new TimerRequest(ChaseTimer, now + Settings.ChaseAfter)],

@@ -30,6 +30,12 @@ public sealed partial class IncidentDecider
             return Reject("team: name the team whose system of record takes the ticket.");
         }
 
+        // The team goes into mail subjects and the connector's queue: it is one line.
+        if (MultiLine(c.Team, "team") is { } multiLine)
+        {
+            return Reject(multiLine);
+        }
+
         string? connector = c.Connector ?? Settings.HandOffConnector;
         if (string.IsNullOrWhiteSpace(connector))
         {

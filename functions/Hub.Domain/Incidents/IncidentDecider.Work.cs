@@ -64,6 +64,12 @@ public sealed partial class IncidentDecider
             return Reject("task and assignee: both are required.");
         }
 
+        // The task goes into the assignee's mail subject: a line break there would make the mail unsendable.
+        if (MultiLine(c.Task, "task") is { } multiLine)
+        {
+            return Reject(multiLine);
+        }
+
         string assignee = c.Assignee.Trim();
         SideEffect? mail = Tickets.Addresses.IsValid(assignee)
             ? Mail(state, "incident-task", [assignee], [], $"Task from the Tech Lead: {c.Task.Trim()}", $"{lead.Name} delegated a task on incident #{state.Ticket} to you:\n{c.Task.Trim()}")

@@ -95,6 +95,12 @@ public sealed partial class IncidentDecider(HubConfiguration config) : IDecider<
     /// <summary>The Tech Lead's lead as recorded when the incident opened.</summary>
     private static string[] LeadOf(IncidentState state) => state.TeamLead is { } lead ? [lead] : [];
 
+    /// <summary>The reason a value that ends up in a mail subject is refused: it holds a line break or another control character.</summary>
+    private static string? MultiLine(string value, string field) =>
+        value.Trim().Any(char.IsControl)
+            ? $"{field}: must be a single line without line breaks or control characters (it goes into mail subjects)."
+            : null;
+
     private static string Number(long ticket) => ticket.ToString(CultureInfo.InvariantCulture);
 
     private static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

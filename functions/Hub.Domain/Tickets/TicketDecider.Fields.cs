@@ -29,7 +29,7 @@ public sealed partial class TicketDecider
     // An edit by a person or system is refused when invalid: only mail intake repairs subjects (see NormalizeSubject).
     private static Result<Decision<TicketEvent>> SetSubject(TicketState state, SetSubject c, DateTimeOffset now)
     {
-        string subject = string.Join(' ', (c.Subject ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        string subject = CollapseWhitespace(c.Subject);
         if (subject.Length == 0)
         {
             return Reject("Subject is required.");

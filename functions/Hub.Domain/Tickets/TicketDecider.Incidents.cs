@@ -19,11 +19,19 @@ public sealed partial class TicketDecider
                 created.CustomFields, created.Requestors.Count > 0 ? created.Requestors[0] : null)
             : null;
 
-    private static SideEffect? IncidentFor(TicketState state, Dictionary<string, string?> changes) =>
-        changes.TryGetValue(ClassificationField, out string? value) && IsUrgent(value)
-            ? OpenIncident(state.Number, state.Queue, state.Subject, state.Alert?.Service ?? state.CustomFields.GetValueOrDefault("Service"),
-                state.CustomFields, state.Requestors.Count > 0 ? state.Requestors[0] : null)
-            : null;
+    // The incident opens with the fields as they are after the change: one edit that sets Classification to Urgent
+    // together with AffectsEndUsers or Service opens it with those new values.
+    private static SideEffect? IncidentFor(TicketState state, Dictionary<string, string?> changes)
+    {
+        if (!changes.TryGetValue(ClassificationField, out string? value) || !IsUrgent(value))
+        {
+            return null;
+        }
+
+        Dictionary<string, string> fields = WithFields(state.CustomFields, changes);
+        return OpenIncident(state.Number, state.Queue, state.Subject, state.Alert?.Service ?? fields.GetValueOrDefault("Service"),
+            fields, state.Requestors.Count > 0 ? state.Requestors[0] : null);
+    }
 
     private static SideEffect OpenIncident(long number, string queue, string subject, string? service, IReadOnlyDictionary<string, string> fields, string? initiator)
     {

@@ -173,10 +173,43 @@ public sealed partial class TicketDecider
         return new SideEffect(NotifyEffect, JsonSerializer.Serialize(payload, Json));
     }
 
+    /// <summary>
+    /// Collapses every run of white space or control characters (line breaks, tabs, NUL...) into one space and trims the
+    /// ends: what a subject or mail header value must look like. Used by subject edits, mail intake and the mail templates.
+    /// </summary>
+    public static string CollapseWhitespace(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        var clean = new System.Text.StringBuilder(text.Length);
+        bool gap = false;
+        foreach (char ch in text)
+        {
+            if (char.IsWhiteSpace(ch) || char.IsControl(ch))
+            {
+                gap = clean.Length > 0;
+                continue;
+            }
+
+            if (gap)
+            {
+                clean.Append(' ');
+                gap = false;
+            }
+
+            clean.Append(ch);
+        }
+
+        return clean.ToString();
+    }
+
     // Mail subjects are often empty or very long: both are normal intake, so they are repaired rather than refused.
     private static string NormalizeSubject(string? subject)
     {
-        string clean = string.Join(' ', (subject ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        string clean = CollapseWhitespace(subject);
         if (clean.Length == 0)
         {
             return NoSubject;

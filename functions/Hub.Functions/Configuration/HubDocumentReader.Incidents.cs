@@ -296,7 +296,7 @@ internal sealed partial class HubDocumentReader
         return null;
     }
 
-    /// <summary>"90s", "15m", "4h", "2d", or "hh:mm:ss"; positive and at most 30 days.</summary>
+    /// <summary>Any <see cref="ConfigDuration"/> form ("15m", "hh:mm:ss", ISO 8601 "PT15M"); positive and at most 30 days.</summary>
     private TimeSpan? Duration(MappingReader item, string key, bool required)
     {
         string? text = item.Text(key, required);
@@ -305,33 +305,12 @@ internal sealed partial class HubDocumentReader
             return null;
         }
 
-        TimeSpan? value = null;
-        Match match = DurationPattern().Match(text);
-        if (match.Success)
+        if (ConfigDuration.Parse(text) is not { } span || span <= TimeSpan.Zero || span > TimeSpan.FromDays(30))
         {
-            double amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            value = match.Groups[2].Value switch
-            {
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                _ => TimeSpan.FromDays(amount),
-            };
-        }
-        else if (TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out TimeSpan parsed))
-        {
-            value = parsed;
-        }
-
-        if (value is not { } span || span <= TimeSpan.Zero || span > TimeSpan.FromDays(30))
-        {
-            context.Error(item.Value(key, required: false)!, item.PathOf(key), $"'{text}' must be a positive duration up to 30 days (90s, 15m, 4h, 2d or hh:mm:ss)");
+            context.Error(item.Value(key, required: false)!, item.PathOf(key), $"'{text}' must be a positive duration up to 30 days ({ConfigDuration.Forms})");
             return null;
         }
 
         return span;
     }
-
-    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(s|m|h|d)$")]
-    private static partial Regex DurationPattern();
 }

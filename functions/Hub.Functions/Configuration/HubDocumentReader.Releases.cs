@@ -1,4 +1,3 @@
-using System.Xml;
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Tickets;
 using YamlDotNet.RepresentationModel;
@@ -237,16 +236,7 @@ internal sealed partial class HubDocumentReader
         return duration;
     }
 
-    private static TimeSpan? ParseDuration(string text)
-    {
-        try
-        {
-            TimeSpan value = XmlConvert.ToTimeSpan(text);
-            return value > TimeSpan.Zero ? value : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    // The one configuration duration parser: ISO 8601 as documented here, and the short forms the incidents section uses.
+    private static TimeSpan? ParseDuration(string text) =>
+        ConfigDuration.Parse(text) is { } value && value > TimeSpan.Zero ? value : null;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hub.Domain.Configuration;
 using Hub.Domain.Incidents;
@@ -6,6 +7,7 @@ using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
+using Hub.Storage.Tables;
 using Hub.Storage.Tickets;
 
 namespace Hub.Functions.Incidents;
@@ -20,12 +22,13 @@ public static partial class IncidentEndpoints
 {
     private static readonly Role[] Readers = [Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin];
     private static readonly Role[] Responders = [Role.Developer, Role.Operator];
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static RouteGroupBuilder MapIncidentEndpoints(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder incidents = app.MapGroup("/api/incidents").WithTags("Incidents");
         incidents.MapGet("/", ListAsync).RequireRole(Readers)
-            .WithSummary("List incidents (status=open for the open ones): age, level, Tech Lead").Produces<IncidentList>();
+            .WithSummary("List incidents (status=open for the open ones): age, level, Tech Lead; paged by pageSize and continuation").Produces<IncidentList>();
         incidents.MapGet("/{ticket:long}", GetAsync).RequireRole(Readers)
             .WithSummary("An incident with its pages, deadlines (live timers) and whole history").Produces<IncidentDetail>().ProducesProblem(404);
         incidents.MapPost("/", OpenAsync).RequireRole(Role.Operator)
@@ -60,25 +63,37 @@ public static partial class IncidentEndpoints
         return incidents;
     }
 
-    private static async Task<IResult> ListAsync(AggregateStore store, DurableStorage storage, string? status, CancellationToken ct)
+    private static async Task<IResult> ListAsync(AggregateStore store, DurableStorage storage, string? status, int? pageSize, string? continuation, CancellationToken ct)
     {
         await storage.EnsureAsync(ct);
-        var items = new List<IncidentSummary>();
-        await foreach (IncidentState incident in StateRows.AllAsync<IncidentState>(store, IncidentDecider.AggregateKind, ct))
+        int size = Math.Clamp(pageSize ?? 50, 1, 500);
+        // The status filter runs in Table storage on the state rows' StateName; a page is filled from as many table pages
+        // as it takes, and the continuation resumes where it stopped (like the ticket list).
+        string filter = $"PartitionKey ge '{IncidentDecider.AggregateKind}:' and PartitionKey lt '{IncidentDecider.AggregateKind};' and RowKey eq '{AggregateStore.StateRow}'";
+        if (status is { Length: > 0 })
         {
-            bool wanted = status switch
-            {
-                null => true,
-                "open" => incident.IsOpen,
-                _ => string.Equals(incident.Status, status, StringComparison.OrdinalIgnoreCase),
-            };
-            if (wanted)
-            {
-                items.Add(IncidentSummary.From(incident));
-            }
+            filter += " and (" + (string.Equals(status, "open", StringComparison.OrdinalIgnoreCase)
+                ? StateRows.StateNameIn(IncidentStatus.Paging, IncidentStatus.Acknowledged, IncidentStatus.Resolving, IncidentStatus.HandingOff)
+                : StateRows.StateNameIn(status.ToLowerInvariant())) + ")";
         }
 
-        return TypedResults.Ok(new IncidentList([.. items.OrderByDescending(i => i.OpenedAt)]));
+        var items = new List<IncidentSummary>();
+        string? token = continuation;
+        do
+        {
+            TablePage page = await store.Table.QueryPageAsync(filter, null, size - items.Count, token, ct);
+            token = page.ContinuationToken;
+            foreach (TableEntity row in page.Entities)
+            {
+                if (JsonSerializer.Deserialize<IncidentState>(await store.StateJsonAsync(row, ct), Json) is { Exists: true } incident)
+                {
+                    items.Add(IncidentSummary.From(incident));
+                }
+            }
+        }
+        while (items.Count < size && token is not null);
+
+        return TypedResults.Ok(new IncidentList([.. items.OrderByDescending(i => i.OpenedAt)], token));
     }
 
     private static async Task<IResult> GetAsync(long ticket, IncidentApi api, AggregateStore store, DurableStorage storage, CancellationToken ct)

@@ -32,7 +32,8 @@ public sealed record IncidentSummary(
         s.Ticket, s.Kind, s.Status, s.Subject, s.TechLead?.Name, s.Kind == IncidentKinds.Urgent ? IncidentDecider.Escalation(s) : s.HandOff?.Team ?? "", s.OpenedAt, s.UpdatedAt);
 }
 
-public sealed record IncidentList(IReadOnlyList<IncidentSummary> Items);
+/// <summary>One page of incidents (newest first within the page); <see cref="Continuation"/> fetches the next page, null on the last.</summary>
+public sealed record IncidentList(IReadOnlyList<IncidentSummary> Items, string? Continuation = null);
 
 public sealed record IncidentDetail(IncidentState Incident, IReadOnlyDictionary<string, DateTimeOffset> Timers, IReadOnlyList<IncidentHistoryEntry> History);
 

@@ -10,6 +10,7 @@ public static class IncidentServices
     public static IServiceCollection AddIncidents(this IServiceCollection services)
     {
         services.AddAggregate<IncidentState, IncidentCommand, IncidentEvent, IncidentDecider>();
+        services.AddAggregate<DailySummaryState, DailySummaryCommand, DailySummaryEvent, DailySummaryDecider>();
         services.AddSingleton<IncidentApi>();
         services.AddSingleton<DailyStatusHandler>();
         services.AddSingleton<IFunctionHandler>(sp => sp.GetRequiredService<DailyStatusHandler>());

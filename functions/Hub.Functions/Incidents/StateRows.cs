@@ -10,14 +10,22 @@ public static class StateRows
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async IAsyncEnumerable<T> AllAsync<T>(AggregateStore store, string kind, [EnumeratorCancellation] CancellationToken ct = default)
+    public static IAsyncEnumerable<T> AllAsync<T>(AggregateStore store, string kind, CancellationToken ct = default) =>
+        MatchingAsync<T>(store, kind, null, ct);
+
+    /// <summary>
+    /// The state rows of one kind that also match <paramref name="where"/>, an OData filter on the state row's columns
+    /// (<c>StateName</c>, <c>UpdatedAt</c>), so storage does the filtering instead of the hub reading every row.
+    /// </summary>
+    public static async IAsyncEnumerable<T> MatchingAsync<T>(AggregateStore store, string kind, string? where, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        string filter = $"PartitionKey ge '{kind}:' and PartitionKey lt '{kind};' and RowKey eq '{AggregateStore.StateRow}'"
+            + (string.IsNullOrEmpty(where) ? "" : $" and ({where})");
         string? token = null;
         do
         {
-            TablePage page = await store.Table.QueryPageAsync(
-                $"PartitionKey ge '{kind}:' and PartitionKey lt '{kind};' and RowKey eq '{AggregateStore.StateRow}'", null, 1000, token, ct);
+            TablePage page = await store.Table.QueryPageAsync(filter, null, 1000, token, ct);
             token = page.ContinuationToken;
             foreach (TableEntity row in page.Entities)
             {
@@ -29,4 +37,12 @@ public static class StateRows
         }
         while (token is not null);
     }
+
+    /// <summary>An OData filter: the state row was written at or after <paramref name="since"/>.</summary>
+    public static string UpdatedSince(DateTimeOffset since) =>
+        $"UpdatedAt ge datetime'{since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture)}'";
+
+    /// <summary>An OData filter: the state row's state name is one of <paramref name="names"/>.</summary>
+    public static string StateNameIn(params string[] names) =>
+        string.Join(" or ", names.Select(n => $"StateName eq '{n.Replace("'", "''", StringComparison.Ordinal)}'"));
 }

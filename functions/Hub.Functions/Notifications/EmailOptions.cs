@@ -14,14 +14,40 @@ public sealed class EmailOptions
     /// <summary>The SendGrid API base URL. Default https://api.sendgrid.com.</summary>
     public Uri SendGridUrl { get; set; } = new("https://api.sendgrid.com");
 
-    /// <summary>Attempts per send on 429 and 5xx (the first included) before the outbox sweeper takes over. Default 4.</summary>
-    public int MaxAttempts { get; set; } = 4;
+    /// <summary>
+    /// The longest one send may take, all attempts, back-off and Retry-After waits included. It stays under the outbox
+    /// sweeper's age (<c>OutboxDispatcher.DefaultSweepAge</c>), so the sweeper never sends a row whose first send is still
+    /// retrying. The settings below are validated against it at start.
+    /// </summary>
+    public static readonly TimeSpan MaxSendTime = TimeSpan.FromMinutes(2);
 
-    /// <summary>The first retry's delay; each next one doubles, with jitter; a Retry-After header wins up to 60 s. Default 1 s.</summary>
+    /// <summary>Attempts per send on 429 and 5xx (the first included) before the outbox sweeper takes over. Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The first retry's delay; each next one doubles, with jitter (±20 %). Default 1 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Per-request time limit. Default 30 s.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>The longest wait a Retry-After header can ask for; a longer one is cut to this. Default 10 s.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Per-request time limit. Default 20 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The delay before retry number <paramref name="attempt"/> + 1 when SendGrid sent no Retry-After, before jitter.</summary>
+    public TimeSpan BackOff(int attempt) => RetryDelay * Math.Pow(2, attempt - 1);
+
+    /// <summary>The longest a send can take with these settings: every attempt timing out and every wait at its longest.</summary>
+    public TimeSpan WorstCaseSendTime()
+    {
+        TimeSpan total = Timeout * MaxAttempts;
+        for (int attempt = 1; attempt < MaxAttempts; attempt++)
+        {
+            TimeSpan backOff = BackOff(attempt) * 1.2;
+            total += backOff > MaxRetryAfter ? backOff : MaxRetryAfter;
+        }
+
+        return total;
+    }
 
     public string? SmtpHost { get; set; }
 
@@ -55,9 +81,13 @@ public sealed class EmailOptions
             yield return "Hub__Email__MaxAttempts must be between 1 and 10.";
         }
 
-        if (RetryDelay < TimeSpan.Zero || Timeout <= TimeSpan.Zero)
+        if (RetryDelay < TimeSpan.Zero || Timeout <= TimeSpan.Zero || MaxRetryAfter < TimeSpan.Zero)
         {
-            yield return "Hub__Email__RetryDelay must not be negative and Hub__Email__Timeout must be positive.";
+            yield return "Hub__Email__RetryDelay and Hub__Email__MaxRetryAfter must not be negative and Hub__Email__Timeout must be positive.";
+        }
+        else if (MaxAttempts is >= 1 and <= 10 && WorstCaseSendTime() > MaxSendTime)
+        {
+            yield return $"Hub__Email__MaxAttempts × Timeout plus the waits between attempts may take {WorstCaseSendTime().TotalSeconds:F0} s; one send must fit in {MaxSendTime.TotalSeconds:F0} s (below the outbox sweeper's age).";
         }
     }
 }

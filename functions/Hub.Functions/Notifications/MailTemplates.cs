@@ -71,11 +71,14 @@ public static class MailTemplates
         html.Append("<hr><p style=\"color:#666\">").Append(WebUtility.HtmlEncode(footer)).Append("<br>Integration Hub")
             .Append(notification.Queue.Length > 0 ? " - " + WebUtility.HtmlEncode(notification.Queue) : "").Append("</p></body></html>");
 
+        // Header values (the subject included) are one line: a line break typed into a task, a team or a subject would
+        // make every sender refuse the mail (or, worse, inject a header), so runs of white space and control characters
+        // collapse into one space, as the ticket subject rules do.
         var headers = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [MailThreading.LoopHeader] = LoopValue,
-            [OutboxIdHeader] = id,
-            ["X-Hub-Kind"] = notification.Kind,
+            [OutboxIdHeader] = TicketDecider.CollapseWhitespace(id),
+            ["X-Hub-Kind"] = TicketDecider.CollapseWhitespace(notification.Kind),
             // RFC 3834: no vacation responder should answer a notification.
             ["Auto-Submitted"] = "auto-generated",
         };
@@ -84,7 +87,7 @@ public static class MailTemplates
             headers["X-Hub-Ticket"] = notification.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (notification.InReplyTo is { Length: > 0 } parent)
+        if (TicketDecider.CollapseWhitespace(notification.InReplyTo) is { Length: > 0 } parent)
         {
             headers["In-Reply-To"] = parent;
             headers["References"] = parent;
@@ -92,7 +95,7 @@ public static class MailTemplates
 
         return new OutgoingMail(
             id, email.From, email.FromName, ReplyTo(notification.Queue, config), notification.To, notification.Bcc,
-            notification.Subject, text.ToString(), html.ToString(), headers, [.. email.Categories, notification.Kind], notification);
+            TicketDecider.CollapseWhitespace(notification.Subject), text.ToString(), html.ToString(), headers, [.. email.Categories, notification.Kind], notification);
     }
 
     /// <summary>The mail intake address that routes to the notification's queue, so replies come back to the ticket.</summary>

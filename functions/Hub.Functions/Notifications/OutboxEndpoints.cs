@@ -24,8 +24,15 @@ public static class OutboxEndpoints
     {
         await storage.EnsureAsync(ct);
         int max = Math.Clamp(limit ?? 100, 1, 1000);
-        var items = new List<OutboxEntry>();
+        // Listing is cheap (names and times); only the newest `limit` blobs (each written once) are downloaded.
+        var blobs = new List<BlobItem>();
         await foreach (BlobItem blob in outbox.Container.ListAsync(cancellationToken: ct))
+        {
+            blobs.Add(blob);
+        }
+
+        var items = new List<OutboxEntry>();
+        foreach (BlobItem blob in blobs.OrderByDescending(b => b.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal).Take(max))
         {
             BinaryData? content = await outbox.Container.GetBlobClient(blob.Name).DownloadContentAsync(ct);
             if (content is null)
@@ -49,7 +56,7 @@ public static class OutboxEndpoints
                 message.GetProperty("text").GetString()!));
         }
 
-        OutboxEntry[] newest = [.. items.OrderByDescending(i => i.At).Take(max)];
+        OutboxEntry[] newest = [.. items.OrderByDescending(i => i.At)];
         if (http.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.Json(new { items = newest }, Json);

@@ -9,7 +9,8 @@ namespace Hub.Functions.Notifications;
 /// <summary>
 /// SendGrid v3 Mail Send (<c>POST /v3/mail/send</c>, bearer API key):
 /// https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send. 202 is success; 429 and 5xx (and a timeout)
-/// are retried with exponential back-off and jitter, honouring Retry-After; after the last attempt the send fails as
+/// are retried with exponential back-off and jitter, honouring Retry-After up to <see cref="EmailOptions.MaxRetryAfter"/>;
+/// one send never takes longer than <see cref="EmailOptions.MaxSendTime"/>; after the last attempt the send fails as
 /// transient and the outbox sweeper tries again later. Any other 4xx is permanent and carries SendGrid's error
 /// messages. <c>custom_args.outbox_id</c> is the outbox row's idempotency key, so a duplicate is traceable in the
 /// SendGrid event webhook and activity feed.
@@ -38,6 +39,7 @@ public sealed class SendGridSender(EmailOptions options, ILogger<SendGridSender>
     {
         ArgumentNullException.ThrowIfNull(mail);
         SendGridRequest request = Build(mail);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         for (int attempt = 1; ; attempt++)
         {
             TimeSpan? retryAfter = null;
@@ -78,9 +80,16 @@ public sealed class SendGridSender(EmailOptions options, ILogger<SendGridSender>
                 throw new MailSendException($"{failure} (after {attempt} attempts); the outbox sweeper retries mail {mail.Id}", permanent: false);
             }
 
-            TimeSpan delay = retryAfter is { } wait && wait <= TimeSpan.FromSeconds(60)
-                ? wait
-                : options.RetryDelay * Math.Pow(2, attempt - 1) * (0.8 + (0.4 * Random.Shared.NextDouble()));
+            // Retry-After is honoured up to MaxRetryAfter (a longer wait is cut to it): the whole send stays within
+            // EmailOptions.MaxSendTime, so the outbox sweeper never picks the row up while this send still retries.
+            TimeSpan delay = retryAfter is { } wait && wait >= TimeSpan.Zero
+                ? (wait <= options.MaxRetryAfter ? wait : options.MaxRetryAfter)
+                : options.BackOff(attempt) * (0.8 + (0.4 * Random.Shared.NextDouble()));
+            if (elapsed.Elapsed + delay + options.Timeout > EmailOptions.MaxSendTime)
+            {
+                throw new MailSendException($"{failure} (after {attempt} attempts, {elapsed.Elapsed.TotalSeconds:F0} s: another attempt could outlast {EmailOptions.MaxSendTime.TotalSeconds:F0} s); the outbox sweeper retries mail {mail.Id}", permanent: false);
+            }
+
             logger.LogWarning("Mail {OutboxId}: {Failure}; attempt {Attempt} of {Max}, next in {Delay}", mail.Id, failure, attempt, options.MaxAttempts, delay);
             await Task.Delay(delay, cancellationToken);
         }

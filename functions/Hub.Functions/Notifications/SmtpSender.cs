@@ -6,8 +6,9 @@ namespace Hub.Functions.Notifications;
 
 /// <summary>
 /// Optional SMTP delivery (System.Net.Mail): a multipart/alternative mail, text then HTML, with the hub's headers
-/// (loop marker, outbox id). A 5xx reply (mailbox refused, message rejected) is permanent; anything else is transient
-/// and left to the outbox sweeper.
+/// (loop marker, outbox id). A 5xx reply (mailbox refused, message rejected) is permanent, and so is a mail
+/// System.Net.Mail cannot build (malformed address, a line break in a header: ArgumentException/FormatException);
+/// anything else is transient and left to the outbox sweeper.
 /// </summary>
 public sealed class SmtpSender(EmailOptions options) : IMailSender
 {
@@ -16,6 +17,20 @@ public sealed class SmtpSender(EmailOptions options) : IMailSender
     public async Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);
+        try
+        {
+            await TransferAsync(mail, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            // System.Net.Mail refuses a malformed address, subject or header value up front; the same mail is refused
+            // on every retry, so it is permanent rather than left to the sweeper forever.
+            throw new MailSendException($"SMTP send of mail {mail.Id} refused before transfer ({ex.GetType().Name}): {ex.Message}", permanent: true);
+        }
+    }
+
+    private async Task TransferAsync(OutgoingMail mail, CancellationToken cancellationToken)
+    {
         using var message = new MailMessage { From = new MailAddress(mail.From, mail.FromName), Subject = mail.Subject, BodyEncoding = System.Text.Encoding.UTF8, SubjectEncoding = System.Text.Encoding.UTF8 };
         foreach (string to in mail.To.Count > 0 ? mail.To : [mail.From])
         {

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Hub.Domain.Configuration;
+using Hub.Domain.Durable;
 using Hub.Domain.Incidents;
 using Hub.Domain.Tickets;
 using static Hub.Domain.Tests.Incidents.IncidentFixture;
@@ -9,6 +11,25 @@ public sealed class IncidentEscalationTests
 {
     // Wednesday 4 November 2026, 11:00 in Zurich: alice's week on call.
     private static readonly DateTimeOffset T0 = new(2026, 11, 4, 10, 0, 0, TimeSpan.Zero);
+
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public void Acknowledge_ChainShortenedInConfigWhilePaging_UsesTheLevelLastPaged()
+    {
+        var run = new IncidentRun(Config(), T0);
+        run.Send(Open());
+        run.Advance(TimeSpan.FromMinutes(35)); // the manager (third level) is paged at T0 + 30 min
+        HubConfiguration shortened = Config(settings: Config().Incidents with { Escalation = [Config().Incidents.Escalation[0]] });
+
+        Result<Decision<IncidentEvent>> acknowledged = new IncidentDecider(shortened).Decide(run.State, new AcknowledgeIncident(Bob), T0.AddMinutes(35));
+
+        Assert.True(acknowledged.IsOk, acknowledged.Reason);
+        var ack = Assert.IsType<Acknowledged>(Assert.Single(acknowledged.Value!.Events));
+        Assert.Equal((2, 1), (ack.Level, ack.Round));
+        string body = JsonSerializer.Deserialize<TicketNotification>(acknowledged.Value.Effects.Single().Payload, WebJson)!.Body ?? "";
+        Assert.Contains("(manager level, round 1)", body, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Escalation_NobodyAcknowledges_PagesEveryLevelOfEveryRoundAtItsDeadlineThenStops()

@@ -35,6 +35,18 @@ public sealed class IncidentHandOffTests
     }
 
     [Fact]
+    public void HandOff_TeamWithALineBreak_IsRefusedWithTheField()
+    {
+        var run = new IncidentRun(Config(), T0);
+
+        var refused = run.Send(Request() with { Team = "Archive-Team\nSecond line" });
+
+        Assert.Equal("team: must be a single line without line breaks or control characters (it goes into mail subjects).", refused.Reason);
+        Assert.False(run.State.Exists);
+        Assert.Empty(run.Effects);
+    }
+
+    [Fact]
     public void HandOffOutcome_Succeeded_RecordsTheExternalIdAnnouncesTheTransferAndLinksTheTicket()
     {
         var run = new IncidentRun(Config(), T0);

@@ -82,6 +82,18 @@ public sealed class IncidentWorkTests
     }
 
     [Fact]
+    public void Delegate_TaskWithALineBreak_IsRefusedWithTheFieldAndNothingIsMailed()
+    {
+        IncidentRun run = Acknowledged();
+
+        var refused = run.Send(new DelegateTask(Alice, "Check the disk array\r\nBcc: everyone@example.org", "dba@example.org"));
+
+        Assert.Equal("task: must be a single line without line breaks or control characters (it goes into mail subjects).", refused.Reason);
+        Assert.Empty(run.State.Tasks);
+        Assert.DoesNotContain(run.Mails, m => m.Kind == "incident-task");
+    }
+
+    [Fact]
     public void RestartCheck_RecordsAttemptAndOutcomeAndRefusesInconsistentAnswers()
     {
         IncidentRun run = Acknowledged();

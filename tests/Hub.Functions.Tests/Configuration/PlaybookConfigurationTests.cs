@@ -31,8 +31,23 @@ public sealed class PlaybookConfigurationTests
     }
 
     [Theory]
+    [InlineData("15m", 15 * 60)]
+    [InlineData("PT15M", 15 * 60)]
+    [InlineData("00:15:00", 15 * 60)]
+    [InlineData("P1DT12H", 36 * 3600)]
+    [InlineData("90s", 90)]
+    public void Load_AckWithinInAnyDurationForm_IsTheSameDuration(string text, int seconds)
+    {
+        string yaml = Shipped.Replace("    - { name: tech-lead, target: tech-lead, ackWithin: 15m }", $"    - {{ name: tech-lead, target: tech-lead, ackWithin: {text} }}", StringComparison.Ordinal);
+
+        HubConfiguration config = HubConfigurationLoader.Parse(yaml, "hub.yaml");
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), config.Incidents.Escalation[0].AckWithin);
+    }
+
+    [Theory]
     [InlineData("    - { name: tech-lead, target: tech-lead, ackWithin: 15m }", "    - { name: tech-lead, target: tech-lead, ackWithin: soon }",
-        "incidents.escalation[0].ackWithin: 'soon' must be a positive duration up to 30 days (90s, 15m, 4h, 2d or hh:mm:ss)")]
+        "incidents.escalation[0].ackWithin: 'soon' must be a positive duration up to 30 days (90s, 15m, 4h, 2d, hh:mm:ss or ISO 8601 such as PT15M)")]
     [InlineData("  rota: on-call", "  rota: nights", "incidents.rota: 'nights' is not a defined rota")]
     [InlineData("  endUserList: computing-help", "  endUserList: helpdesk", "incidents.endUserList: 'helpdesk' is not a defined contact list")]
     [InlineData("    timeZone: Europe/Zurich", "    timeZone: Mars/Olympus", "rotas[0].timeZone: 'Mars/Olympus' is not a known time zone (use an IANA id such as Europe/Zurich)")]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hub.Functions.Incidents;
 using Hub.Functions.Tests.Support;
+using Hub.Storage.Durable;
 using Hub.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Hub.Functions.Tests.Support.PlaybookConfig;
@@ -63,8 +64,9 @@ public sealed class DailyStatusTests
         DailyStatusHandler.DailyRun again = await handler.RunAsync(CancellationToken.None);
         List<Mail> mails = await OutboxAsync(hub);
 
-        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 3, 1, true, 9), run);
-        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 0, 0, false, 9), again);
+        // 9 tickets exist; the archive and VPN tickets were last written more than 24 hours before the run, so only 7 are read.
+        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 3, 1, true, 7), run);
+        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 0, 0, false, 7), again);
         Assert.Equal([archive, vpn, portal], mails.Where(m => m.Kind == "incident-daily").Select(m => m.Number).Order());
         Mail daily = mails.Single(m => m.Kind == "incident-daily" && m.Number == vpn);
         Assert.Equal(["isda-pipeline@example.org", "isda-integrators@example.org", "map-support@example.org", "computing-help@example.org"], daily.To);
@@ -107,7 +109,67 @@ public sealed class DailyStatusTests
             ],
             summary.Body.Split('\n'));
         Assert.DoesNotContain("Release bar 2.0", summary.Body, StringComparison.Ordinal);
-        Assert.True(unmoved > release);
+        // The release ticket created but never moved is not among the releases that moved.
+        Assert.DoesNotContain($"#{unmoved} ", summary.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DailyStatus_OneIncidentFails_TheOthersAndTheSummaryStillGo()
+    {
+        var clock = new ManualClock(T0);
+        Dictionary<string, string?> settings = Settings(Write(ackWithin: "10m"));
+        settings["Hub__TimeZone"] = "Europe/Zurich";
+        settings["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *";
+        await using TestHub hub = await TestHub.StartAsync(settings, services => services.AddSingleton<TimeProvider>(clock));
+        long broken = await OpenAsync(hub, new { subject = "Archive unresponsive", service = "archive" });
+        long fine = await OpenAsync(hub, new { subject = "VPN down", service = "vpn" });
+        var store = hub.App.Services.GetRequiredService<AggregateStore>();
+        // The broken incident's state row stays listable but cannot be loaded (its timers column is not JSON).
+        Hub.Storage.Tables.TableEntity row = (await store.Table.GetAsync($"incident:{broken}", AggregateStore.StateRow))!;
+        row["Timers"] = "not json";
+        await store.Table.UpsertAsync(row);
+        AdvanceTo(clock, T0.AddHours(25));
+
+        DailyStatusHandler.DailyRun run = await hub.App.Services.GetRequiredService<DailyStatusHandler>().RunAsync(CancellationToken.None);
+        List<Mail> mails = await OutboxAsync(hub);
+
+        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 1, 1, true, 0) { Failed = 1 }, run);
+        Assert.Equal([fine], mails.Where(m => m.Kind == "incident-daily").Select(m => m.Number));
+        Assert.Single(mails, m => m.Kind == "daily-summary");
+    }
+
+    [Fact]
+    public async Task DailyStatus_SummarySendFailsTransiently_TheRunCompletesAndTheSweeperDeliversItOnce()
+    {
+        await using FakeSendGrid sendGrid = await FakeSendGrid.StartAsync();
+        var clock = new ManualClock(T0);
+        Dictionary<string, string?> settings = Settings(Write(ackWithin: "10m"));
+        settings["Hub__TimeZone"] = "Europe/Zurich";
+        settings["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *";
+        settings["Hub__Email__Sender"] = "sendgrid";
+        settings["Hub__Email__SendGridApiKey"] = FakeSendGrid.ApiKey;
+        settings["Hub__Email__SendGridUrl"] = sendGrid.Url.ToString();
+        settings["Hub__Email__MaxAttempts"] = "1";
+        await using TestHub hub = await TestHub.StartAsync(settings, services => services.AddSingleton<TimeProvider>(clock));
+        var handler = hub.App.Services.GetRequiredService<DailyStatusHandler>();
+        var store = hub.App.Services.GetRequiredService<AggregateStore>();
+        sendGrid.Script.Enqueue((503, null, null));
+
+        // SendGrid is down when the summary goes: the run still completes and the mail waits in the outbox.
+        DailyStatusHandler.DailyRun run = await handler.RunAsync(CancellationToken.None);
+        IReadOnlyList<OutboxRecord> waiting = await store.OutboxAsync("daily-summary:2026-11-03");
+        clock.Advance(TimeSpan.FromMinutes(5));
+        int swept = await hub.App.Services.GetRequiredService<OutboxDispatcher>().SweepAsync(TimeSpan.Zero);
+        DailyStatusHandler.DailyRun again = await handler.RunAsync(CancellationToken.None);
+
+        Assert.True(run.SummarySent);
+        Assert.Single(waiting, r => r.Kind == Hub.Domain.Tickets.TicketDecider.NotifyEffect);
+        Assert.Equal(1, swept);
+        Assert.False(again.SummarySent);
+        Assert.Equal(2, sendGrid.Requests.Count);
+        JsonElement summary = Assert.Single(sendGrid.Accepted);
+        Assert.Equal("[hub] Daily summary 2026-11-03", summary.GetProperty("subject").GetString());
+        Assert.Empty(await store.OutboxAsync("daily-summary:2026-11-03"));
     }
 
     private static void AdvanceTo(ManualClock clock, DateTimeOffset to)
@@ -158,6 +220,22 @@ public sealed class DailyStatusTests
 /// <summary>The DailyStatus function's schedule: 09:00 on weekdays in the hub's time zone unless configured.</summary>
 public sealed class DailyStatusScheduleTests
 {
+    [Fact]
+    public void Infra_EverySettingAFunctionJsonNamesIsAnAppSettingInMainBicep()
+    {
+        string root = Azurite.RepositoryRoot();
+        string bicep = File.ReadAllText(Path.Combine(root, "infra", "main.bicep"));
+        string[] named = [.. Directory.GetFiles(Path.Combine(root, "functions"), "function.json", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), "%([A-Za-z0-9_]+)%").Select(m => m.Groups[1].Value))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+
+        Assert.Contains("Hub__DailyStatusSchedule", named);
+        Assert.All(named, setting => Assert.Contains($"{{ name: '{setting}', value:", bicep, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Catalog_DefaultScheduleInZurich_NextRunAfterFridayIsMonday0900LocalAcrossTheWeekend()
     {

@@ -150,6 +150,44 @@ public sealed class IncidentApiTests
     }
 
     [Fact]
+    public async Task List_PagesByPageSizeAndContinuationAndFiltersOpenInStorage()
+    {
+        await using TestHub hub = await TestHub.StartAsync(Settings(Write(ackWithin: "10m")));
+        long[] opened = new long[3];
+        for (int i = 0; i < opened.Length; i++)
+        {
+            opened[i] = await TicketOf(await SendAsync(hub, HttpMethod.Post, "/api/incidents", OperatorKey, new { subject = $"Outage {i}" }));
+            await WaitForAsync(hub, opened[i], s => s.Exists, TimeSpan.FromSeconds(10));
+        }
+
+        HttpResponseMessage ack = await SendAsync(hub, HttpMethod.Post, $"/api/incidents/{opened[0]}/acknowledge", AliceKey);
+        Assert.True(ack.IsSuccessStatusCode, await ack.Content.ReadAsStringAsync());
+
+        (long[] first, string? next) = await ListAsync(hub, "/api/incidents?pageSize=2");
+        (long[] rest, string? end) = await ListAsync(hub, $"/api/incidents?pageSize=2&continuation={Uri.EscapeDataString(next ?? "")}");
+        (long[] paging, _) = await ListAsync(hub, "/api/incidents?status=paging");
+        (long[] open, _) = await ListAsync(hub, "/api/incidents?status=open");
+
+        Assert.Equal(2, first.Length);
+        Assert.NotNull(next);
+        Assert.Single(rest);
+        Assert.Null(end);
+        Assert.Equal(opened.Order(), first.Concat(rest).Order());
+        Assert.Equal(opened.Skip(1).Order(), paging.Order());
+        Assert.Equal(opened.Order(), open.Order());
+    }
+
+    private static async Task<(long[] Tickets, string? Continuation)> ListAsync(TestHub hub, string path)
+    {
+        HttpResponseMessage response = await SendAsync(hub, HttpMethod.Get, path, ReaderKey);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        using JsonDocument list = JsonDocument.Parse(text);
+        long[] tickets = [.. list.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("ticket").GetInt64())];
+        return (tickets, list.RootElement.TryGetProperty("continuation", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null);
+    }
+
+    [Fact]
     public async Task Open_UnknownTicketOrNoSubject_Answers422NamingTheField()
     {
         await using TestHub hub = await TestHub.StartAsync(Settings(Write()));

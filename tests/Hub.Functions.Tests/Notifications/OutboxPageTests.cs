@@ -1,5 +1,6 @@
 using System.Net;
 using Hub.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Notifications;
 
@@ -25,6 +26,40 @@ public sealed class OutboxPageTests
         Assert.Contains("<td>jane@example.com</td>", html, StringComparison.Ordinal);
         Assert.Contains("<p>1 mails, newest first.</p>", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+}
+
+/// <summary>GET /outbox?limit=: only the newest mails are read.</summary>
+public sealed class OutboxLimitTests
+{
+    [Fact]
+    public async Task Outbox_Limit_DownloadsOnlyTheNewestBlobs()
+    {
+        await using TestHub hub = await TestHub.StartAsync(new Dictionary<string, string?> { ["Hub__ApiKeys__test-operator"] = "operator:operator-key-0123456789abcdef" });
+        var outbox = hub.App.Services.GetRequiredService<Hub.Functions.Notifications.BlobMailOutbox>();
+        await hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableStorage>().EnsureAsync(CancellationToken.None);
+        // An old blob that is not a mail at all: reading it would fail the page, so it must not be read.
+        await outbox.Container.GetBlobClient("aaa-old.json").UploadIfAbsentAsync(BinaryData.FromString("not json"), "application/json", CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(1100)); // blob times have one-second resolution
+        for (int i = 0; i < 2; i++)
+        {
+            HttpResponseMessage created = await PlaybookConfig.SendAsync(hub, HttpMethod.Post, "/api/tickets", "operator-key-0123456789abcdef", new
+            {
+                queue = "Customer-Support", subject = $"Question {i}", body = "?", requestors = new[] { "jane@example.com" },
+            });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/outbox?limit=2");
+        request.Headers.Add("X-Api-Key", "operator-key-0123456789abcdef");
+        request.Headers.Add("Accept", "application/json");
+        HttpResponseMessage response = await hub.Client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var list = System.Text.Json.JsonDocument.Parse(text);
+        string[] subjects = [.. list.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("subject").GetString()!).Order(StringComparer.Ordinal)];
+        Assert.Equal(["[hub #1] Question 0", "[hub #2] Question 1"], subjects);
     }
 }
 

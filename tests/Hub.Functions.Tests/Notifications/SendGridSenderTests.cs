@@ -76,6 +76,38 @@ public sealed class SendGridSenderTests
     }
 
     [Fact]
+    public async Task Send_RetryAfterLongerThanTheCap_WaitsOnlyTheCap()
+    {
+        await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
+        using var sender = new SendGridSender(
+            new EmailOptions { Sender = "sendgrid", SendGridApiKey = FakeSendGrid.ApiKey, SendGridUrl = fake.Url, RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryAfter = TimeSpan.FromMilliseconds(300) },
+            NullLogger<SendGridSender>.Instance);
+        fake.Script.Enqueue((429, """{"errors":[{"message":"too many requests","field":null}]}""", "45"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await sender.SendAsync(MailTemplates.Render("k-cap", Page, Config), CancellationToken.None);
+
+        Assert.Equal(2, fake.Requests.Count);
+        Assert.Single(fake.Accepted);
+        // Retry-After: 45 was cut to the cap (300 ms), not honoured.
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Options_Defaults_BoundOneSendToTwoMinutesAndLongerSettingsAreRefused()
+    {
+        var defaults = new EmailOptions { Sender = "sendgrid", SendGridApiKey = FakeSendGrid.ApiKey };
+        var tooLong = new EmailOptions { Sender = "sendgrid", SendGridApiKey = FakeSendGrid.ApiKey, MaxAttempts = 5, Timeout = TimeSpan.FromSeconds(30) };
+
+        Assert.Equal((3, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10)), (defaults.MaxAttempts, defaults.Timeout, defaults.MaxRetryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(80), defaults.WorstCaseSendTime());
+        Assert.Empty(defaults.Validate());
+        Assert.Equal(TimeSpan.FromMinutes(2), EmailOptions.MaxSendTime);
+        string error = Assert.Single(tooLong.Validate());
+        Assert.Contains("may take 190 s; one send must fit in 120 s", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Send_ServerErrorsEveryTime_FailsTransientAfterMaxAttempts()
     {
         await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
@@ -183,6 +215,8 @@ public sealed class SendGridSenderTests
         {
             queue = "Customer-Support", subject = "Refused", body = "x", requestors = new[] { "jane@example.com" },
         });
+        using JsonDocument ticket = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        string partition = "ticket:" + ticket.RootElement.GetProperty("number").GetInt64().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/outbox");
         request.Headers.Add("X-Api-Key", "operator-key-0123456789abcdef");
         request.Headers.Add("Accept", "application/json");
@@ -192,6 +226,6 @@ public sealed class SendGridSenderTests
         JsonElement item = Assert.Single(list.RootElement.GetProperty("items").EnumerateArray());
         Assert.Equal("failed", item.GetProperty("state").GetString());
         Assert.EndsWith("(400): personalizations.0.to.0.email: Does not contain a valid address.", item.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Empty(await hub.App.Services.GetRequiredService<AggregateStore>().OutboxAsync("ticket:1"));
+        Assert.Empty(await hub.App.Services.GetRequiredService<AggregateStore>().OutboxAsync(partition));
     }
 }

@@ -41,6 +41,45 @@ public sealed class SmtpSenderTests
         Assert.DoesNotContain("mirror@example.org", data.Split("\r\n\r\n")[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Send_SubjectAndHeaderWithLineBreaks_TheTemplateCollapsesThemAndTheMailIsTransferred()
+    {
+        HubConfiguration config = HubConfigurationLoader.Load(Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Task<(List<string> Commands, string Data)> server = ServeOneAsync(listener);
+        var sender = new SmtpSender(new EmailOptions { Sender = "smtp", SmtpHost = "127.0.0.1", SmtpPort = port, SmtpEnableSsl = false });
+        var notification = new TicketNotification(7, "ProductionDefect", "incident-task", "internal", ["dba@example.org"], [],
+            "[hub #7] Task from the Tech Lead: check\r\nthe\tdisk\u0000array", "Check it.", "<parent@example.org>\r\nBcc: x@example.org");
+
+        OutgoingMail mail = MailTemplates.Render("incident:7/0002", notification, config);
+        await sender.SendAsync(mail, CancellationToken.None);
+        (_, string data) = await server.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("[hub #7] Task from the Tech Lead: check the disk array", mail.Subject);
+        Assert.Equal("<parent@example.org> Bcc: x@example.org", mail.Headers["In-Reply-To"]);
+        Assert.Contains("Subject: [hub #7] Task from the Tech Lead: check the disk array", data, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r\nBcc:", data.Split("\r\n\r\n")[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Send_MailSystemNetMailCannotBuild_IsAPermanentFailureNotARetry()
+    {
+        var sender = new SmtpSender(new EmailOptions { Sender = "smtp", SmtpHost = "127.0.0.1", SmtpPort = 1, SmtpEnableSsl = false });
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["X-Hub-Kind"] = "incident-task" };
+        var lineBreak = new OutgoingMail("incident:7/0003", "hub@example.org", "Hub", "hub@example.org", ["dba@example.org"], [],
+            "two\r\nlines", "text", "<p>html</p>", headers, []);
+        var badAddress = lineBreak with { Subject = "one line", To = ["not an address"] };
+
+        MailSendException subject = await Assert.ThrowsAsync<MailSendException>(() => sender.SendAsync(lineBreak, CancellationToken.None));
+        MailSendException address = await Assert.ThrowsAsync<MailSendException>(() => sender.SendAsync(badAddress, CancellationToken.None));
+
+        Assert.True(subject.Permanent);
+        Assert.True(address.Permanent);
+        Assert.Contains("incident:7/0003", subject.Message, StringComparison.Ordinal);
+    }
+
     // Answers one session: greeting, EHLO, MAIL, RCPT..., DATA up to the lone dot, QUIT.
     private static async Task<(List<string>, string)> ServeOneAsync(TcpListener listener)
     {
