@@ -73,8 +73,9 @@ public static partial class HubApp
         TimeSpan configTime = System.Diagnostics.Stopwatch.GetElapsedTime(configStarted);
 
         HostMode mode = configuration[CustomHandlerPortSetting] is { Length: > 0 } ? HostMode.CustomHandler : HostMode.Standalone;
-        var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), builder.Environment.EnvironmentName, timeZone);
-        builder.WebHost.UseUrls(ListenUrls(mode, options, configuration));
+        string listen = ListenUrls(mode, options, configuration);
+        var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), builder.Environment.EnvironmentName, timeZone, PublicUrl(mode, options, configuration, listen));
+        builder.WebHost.UseUrls(listen);
         AddServices(builder.Services, options, host, catalog);
         builder.Services.AddSingleton(domain);
         builder.Services.AddTickets();
@@ -241,6 +242,13 @@ public static partial class HubApp
         string safe = UnsafeNameCharacters().Replace(raw.ToLowerInvariant(), "-");
         return safe.Length > 64 ? safe[..64] : safe;
     }
+
+    private static Uri PublicUrl(HostMode mode, HubOptions options, ConfigurationManager configuration, string listen) =>
+        (options.PublicUrl is { OriginalString.Length: > 0 } configured ? configured : null)
+        ?? (configuration["WEBSITE_HOSTNAME"] is { Length: > 0 } site ? new Uri($"https://{site}")
+            : mode == HostMode.Standalone && Uri.TryCreate(listen.Split(';')[0].Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out Uri? url)
+                ? new Uri(url.GetLeftPart(UriPartial.Authority))
+                : new Uri("http://localhost:7071"));
 
     private static string ListenUrls(HostMode mode, HubOptions options, ConfigurationManager configuration)
     {

@@ -1,4 +1,5 @@
 namespace Hub.Functions.Hosting;
 
 /// <summary>Facts about this running hub instance, fixed at start.</summary>
-public sealed record HubHostInfo(HostMode Mode, string HostId, string InstanceId, string EnvironmentName, TimeZoneInfo TimeZone);
+/// <param name="PublicUrl">The base of links the hub sends out (Hub__PublicUrl, else https://WEBSITE_HOSTNAME, else the listen URL).</param>
+public sealed record HubHostInfo(HostMode Mode, string HostId, string InstanceId, string EnvironmentName, TimeZoneInfo TimeZone, Uri PublicUrl);

@@ -39,6 +39,13 @@ public sealed partial class HubOptions
     /// <summary>IANA time zone for timer schedules (WEBSITE_TIME_ZONE is honoured too). Default UTC.</summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>
+    /// The hub's public base URL (e.g. https://hub.example.org), used in links the hub sends out (the link back on a
+    /// ticket handed to RT, which also finds that RT ticket again). Default: https://WEBSITE_HOSTNAME in Azure, else the
+    /// standalone listen URL. Never taken from a request: its Host header is the caller's to choose.
+    /// </summary>
+    public Uri? PublicUrl { get; set; }
+
     /// <summary>Per-service time limit of the health probe. Default 3 s.</summary>
     public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -56,6 +63,11 @@ public sealed partial class HubOptions
 
     public IEnumerable<string> Validate()
     {
+        if (PublicUrl is { OriginalString.Length: > 0 } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp) || url.PathAndQuery != "/"))
+        {
+            yield return $"Hub__PublicUrl '{url}' must be an absolute http(s) URL without a path, e.g. https://hub.example.org.";
+        }
+
         if (!HostIdPattern().IsMatch(HostId))
         {
             yield return $"Hub__HostId '{HostId}' must be 1-32 lower-case letters, digits or dashes.";

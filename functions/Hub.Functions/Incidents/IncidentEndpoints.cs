@@ -181,7 +181,7 @@ public static partial class IncidentEndpoints
 
     private static async Task<IResult> HandOffAsync(
         long ticket, HandOffBody body, HttpContext http, IncidentApi api, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets,
-        DurableStorage storage, CancellationToken ct)
+        DurableStorage storage, Hosting.HubHostInfo host, CancellationToken ct)
     {
         await storage.EnsureAsync(ct);
         if (await tickets.GetAsync(Id(ticket), ct) is not { State.Exists: true } view)
@@ -189,7 +189,8 @@ public static partial class IncidentEndpoints
             return NotFound(ticket);
         }
 
-        string link = $"{http.Request.Scheme}://{http.Request.Host}/api/tickets/{Id(ticket)}";
+        // From configuration, never from the request: the link is also how a retried hand-off finds its RT ticket again.
+        string link = new Uri(host.PublicUrl, $"/api/tickets/{Id(ticket)}").AbsoluteUri;
         return await api.SendAsync(ticket, http, actor => new HandOff(
             actor, ticket, view.State.Queue, view.State.Subject, body.Team ?? "", body.Connector, body.Tier, body.Recipients, body.Text, link, body.ExternalQueue), ct, created: false, mayCreate: true);
     }

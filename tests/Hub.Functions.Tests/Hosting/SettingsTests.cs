@@ -140,6 +140,7 @@ public sealed class SettingsTests
     }
 
     [Theory]
+    [InlineData("Hub__PublicUrl", "https://hub.example.org/api", "Hub__PublicUrl 'https://hub.example.org/api' must be an absolute http(s) URL without a path")]
     [InlineData("Hub__HostId", "Bad_Host", "Hub__HostId 'Bad_Host' must be 1-32 lower-case letters")]
     [InlineData("Hub__AdminKey", "short", "Hub__AdminKey must be at least 16 characters.")]
     [InlineData("Hub__TimerLeaseDuration", "00:05:00", "Hub__TimerLeaseDuration must be between 00:00:15 and 00:01:00")]

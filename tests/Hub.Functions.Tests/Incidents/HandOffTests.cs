@@ -15,6 +15,7 @@ public sealed class HandOffTests
         await using FakeRt rt = await FakeRt.StartAsync();
         Dictionary<string, string?> settings = Settings(Write(rtUrl: rt.BaseAddress));
         settings["Hub__Connectors__RtToken"] = FakeRt.Token;
+        settings["Hub__PublicUrl"] = "https://hub.example.org";
         await using TestHub hub = await TestHub.StartAsync(settings);
         HttpResponseMessage created = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new
         {
@@ -34,7 +35,8 @@ public sealed class HandOffTests
         RtTicket transferred = Assert.Single(rt.Tickets);
         Assert.Equal("Archive-Team", transferred.Queue);
         Assert.Equal($"[hub #{ticket}] Export truncates CSV", transferred.Subject);
-        Assert.Contains(transferred.RefersTo, link => link.EndsWith($"/api/tickets/{ticket}", StringComparison.Ordinal));
+        // The configured public URL, not the address this request happened to reach.
+        Assert.Equal([$"https://hub.example.org/api/tickets/{ticket}"], transferred.RefersTo);
         Assert.Contains(rt.Requests, r => r.Method == "POST" && r.Path == "/REST/2.0/ticket" && r.Authorization == "token " + FakeRt.Token);
         Assert.Equal(transferred.Id, done.HandOff!.ExternalId);
         Assert.Equal(["analyst@example.com", "isda-pipeline@example.org", "isda-integrators@example.org", "map-support@example.org"], done.Recipients);
