@@ -288,8 +288,12 @@ public sealed partial class ReleaseDecider
     /// <summary>Where a release's release.xml is frozen (a create-once blob).</summary>
     public static string FrozenBlobOf(long number) => $"{ReleaseAreas.Root}metadata/{IdOf(number)}/release.xml";
 
-    /// <summary>Where a provider's release.xml upload is kept while the release is Submitted.</summary>
-    public static string DraftBlobOf(long number) => $"{ReleaseAreas.Root}metadata/{IdOf(number)}/draft.xml";
+    /// <summary>
+    /// Where one release.xml upload is kept while the release is Submitted: each upload has its own blob, named by its
+    /// SHA-256, so an upload the workflow refuses is never the one the release references (and freezes).
+    /// </summary>
+    public static string DraftBlobOf(long number, string sha256) =>
+        $"{ReleaseAreas.Root}metadata/{IdOf(number)}/draft-{sha256.ToLowerInvariant()}.xml";
 
     private static SideEffect Leave(string major, long number) =>
         AggregateCommand.Effect<ReleaseSlotCommand>(ReleaseSlotDecider.AggregateKind, major, new LeaveSlot(major, number), "release");
