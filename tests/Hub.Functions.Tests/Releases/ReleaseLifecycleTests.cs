@@ -166,6 +166,7 @@ public sealed class ReleaseLifecycleTests
             ["Hub__ApiKeys__ea-ibergrid"] = $"developer:{EarlyAdopterKey}",
             ["Hub__ApiKeys__rel-admin"] = $"app-admin:{AdminKey}",
             ["Hub__ApiKeys__rel-reader"] = $"logs-reader:{ReaderKey}",
+            ["Hub__Config"] = ConfigPath(ConfigText()),
         };
     }
 }

@@ -69,7 +69,7 @@ public sealed class ReleaseRepositoryTests
     [Fact]
     public async Task Unverified_FetchSlowerThanTheLimit_FailedNamingTheTimeLimit()
     {
-        string config = await File.ReadAllTextAsync(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        string config = ConfigText();
         string path = Path.Combine(Path.GetTempPath(), $"hub-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(path, config.Replace("timeout: PT10M", "timeout: PT1S", StringComparison.Ordinal));
         await using TestHub hub = await StartAsync(new Dictionary<string, string?> { ["Hub__Config"] = path });

@@ -71,7 +71,7 @@ public sealed class ReleaseSyncBackTests
 
     private static async Task<Dictionary<string, string?>> SettingsAsync(FakeRt rt)
     {
-        string config = await File.ReadAllTextAsync(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        string config = ConfigText();
         config = config
             .Replace("url: \"https://rt.example.org\", secretSetting: Hub__Connectors__RtToken }", $"url: \"{rt.BaseAddress}\", secretSetting: Hub__Connectors__RtToken, maxRetries: 0 }}", StringComparison.Ordinal)
             .Replace("syncBack: { rt: [rt, tickets-webhook] }", "syncBack: { rt: [rt] }", StringComparison.Ordinal);

@@ -30,6 +30,9 @@ internal sealed class FakeSyncServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Paths answered with a 302 to the given URL.</summary>
+    public ConcurrentDictionary<string, string> Redirects { get; } = new(StringComparer.Ordinal);
+
     public static async Task<FakeSyncServer> StartAsync()
     {
         string url = $"http://127.0.0.1:{Azurite.FreePort().ToString(CultureInfo.InvariantCulture)}";
@@ -44,6 +47,11 @@ internal sealed class FakeSyncServer : IAsyncDisposable
             if (server.Delays.TryGetValue(path, out TimeSpan delay))
             {
                 await Task.Delay(delay, http.RequestAborted);
+            }
+
+            if (server.Redirects.TryGetValue(path, out string? location))
+            {
+                return Results.Redirect(location);
             }
 
             return server.Files.TryGetValue(path, out byte[]? content) ? Results.Bytes(content, "application/octet-stream") : Results.NotFound();
