@@ -244,13 +244,17 @@ public sealed partial class ReleaseDecider(HubConfiguration config) : IDecider<R
 
         return protocol is not null && !string.Equals(uri.Scheme, protocol, StringComparison.OrdinalIgnoreCase)
             ? $"syncUrl: its scheme '{uri.Scheme}' differs from syncProtocol '{protocol}'."
-            : null;
+            : Credentials("syncUrl", uri);
     }
 
     private static string? CheckUrl(string field, string? url) =>
-        url is null || (Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            ? null
-            : $"{field}: must be an absolute http or https URL.";
+        url is null ? null
+        : Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? Credentials(field, uri)
+        : $"{field}: must be an absolute http or https URL.";
+
+    // A URL is copied into comments, mails, the external ticket and logs: credentials in it would travel with it.
+    private static string? Credentials(string field, Uri uri) =>
+        uri.UserInfo.Length > 0 ? $"{field}: must not carry credentials (user:password@); the hub fetches without them." : null;
 
     private static SideEffect TicketCommand(long number, TicketCommand command) =>
         AggregateCommand.Effect(TicketDecider.AggregateKind, IdOf(number), command, "release");

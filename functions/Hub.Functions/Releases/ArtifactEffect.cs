@@ -178,7 +178,7 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
             using HttpResponseMessage response = await SendAsync(source, what, timeout.Token);
             if (response.Content.Headers.ContentLength > limit)
             {
-                throw new ArtifactException($"{what}: {source} offers {response.Content.Headers.ContentLength} bytes; release.xml says {package.Size.ToString(CultureInfo.InvariantCulture)}.");
+                throw new ArtifactException($"{what}: {Shown(source)} offers {response.Content.Headers.ContentLength} bytes; release.xml says {package.Size.ToString(CultureInfo.InvariantCulture)}.");
             }
 
             await using Stream body = await response.Content.ReadAsStreamAsync(timeout.Token);
@@ -197,12 +197,12 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         catch (PackageTooLargeException ex)
         {
             await blob.DeleteIfExistsAsync(cancellationToken: ct);
-            throw new ArtifactException($"{what}: {source} sent more than {ex.Limit.ToString(CultureInfo.InvariantCulture)} bytes (the size release.xml declares).");
+            throw new ArtifactException($"{what}: {Shown(source)} sent more than {ex.Limit.ToString(CultureInfo.InvariantCulture)} bytes (the size release.xml declares).");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             await blob.DeleteIfExistsAsync(cancellationToken: ct);
-            throw new ArtifactException($"{what}: fetching {source} took longer than {config.Releases.Fetch.Timeout}.");
+            throw new ArtifactException($"{what}: fetching {Shown(source)} took longer than {config.Releases.Fetch.Timeout}.");
         }
     }
 
@@ -222,12 +222,22 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         }
         catch (PackageTooLargeException)
         {
-            throw new ArtifactException($"{what}: {source} sent more than {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
+            throw new ArtifactException($"{what}: {Shown(source)} sent more than {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new ArtifactException($"{what}: fetching {source} took longer than {config.Releases.Fetch.Timeout}.");
+            throw new ArtifactException($"{what}: fetching {Shown(source)} took longer than {config.Releases.Fetch.Timeout}.");
         }
+    }
+
+    /// <summary>
+    /// A fetched URL as messages (ticket comments, mails, the external ticket, logs) show it: scheme, host, port and path;
+    /// the query (which may carry a token) and any user info are left out.
+    /// </summary>
+    public static string Shown(Uri source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.IsAbsoluteUri ? $"{source.Scheme}://{source.Authority}{source.AbsolutePath}" : "(relative URL)";
     }
 
     private async Task<HttpResponseMessage> SendAsync(Uri source, string what, CancellationToken ct)
@@ -244,14 +254,14 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         }
         catch (HttpRequestException ex)
         {
-            throw new ArtifactException($"{what}: fetching {source} failed: {ex.Message}");
+            throw new ArtifactException($"{what}: fetching {Shown(source)} failed: {ex.Message}");
         }
 
         if (!response.IsSuccessStatusCode)
         {
             int status = (int)response.StatusCode;
             response.Dispose();
-            throw new ArtifactException($"{what}: {source} answered {status.ToString(CultureInfo.InvariantCulture)}.");
+            throw new ArtifactException($"{what}: {Shown(source)} answered {status.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         return response;
