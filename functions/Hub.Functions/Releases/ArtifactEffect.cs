@@ -173,6 +173,7 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         string what = $"package '{package.Name}' ({package.Path})";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(config.Releases.Fetch.Timeout);
+        HashingStream? read = null;
         try
         {
             using HttpResponseMessage response = await SendAsync(source, what, timeout.Token);
@@ -183,6 +184,7 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
 
             await using Stream body = await response.Content.ReadAsStreamAsync(timeout.Token);
             using var hashing = new HashingStream(body, limit);
+            read = hashing;
             await blob.UploadAsync(hashing, new BlobUploadOptions("application/octet-stream"), timeout.Token);
             string sha = hashing.Sha256();
             if (!string.Equals(sha, package.Sha256, StringComparison.OrdinalIgnoreCase) || hashing.BytesRead != package.Size)
@@ -203,6 +205,14 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         {
             await blob.DeleteIfExistsAsync(cancellationToken: ct);
             throw new ArtifactException($"{what}: fetching {Shown(source)} took longer than {config.Releases.Fetch.Timeout}.");
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is not ArtifactException
+            && (read?.SourceFailure is not null || ex is IOException or HttpRequestException))
+        {
+            // The provider's connection broke mid-body (the blob upload may have wrapped that in its own exception).
+            await blob.DeleteIfExistsAsync(cancellationToken: ct);
+            throw new ArtifactException(
+                $"{what}: the download from {Shown(source)} broke off after {(read?.BytesRead ?? 0).ToString(CultureInfo.InvariantCulture)} bytes ({(read?.SourceFailure ?? ex).Message}).");
         }
     }
 
@@ -227,6 +237,10 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new ArtifactException($"{what}: fetching {Shown(source)} took longer than {config.Releases.Fetch.Timeout}.");
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is IOException or HttpRequestException)
+        {
+            throw new ArtifactException($"{what}: the download from {Shown(source)} broke off ({ex.Message}).");
         }
     }
 

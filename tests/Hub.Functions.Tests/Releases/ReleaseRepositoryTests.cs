@@ -189,6 +189,27 @@ public sealed class ReleaseRepositoryTests
         Assert.Equal("StageRollout", (await TicketAsync(hub, ids[2])).Status);
     }
 
+    [Fact]
+    public async Task Unverified_ConnectionDropsMidDownload_FailedNamingThePackage()
+    {
+        await using TestHub hub = await StartAsync();
+        await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
+        string dist = Dist();
+        byte[] big = new byte[256 * 1024];
+        Random.Shared.NextBytes(big);
+        sync.Files["big.rpm"] = big;
+        sync.Drops["big.rpm"] = true;
+        long id = await CreateAsync(hub, sync.BaseAddress);
+        await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", ProviderKey, Xml("1.0.0", "umd-4", new Dictionary<string, byte[]> { ["big.rpm"] = big }, dist: dist));
+
+        await MoveAsync(hub, id, "Unverified", ProviderKey);
+
+        ReleaseState release = await ReleaseAsync(hub, id);
+        Assert.Equal(RolloutProgress.Failed, release.Progress);
+        Assert.StartsWith($"Repository step for Unverified failed: package 'big' (big.rpm): the download from {sync.BaseAddress}big.rpm broke off after ", release.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(await BlobsAsync(hub, $"sw/unverified/{dist}/"));
+    }
+
     private static string Dist() => "d" + Guid.NewGuid().ToString("N")[..10];
 
     private static async Task SweepAsync(OutboxDispatcher outbox, Hub.Testing.ManualClock clock, bool untilDone = true)
