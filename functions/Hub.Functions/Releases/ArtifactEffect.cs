@@ -80,7 +80,7 @@ public sealed class ArtifactEffect(
         return new ArtifactsDone(ReleaseActor.Hub, RolloutProgress.Unverified, area, repository.UrlOf(area), metadata, xmlSha);
     }
 
-    /// <summary>The frozen release.xml: the existing create-once blob, else the draft (or the URL's content) frozen now.</summary>
+    /// <summary>The frozen release.xml: the existing create-once blob, else the draft (or the URL's content) frozen now, when valid.</summary>
     private async Task<(byte[] Xml, string Sha)> FreezeAsync(ArtifactWork work, CancellationToken ct)
     {
         BlobClient frozen = repository.Blob(work.FrozenBlob);
@@ -101,6 +101,14 @@ public sealed class ArtifactEffect(
         else
         {
             throw new ArtifactException("no release.xml was uploaded and the release has no releaseXmlUrl to fetch it from.");
+        }
+
+        // Only valid XML is frozen: an invalid or truncated copy (say, a transient fault at the releaseXmlUrl) fails this
+        // attempt, and an admin retry reads it again, instead of freezing the broken copy for good.
+        (ReleaseMetadata? valid, IReadOnlyList<ReleaseXmlError> errors) = ReleaseXml.Parse(xml);
+        if (valid is null)
+        {
+            throw new ArtifactException($"release.xml is invalid: {string.Join("; ", errors.Take(5))}");
         }
 
         string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(xml));

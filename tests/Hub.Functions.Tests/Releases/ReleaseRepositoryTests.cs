@@ -210,6 +210,39 @@ public sealed class ReleaseRepositoryTests
         Assert.Empty(await BlobsAsync(hub, $"sw/unverified/{dist}/"));
     }
 
+    [Fact]
+    public async Task Unverified_ReleaseXmlUrlServesBrokenXml_NotFrozenAndTheRetryReadsItAgain()
+    {
+        await using TestHub hub = await StartAsync();
+        await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
+        string dist = Dist();
+        string xml = Xml("1.0.0", "umd-4", new Dictionary<string, byte[]> { ["a.rpm"] = A }, dist: dist);
+        sync.Files["a.rpm"] = A;
+        sync.Files["meta/release.xml"] = Encoding.UTF8.GetBytes(xml[..(xml.Length / 2)]); // cut off in transit
+        HttpResponseMessage created = await SendAsync(hub, HttpMethod.Post, "/api/releases", ProviderKey, new
+        {
+            title = "Foo", syncProtocol = "http", syncUrl = sync.BaseAddress.ToString(), releaseXmlUrl = $"{sync.BaseAddress}meta/release.xml",
+        });
+        using JsonDocument body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        long id = body.RootElement.GetProperty("number").GetInt64();
+
+        await MoveAsync(hub, id, "Unverified", ProviderKey);
+        ReleaseState failed = await ReleaseAsync(hub, id);
+        IReadOnlyList<string> frozenAfterFailure = await BlobsAsync(hub, $"sw/metadata/{id}/");
+        sync.Files["meta/release.xml"] = Encoding.UTF8.GetBytes(xml);
+        await MoveAsync(hub, id, "Unverified", AdminKey);
+        ReleaseState retried = await ReleaseAsync(hub, id);
+
+        Assert.Equal(RolloutProgress.Failed, failed.Progress);
+        Assert.StartsWith("Repository step for Unverified failed: release.xml is invalid: ", failed.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(frozenAfterFailure);
+        Assert.Equal(RolloutProgress.Unverified, retried.Progress);
+        Assert.Equal("1.0.0", retried.Metadata!.Version);
+        Assert.EndsWith($"/sw/unverified/{dist}/1.0.0/", retried.RepositoryUrl, StringComparison.Ordinal);
+        BinaryData? frozen = await hub.App.Services.GetRequiredService<ReleaseRepository>().Blob($"sw/metadata/{id}/release.xml").DownloadContentAsync();
+        Assert.Equal(xml, frozen!.ToString());
+    }
+
     private static string Dist() => "d" + Guid.NewGuid().ToString("N")[..10];
 
     private static async Task SweepAsync(OutboxDispatcher outbox, Hub.Testing.ManualClock clock, bool untilDone = true)
