@@ -187,7 +187,12 @@ public sealed partial class ReleaseDecider
     {
         if (ReleaseTransitions.IsClosed(state.Progress) || state.Progress == RolloutProgress.Failed)
         {
-            return Ok([]);
+            // There is no state left to fail into (a Production move after the release resolved, or one finishing while it
+            // is already Failed): record it and say so on the ticket, never drop it silently.
+            var recorded = new ArtifactsStepFailed(c.Target, c.Reason, now);
+            string note = $"Repository step for {c.Target} failed while the release was {state.Progress}: {c.Reason}. "
+                + $"The artifacts are still in {state.RepositoryUrl ?? "no area yet"}; an operator has to place them.";
+            return Ok([recorded], TicketCommand(state.Number, new Comment(Actor.System, note)));
         }
 
         return Enter(state, RolloutProgress.Failed, ReleaseActor.Hub.Name, $"Repository step for {c.Target} failed: {c.Reason}", false, null, now);
@@ -285,6 +290,20 @@ public sealed partial class ReleaseDecider
         return new SideEffect(ArtifactWork.EffectKind, JsonSerializer.Serialize(move, Json));
     }
 
+    /// <summary>
+    /// The RepositoryURL of the area a release in its current state keeps its artifacts in: where they are going when a
+    /// move is still under way (RepositoryURL itself follows when they arrive). The repository's base URL is the part of
+    /// the current RepositoryURL before the current area; without an area (nothing placed yet) it is the current URL.
+    /// </summary>
+    public static string? TargetRepositoryUrl(ReleaseState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Metadata is { } m && ReleaseAreas.For(state.Progress, m) is { } target && state.Area is { } area
+            && state.RepositoryUrl is { } url && url.EndsWith(area, StringComparison.Ordinal)
+            ? url[..^area.Length] + target
+            : state.RepositoryUrl;
+    }
+
     /// <summary>Where a release's release.xml is frozen (a create-once blob).</summary>
     public static string FrozenBlobOf(long number) => $"{ReleaseAreas.Root}metadata/{IdOf(number)}/release.xml";
 
@@ -321,9 +340,9 @@ public sealed partial class ReleaseDecider
             text.Append(CultureInfo.InvariantCulture, $"Owner: {after.Owner}\n");
         }
 
-        if (after.RepositoryUrl is not null)
+        if (TargetRepositoryUrl(after) is { } repository)
         {
-            text.Append(CultureInfo.InvariantCulture, $"Repository: {after.RepositoryUrl}\n");
+            text.Append(CultureInfo.InvariantCulture, $"Repository: {repository}\n");
         }
 
         if (after.QualityCriteriaReportUrl is not null)

@@ -16,6 +16,7 @@ namespace Hub.Domain.Releases;
 [JsonDerivedType(typeof(ConsolidatedReportPublished), "consolidated-report-published")]
 [JsonDerivedType(typeof(DeadlineMissed), "deadline-missed")]
 [JsonDerivedType(typeof(SyncBackRecorded), "sync-back-recorded")]
+[JsonDerivedType(typeof(ArtifactsStepFailed), "artifacts-step-failed")]
 public abstract record ReleaseEvent(DateTimeOffset At);
 
 public sealed record ReleaseOpened(
@@ -70,3 +71,6 @@ public sealed record DeadlineMissed(RolloutProgress State, DateTimeOffset Due, D
 
 /// <summary>The outcome of a sync-back call to the external ticket system.</summary>
 public sealed record SyncBackRecorded(string CallId, string Connector, string Operation, bool Succeeded, string? Error, bool WillRetry, DateTimeOffset At) : ReleaseEvent(At);
+
+/// <summary>A repository step failed when the release had no state to fail into (closed, or already Failed).</summary>
+public sealed record ArtifactsStepFailed(RolloutProgress Target, string Reason, DateTimeOffset At) : ReleaseEvent(At);

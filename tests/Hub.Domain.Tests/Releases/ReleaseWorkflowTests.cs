@@ -179,6 +179,45 @@ public sealed class ReleaseWorkflowTests
     }
 
     [Fact]
+    public void ArtifactsFailed_AfterTheReleaseClosed_IsRecordedAndCommentedNotDropped()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        f.Move(1, Unverified);
+        f.Move(1, InVerification);
+        f.Move(1, StageRollout);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Sr, Production), T0.AddHours(1)).IsOk);
+
+        Result<Decision<ReleaseEvent>> failed = f.Send(1, new ArtifactsFailed(ReleaseActor.Hub, Production, "package 'foo-server' is in neither area"), T0.AddHours(2));
+
+        ArtifactsStepFailed recorded = Assert.IsType<ArtifactsStepFailed>(Assert.Single(failed.Value!.Events));
+        Assert.Equal((Production, "package 'foo-server' is in neither area"), (recorded.Target, recorded.Reason));
+        Assert.Equal(Production, f.Releases[1].Progress);
+        Assert.Null(f.Releases[1].ArtifactsPendingFor);
+        Assert.Equal("Production: package 'foo-server' is in neither area", f.Releases[1].RepositoryFailure);
+        Comment comment = f.Commands<TicketCommand>("ticket").OfType<Comment>().Last();
+        Assert.StartsWith("Repository step for Production failed while the release was Production: package 'foo-server' is in neither area.", comment.Body, StringComparison.Ordinal);
+        Assert.Contains("https://blob.example/repo/sw/stagerollout/foo/2.1.1/", comment.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transition_StageRolloutAndProduction_MailsNameTheAreaTheReleaseMovesTo()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        f.Move(1, Unverified);
+        f.Move(1, InVerification);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Qc, StageRollout), T0).IsOk);
+        TicketNotification stageRollout = ReleaseFixture.Mails(f.Effects).Last();
+        f.CompleteArtifacts(1, T0);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Sr, Production), T0).IsOk);
+        TicketNotification production = ReleaseFixture.Mails(f.Effects).Last();
+
+        Assert.Contains("Repository: https://blob.example/repo/sw/stagerollout/foo/2.1.1/\n", stageRollout.Body, StringComparison.Ordinal);
+        Assert.Contains("Repository: https://blob.example/repo/sw/production/umd-4/updates/foo/2.1.1/\n", production.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Transition_EachChange_RebuildsCcFromTheMatrixWithAdminCcInBcc()
     {
         var f = new ReleaseFixture();
