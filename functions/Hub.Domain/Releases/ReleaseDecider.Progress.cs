@@ -108,6 +108,14 @@ public sealed partial class ReleaseDecider
             return $"{move} needs every package: '{missing.Name}' ({missing.Path}) was not uploaded and the release has no Sync-URL to fetch it from.";
         }
 
+        // Leaving Unverified before the artifacts are placed would strand them (a failure of that placement would then send
+        // the release to Failed from a state whose retry does not place them): only giving up is allowed meanwhile.
+        if (state.ArtifactsPendingFor is { } placing && from == RolloutProgress.Unverified
+            && to is not (RolloutProgress.Failed or RolloutProgress.Ignored or RolloutProgress.NotPublished))
+        {
+            return $"{move} waits for the artifacts to reach the {placing} area first; try again when RepositoryURL shows it.";
+        }
+
         if (state.ArtifactsPendingFor is { } pending && to is RolloutProgress.StageRollout or RolloutProgress.Production)
         {
             return $"{move} waits for the artifacts to reach the {pending} area first; try again when RepositoryURL shows it.";
@@ -270,14 +278,16 @@ public sealed partial class ReleaseDecider
         string frozen = FrozenBlobOf(state.Number);
         if (state.Area is null)
         {
-            if (to != RolloutProgress.Unverified || state.ArtifactsPendingFor == RolloutProgress.Unverified)
+            // Nothing placed yet: any state that keeps artifacts in an area places them (into Unverified first; a later
+            // state's area follows when the placement reports done), e.g. an admin retry into InVerification.
+            if (!KeepsArtifacts(to) || state.ArtifactsPendingFor == to)
             {
                 return null;
             }
 
             var place = new ArtifactWork(
                 state.Number, ArtifactWork.Place, state.MetadataBlob, frozen, state.ReleaseXmlUrl, state.SyncUrl, null,
-                state.Metadata is { } m ? ReleaseAreas.Unverified(m) : null, RolloutProgress.Unverified, state.Metadata?.Packages.ToList() ?? []);
+                state.Metadata is { } m ? ReleaseAreas.Unverified(m) : null, to, state.Metadata?.Packages.ToList() ?? []);
             return new SideEffect(ArtifactWork.EffectKind, JsonSerializer.Serialize(place, Json));
         }
 
@@ -303,6 +313,10 @@ public sealed partial class ReleaseDecider
             ? url[..^area.Length] + target
             : state.RepositoryUrl;
     }
+
+    /// <summary>Whether a release in <paramref name="state"/> keeps its artifacts in an area (<see cref="ReleaseAreas.For"/> is not null).</summary>
+    private static bool KeepsArtifacts(RolloutProgress state) => state is RolloutProgress.Unverified or RolloutProgress.InVerification
+        or RolloutProgress.WaitingForResponse or RolloutProgress.Deferred or RolloutProgress.StageRollout or RolloutProgress.Production;
 
     /// <summary>Where a release's release.xml is frozen (a create-once blob).</summary>
     public static string FrozenBlobOf(long number) => $"{ReleaseAreas.Root}metadata/{IdOf(number)}/release.xml";

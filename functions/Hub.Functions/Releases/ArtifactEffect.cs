@@ -77,7 +77,8 @@ public sealed class ArtifactEffect(
             await blob.SetMetadataAsync(new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }, ct);
         }
 
-        return new ArtifactsDone(ReleaseActor.Hub, RolloutProgress.Unverified, area, repository.UrlOf(area), metadata, xmlSha);
+        // Target: the state the placement was for (Unverified, or e.g. InVerification after an admin retry).
+        return new ArtifactsDone(ReleaseActor.Hub, work.Target, area, repository.UrlOf(area), metadata, xmlSha);
     }
 
     /// <summary>The frozen release.xml: the existing create-once blob, else the draft (or the URL's content) frozen now, when valid.</summary>

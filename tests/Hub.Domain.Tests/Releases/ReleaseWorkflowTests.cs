@@ -9,6 +9,7 @@ namespace Hub.Domain.Tests.Releases;
 public sealed class ReleaseWorkflowTests
 {
     private static readonly DateTimeOffset T0 = ReleaseFixture.T0;
+    private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     [Fact]
     public void StageRollout_SlotTaken_OthersWaitInDeferredAndArePromotedFirstInFirstOut()
@@ -215,6 +216,45 @@ public sealed class ReleaseWorkflowTests
 
         Assert.Contains("Repository: https://blob.example/repo/sw/stagerollout/foo/2.1.1/\n", stageRollout.Body, StringComparison.Ordinal);
         Assert.Contains("Repository: https://blob.example/repo/sw/production/umd-4/updates/foo/2.1.1/\n", production.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unverified_ArtifactsStillBeingPlaced_OnlyGivingUpMayLeave()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Provider, Unverified), T0).IsOk);
+
+        Result<Decision<ReleaseEvent>> early = f.Send(1, new RequestTransition(ReleaseFixture.Qc, InVerification), T0.AddMinutes(1));
+        Result<Decision<ReleaseEvent>> ignored = f.Decide(f.Releases[1], new RequestTransition(ReleaseFixture.Qc, Ignored), T0.AddMinutes(1));
+        f.CompleteArtifacts(1, T0.AddMinutes(2));
+        Result<Decision<ReleaseEvent>> placed = f.Send(1, new RequestTransition(ReleaseFixture.Qc, InVerification), T0.AddMinutes(3));
+
+        Assert.Equal("Unverified -> InVerification waits for the artifacts to reach the Unverified area first; try again when RepositoryURL shows it.", early.Reason);
+        Assert.True(ignored.IsOk, ignored.Reason);
+        Assert.True(placed.IsOk, placed.Reason);
+    }
+
+    [Fact]
+    public void ArtifactsFailed_RetryIntoAStateWithoutPlacedArtifacts_PlacesThem()
+    {
+        var f = new ReleaseFixture();
+        // Failed in InVerification with nothing placed (as a release could before leaving Unverified waited for them).
+        ReleaseState failed = ReleaseFixture.In(Failed, failedFrom: InVerification) with { Area = null, RepositoryUrl = null };
+
+        Result<Decision<ReleaseEvent>> retry = f.Decide(failed, new RequestTransition(ReleaseFixture.Admin, InVerification), T0);
+        ReleaseState retried = ReleaseFixture.Apply(f.Decider, failed, retry.Value!);
+        SideEffect work = Assert.Single(retry.Value!.Effects, e => e.Kind == ArtifactWork.EffectKind);
+        ArtifactWork place = System.Text.Json.JsonSerializer.Deserialize<ArtifactWork>(work.Payload, WebJson)!;
+        string area = ReleaseAreas.Unverified(ReleaseFixture.Metadata);
+        Result<Decision<ReleaseEvent>> done = f.Decide(retried, new ArtifactsDone(ReleaseActor.Hub, place.Target, area, "https://blob.example/repo/" + area, null, null), T0);
+        ReleaseState after = ReleaseFixture.Apply(f.Decider, retried, done.Value!);
+
+        Assert.Equal((ArtifactWork.Place, InVerification, area), (place.Operation, place.Target, place.ToArea));
+        Assert.Equal(InVerification, retried.ArtifactsPendingFor);
+        Assert.Null(after.ArtifactsPendingFor);
+        Assert.Equal(area, after.Area);
+        Assert.True(f.Decide(after, new RequestTransition(ReleaseFixture.Qc, StageRollout), T0).IsOk);
     }
 
     [Fact]
