@@ -28,7 +28,7 @@ public sealed partial class ReleaseDecider
             {
                 Area = e.Area,
                 RepositoryUrl = e.RepositoryUrl,
-                ArtifactsPendingFor = state.ArtifactsPendingFor == e.Target ? null : state.ArtifactsPendingFor,
+                ArtifactsPendingFor = e.Next ?? (state.ArtifactsPendingFor == e.Target ? null : state.ArtifactsPendingFor),
                 Metadata = e.Frozen ?? state.Metadata,
                 MetadataSha256 = e.FrozenSha256 ?? state.MetadataSha256,
                 MetadataBlob = e.Frozen is null ? state.MetadataBlob : FrozenBlobOf(state.Number),

@@ -179,20 +179,31 @@ public sealed partial class ReleaseDecider
 
     private Result<Decision<ReleaseEvent>> ArtifactsDone(ReleaseState state, ArtifactsDone c, DateTimeOffset now)
     {
-        var placed = new ArtifactsPlaced(c.Target, c.Area, c.RepositoryUrl, c.Frozen, c.FrozenSha256, now);
-        ReleaseState after = Evolve(state, placed);
-        var effects = new List<SideEffect>();
-        // The artifacts may have to follow a release that moved on while they travelled (e.g. promoted meanwhile).
-        if (ArtifactWorkFor(after, after.Progress) is { } next)
+        if (state.ArtifactsPendingFor != c.Target)
         {
-            effects.Add(next);
+            return Ok([]); // a stale run (a step for a target the release no longer waits for): the pending one decides
         }
 
-        return Ok([placed], [.. effects]);
+        var placed = new ArtifactsPlaced(c.Target, c.Area, c.RepositoryUrl, c.Frozen, c.FrozenSha256, now);
+        ReleaseState after = Evolve(state, placed);
+        // The artifacts may have to follow a release that moved on while they travelled (e.g. placed for a retry into
+        // StageRollout): that step is pending in turn, so its outcome is the one the release waits for.
+        if (ArtifactWorkFor(after, after.Progress) is { } next)
+        {
+            placed = placed with { Next = after.Progress };
+            return Ok([placed], next);
+        }
+
+        return Ok([placed]);
     }
 
     private Result<Decision<ReleaseEvent>> ArtifactsFailed(ReleaseState state, ArtifactsFailed c, DateTimeOffset now)
     {
+        if (state.ArtifactsPendingFor != c.Target)
+        {
+            return Ok([]); // a stale run's failure: the release no longer waits for that step
+        }
+
         if (ReleaseTransitions.IsClosed(state.Progress) || state.Progress == RolloutProgress.Failed)
         {
             // There is no state left to fail into (a Production move after the release resolved, or one finishing while it

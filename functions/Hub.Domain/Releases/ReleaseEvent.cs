@@ -59,7 +59,10 @@ public sealed record SlotAssigned(string MajorRelease, SlotStatus Status, DateTi
 /// <summary>StageRollout was asked for; the major release's slot answers with StageRollout or Deferred.</summary>
 public sealed record SlotRequested(RolloutProgress From, string MajorRelease, string Actor, string? Reason, string? QualityCriteriaReportUrl, DateTimeOffset At) : ReleaseEvent(At);
 
-public sealed record ArtifactsPlaced(RolloutProgress Target, string Area, string RepositoryUrl, ReleaseMetadata? Frozen, string? FrozenSha256, DateTimeOffset At) : ReleaseEvent(At);
+/// <summary>A repository step reported done; <paramref name="Next"/> is the follow-up step it started, now pending, if any.</summary>
+public sealed record ArtifactsPlaced(
+    RolloutProgress Target, string Area, string RepositoryUrl, ReleaseMetadata? Frozen, string? FrozenSha256, DateTimeOffset At, RolloutProgress? Next = null)
+    : ReleaseEvent(At);
 
 public sealed record ExternalTransitionRefused(string System, RolloutProgress Current, RolloutProgress Previous, string Reason, DateTimeOffset At) : ReleaseEvent(At);
 

@@ -1,4 +1,5 @@
 using Hub.Domain.Durable;
+using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
 using Hub.Domain.Tickets;
 using static Hub.Domain.Intake.Tickets.RolloutProgress;
@@ -255,6 +256,39 @@ public sealed class ReleaseWorkflowTests
         Assert.Null(after.ArtifactsPendingFor);
         Assert.Equal(area, after.Area);
         Assert.True(f.Decide(after, new RequestTransition(ReleaseFixture.Qc, StageRollout), T0).IsOk);
+    }
+
+    [Fact]
+    public void ArtifactOutcome_ForATargetNotPending_IsIgnored()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Provider, Unverified), T0).IsOk);
+        string stage = ReleaseAreas.StageRollout(f.Releases[1].Metadata!);
+
+        Result<Decision<ReleaseEvent>> staleDone = f.Send(1, new ArtifactsDone(ReleaseActor.Hub, StageRollout, stage, "https://blob.example/repo/" + stage, null, null), T0);
+        Result<Decision<ReleaseEvent>> staleFailed = f.Send(1, new ArtifactsFailed(ReleaseActor.Hub, StageRollout, "an old run gave up"), T0);
+
+        Assert.Empty(staleDone.Value!.Events);
+        Assert.Empty(staleFailed.Value!.Events);
+        Assert.Equal((Unverified, Unverified, (string?)null), (f.Releases[1].Progress, f.Releases[1].ArtifactsPendingFor, f.Releases[1].Area));
+    }
+
+    [Fact]
+    public void ArtifactsDone_StartingAFollowUpMove_KeepsThatMovePending()
+    {
+        var f = new ReleaseFixture();
+        ReleaseState failed = ReleaseFixture.In(Failed, failedFrom: StageRollout) with { Area = null, RepositoryUrl = null };
+        ReleaseState retried = ReleaseFixture.Apply(f.Decider, failed, f.Decide(failed, new RequestTransition(ReleaseFixture.Admin, StageRollout), T0).Value!);
+        string unverified = ReleaseAreas.Unverified(ReleaseFixture.Metadata), stage = ReleaseAreas.StageRollout(ReleaseFixture.Metadata);
+
+        Decision<ReleaseEvent> placed = f.Decide(retried, new ArtifactsDone(ReleaseActor.Hub, StageRollout, unverified, "https://blob.example/repo/" + unverified, null, null), T0).Value!;
+        ReleaseState moving = ReleaseFixture.Apply(f.Decider, retried, placed);
+        ReleaseState moved = ReleaseFixture.Apply(f.Decider, moving, f.Decide(moving, new ArtifactsDone(ReleaseActor.Hub, StageRollout, stage, "https://blob.example/repo/" + stage, null, null), T0).Value!);
+
+        Assert.Contains(placed.Effects, e => e.Kind == ArtifactWork.EffectKind);
+        Assert.Equal((StageRollout, unverified), (moving.ArtifactsPendingFor, moving.Area));
+        Assert.Equal(((RolloutProgress?)null, stage), (moved.ArtifactsPendingFor, moved.Area));
     }
 
     [Fact]
