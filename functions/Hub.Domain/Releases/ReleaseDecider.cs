@@ -78,13 +78,7 @@ public sealed partial class ReleaseDecider(HubConfiguration config) : IDecider<R
             return Reject($"Release #{state.Number} already exists.");
         }
 
-        string? invalid = c.Number <= 0 ? "Number must be positive."
-            : string.IsNullOrWhiteSpace(c.Title) ? "title: required."
-            : c.Title.Length > MaxTitleLength ? $"title: at most {MaxTitleLength} characters."
-            : CheckSync(c.SyncProtocol, c.SyncUrl)
-            ?? CheckUrl("releaseXmlUrl", c.ReleaseXmlUrl)
-            ?? (c.AssociatedMajorRelease is { } major && !ReleaseXml.IsToken(major) ? "associatedMajorRelease: letters, digits, '.', '_' or '-', up to 64." : null);
-        if (invalid is not null)
+        if (Invalid(c) is { } invalid)
         {
             return Reject(invalid);
         }
@@ -119,6 +113,18 @@ public sealed partial class ReleaseDecider(HubConfiguration config) : IDecider<R
         effects.AddRange(Notify(after, $"Release {after.Title} was submitted.", null));
         Decision<ReleaseEvent> decision = new([opened], effects, DeadlineTimers(after, RolloutProgress.Submitted, now));
         return Result<Decision<ReleaseEvent>>.Ok(decision);
+    }
+
+    /// <summary>Why <paramref name="c"/> cannot open a release ("field: rule"), or null: what Decide checks of the command itself.</summary>
+    public static string? Invalid(OpenRelease c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.Number <= 0 ? "Number must be positive."
+            : string.IsNullOrWhiteSpace(c.Title) ? "title: required."
+            : c.Title.Length > MaxTitleLength ? $"title: at most {MaxTitleLength} characters."
+            : CheckSync(c.SyncProtocol, c.SyncUrl)
+            ?? CheckUrl("releaseXmlUrl", c.ReleaseXmlUrl)
+            ?? (c.AssociatedMajorRelease is { } major && !ReleaseXml.IsToken(major) ? "associatedMajorRelease: letters, digits, '.', '_' or '-', up to 64." : null);
     }
 
     private static Result<Decision<ReleaseEvent>> UploadMetadata(ReleaseState state, UploadMetadata c, DateTimeOffset now)
