@@ -113,19 +113,19 @@ public sealed class ReleaseLifecycleTests
         await using TestHub hub = await StartAsync();
         await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
         sync.Files["rpms/foo-server.rpm"] = Server;
-        sync.Delays["rpms/foo-server.rpm"] = TimeSpan.FromSeconds(4);
+        sync.Delays["rpms/foo-server.rpm"] = TimeSpan.FromSeconds(5);
         long id = await CreateAsync(hub, sync.BaseAddress);
         await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", ProviderKey,
             Xml("3.1.0", "umd-4", new Dictionary<string, byte[]> { ["rpms/foo-server.rpm"] = Server }, dist: "w" + Guid.NewGuid().ToString("N")[..8]));
 
         Task<HttpResponseMessage> toUnverified = SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", ProviderKey, new { to = "Unverified" });
-        ReleaseState placing = await ReleaseAsync(hub, id);
-        for (int i = 0; i < 100 && placing.Progress != RolloutProgress.Unverified; i++)
+        // Once the hub asks the Sync-URL for the package, the placement is under way for the next 5 seconds.
+        for (int i = 0; i < 750 && !sync.Requests.Contains("rpms/foo-server.rpm"); i++)
         {
             await Task.Delay(20);
-            placing = await ReleaseAsync(hub, id);
         }
 
+        ReleaseState placing = await ReleaseAsync(hub, id);
         HttpResponseMessage early = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", QcKey, new { to = "InVerification" });
         await toUnverified;
 
