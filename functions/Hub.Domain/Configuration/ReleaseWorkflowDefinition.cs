@@ -77,4 +77,17 @@ public sealed record EarlyAdopterTeam(string Name, string Ngi, string Address);
 public sealed record ReleaseFetchLimits(long MaxPackageBytes, TimeSpan Timeout)
 {
     public static ReleaseFetchLimits Default { get; } = new(2L * 1024 * 1024 * 1024, TimeSpan.FromMinutes(10));
+
+    /// <summary>
+    /// Host names (or IP literals) the hub may fetch from even when they resolve to a loopback, private, link-local or
+    /// unique-local address. Empty (the default): every public address is allowed and no other.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    public bool Equals(ReleaseFetchLimits? other) =>
+        other is not null && MaxPackageBytes == other.MaxPackageBytes && Timeout == other.Timeout && AllowedHosts.SequenceEqual(other.AllowedHosts);
+
+    public override int GetHashCode() => HashCode.Combine(MaxPackageBytes, Timeout, AllowedHosts.Count);
+
+    public bool IsAllowedHost(string host) => AllowedHosts.Any(h => string.Equals(h, host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
 }

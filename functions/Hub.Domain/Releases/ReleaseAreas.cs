@@ -41,7 +41,7 @@ public static class ReleaseAreas
 /// <param name="ReleaseXmlUrl">Where to fetch release.xml when none was uploaded (place).</param>
 /// <param name="FromArea">The area the packages leave (move).</param>
 /// <param name="ToArea">The area the packages go to; for place, computed from the frozen release.xml when null.</param>
-/// <param name="Target">The state whose area this is (the outcome names it back).</param>
+/// <param name="Target">The state this step is for (the outcome names it back); a place step always fills the Unverified area.</param>
 public sealed record ArtifactWork(
     long Release,
     string Operation,

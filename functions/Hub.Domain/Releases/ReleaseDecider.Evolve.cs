@@ -28,12 +28,17 @@ public sealed partial class ReleaseDecider
             {
                 Area = e.Area,
                 RepositoryUrl = e.RepositoryUrl,
-                ArtifactsPendingFor = state.ArtifactsPendingFor == e.Target ? null : state.ArtifactsPendingFor,
+                ArtifactsPendingFor = e.Next ?? (state.ArtifactsPendingFor == e.Target ? null : state.ArtifactsPendingFor),
                 Metadata = e.Frozen ?? state.Metadata,
                 MetadataSha256 = e.FrozenSha256 ?? state.MetadataSha256,
                 MetadataBlob = e.Frozen is null ? state.MetadataBlob : FrozenBlobOf(state.Number),
                 MetadataFrozen = state.MetadataFrozen || e.Frozen is not null,
                 ReleaseType = e.Frozen?.ReleaseType ?? state.ReleaseType,
+            },
+            ArtifactsStepFailed e => state with
+            {
+                ArtifactsPendingFor = state.ArtifactsPendingFor == e.Target ? null : state.ArtifactsPendingFor,
+                RepositoryFailure = $"{e.Target}: {e.Reason}",
             },
             StageRolloutReported e => state with { Reports = [.. state.Reports, new StageRolloutReport(e.Team, e.Ngi, e.Accepted, e.ReportUrl, e.Comment, e.At)] },
             ConsolidatedReportPublished e => state with { ConsolidatedReportUrl = e.ReportUrl, ConsolidatedReportAt = e.At },
@@ -105,7 +110,7 @@ public sealed partial class ReleaseDecider
         };
         string text = failed
             ? $"Release {after.Title} failed in {before.Progress}: {reason ?? "no reason given"}. An admin retry returns it to {before.Progress}."
-            : $"Release {after.Title} is {after.Progress}{(reason is null ? "" : $": {reason}")}.{(after.RepositoryUrl is { } url && after.Progress == RolloutProgress.Production ? $" Repository: {url}" : "")}";
+            : $"Release {after.Title} is {after.Progress}{(reason is null ? "" : $": {reason}")}.{(TargetRepositoryUrl(after) is { } url && after.Progress == RolloutProgress.Production ? $" Repository: {url}" : "")}";
         var reply = new Connectors.ConnectorReply(AggregateKind, IdOf(after.Number), ConnectorOutcomeType, "connector");
         foreach (string connector in connectors)
         {

@@ -108,6 +108,14 @@ public sealed partial class ReleaseDecider
             return $"{move} needs every package: '{missing.Name}' ({missing.Path}) was not uploaded and the release has no Sync-URL to fetch it from.";
         }
 
+        // Leaving Unverified before the artifacts are placed would strand them (a failure of that placement would then send
+        // the release to Failed from a state whose retry does not place them): only giving up is allowed meanwhile.
+        if (state.ArtifactsPendingFor is { } placing && from == RolloutProgress.Unverified
+            && to is not (RolloutProgress.Failed or RolloutProgress.Ignored or RolloutProgress.NotPublished))
+        {
+            return $"{move} waits for the artifacts to reach the {placing} area first; try again when RepositoryURL shows it.";
+        }
+
         if (state.ArtifactsPendingFor is { } pending && to is RolloutProgress.StageRollout or RolloutProgress.Production)
         {
             return $"{move} waits for the artifacts to reach the {pending} area first; try again when RepositoryURL shows it.";
@@ -171,23 +179,39 @@ public sealed partial class ReleaseDecider
 
     private Result<Decision<ReleaseEvent>> ArtifactsDone(ReleaseState state, ArtifactsDone c, DateTimeOffset now)
     {
-        var placed = new ArtifactsPlaced(c.Target, c.Area, c.RepositoryUrl, c.Frozen, c.FrozenSha256, now);
-        ReleaseState after = Evolve(state, placed);
-        var effects = new List<SideEffect>();
-        // The artifacts may have to follow a release that moved on while they travelled (e.g. promoted meanwhile).
-        if (ArtifactWorkFor(after, after.Progress) is { } next)
+        if (state.ArtifactsPendingFor != c.Target)
         {
-            effects.Add(next);
+            return Ok([]); // a stale run (a step for a target the release no longer waits for): the pending one decides
         }
 
-        return Ok([placed], [.. effects]);
+        var placed = new ArtifactsPlaced(c.Target, c.Area, c.RepositoryUrl, c.Frozen, c.FrozenSha256, now);
+        ReleaseState after = Evolve(state, placed);
+        // The artifacts may have to follow a release that moved on while they travelled (e.g. placed for a retry into
+        // StageRollout): that step is pending in turn, so its outcome is the one the release waits for.
+        if (ArtifactWorkFor(after, after.Progress) is { } next)
+        {
+            placed = placed with { Next = after.Progress };
+            return Ok([placed], next);
+        }
+
+        return Ok([placed]);
     }
 
     private Result<Decision<ReleaseEvent>> ArtifactsFailed(ReleaseState state, ArtifactsFailed c, DateTimeOffset now)
     {
+        if (state.ArtifactsPendingFor != c.Target)
+        {
+            return Ok([]); // a stale run's failure: the release no longer waits for that step
+        }
+
         if (ReleaseTransitions.IsClosed(state.Progress) || state.Progress == RolloutProgress.Failed)
         {
-            return Ok([]);
+            // There is no state left to fail into (a Production move after the release resolved, or one finishing while it
+            // is already Failed): record it and say so on the ticket, never drop it silently.
+            var recorded = new ArtifactsStepFailed(c.Target, c.Reason, now);
+            string note = $"Repository step for {c.Target} failed while the release was {state.Progress}: {c.Reason}. "
+                + $"The artifacts are still in {state.RepositoryUrl ?? "no area yet"}; an operator has to place them.";
+            return Ok([recorded], TicketCommand(state.Number, new Comment(Actor.System, note)));
         }
 
         return Enter(state, RolloutProgress.Failed, ReleaseActor.Hub.Name, $"Repository step for {c.Target} failed: {c.Reason}", false, null, now);
@@ -265,14 +289,16 @@ public sealed partial class ReleaseDecider
         string frozen = FrozenBlobOf(state.Number);
         if (state.Area is null)
         {
-            if (to != RolloutProgress.Unverified || state.ArtifactsPendingFor == RolloutProgress.Unverified)
+            // Nothing placed yet: any state that keeps artifacts in an area places them (into Unverified first; a later
+            // state's area follows when the placement reports done), e.g. an admin retry into InVerification.
+            if (!KeepsArtifacts(to) || state.ArtifactsPendingFor == to)
             {
                 return null;
             }
 
             var place = new ArtifactWork(
                 state.Number, ArtifactWork.Place, state.MetadataBlob, frozen, state.ReleaseXmlUrl, state.SyncUrl, null,
-                state.Metadata is { } m ? ReleaseAreas.Unverified(m) : null, RolloutProgress.Unverified, state.Metadata?.Packages.ToList() ?? []);
+                state.Metadata is { } m ? ReleaseAreas.Unverified(m) : null, to, state.Metadata?.Packages.ToList() ?? []);
             return new SideEffect(ArtifactWork.EffectKind, JsonSerializer.Serialize(place, Json));
         }
 
@@ -285,11 +311,33 @@ public sealed partial class ReleaseDecider
         return new SideEffect(ArtifactWork.EffectKind, JsonSerializer.Serialize(move, Json));
     }
 
+    /// <summary>
+    /// The RepositoryURL of the area a release in its current state keeps its artifacts in: where they are going when a
+    /// move is still under way (RepositoryURL itself follows when they arrive). The repository's base URL is the part of
+    /// the current RepositoryURL before the current area; without an area (nothing placed yet) it is the current URL.
+    /// </summary>
+    public static string? TargetRepositoryUrl(ReleaseState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Metadata is { } m && ReleaseAreas.For(state.Progress, m) is { } target && state.Area is { } area
+            && state.RepositoryUrl is { } url && url.EndsWith(area, StringComparison.Ordinal)
+            ? url[..^area.Length] + target
+            : state.RepositoryUrl;
+    }
+
+    /// <summary>Whether a release in <paramref name="state"/> keeps its artifacts in an area (<see cref="ReleaseAreas.For"/> is not null).</summary>
+    private static bool KeepsArtifacts(RolloutProgress state) => state is RolloutProgress.Unverified or RolloutProgress.InVerification
+        or RolloutProgress.WaitingForResponse or RolloutProgress.Deferred or RolloutProgress.StageRollout or RolloutProgress.Production;
+
     /// <summary>Where a release's release.xml is frozen (a create-once blob).</summary>
     public static string FrozenBlobOf(long number) => $"{ReleaseAreas.Root}metadata/{IdOf(number)}/release.xml";
 
-    /// <summary>Where a provider's release.xml upload is kept while the release is Submitted.</summary>
-    public static string DraftBlobOf(long number) => $"{ReleaseAreas.Root}metadata/{IdOf(number)}/draft.xml";
+    /// <summary>
+    /// Where one release.xml upload is kept while the release is Submitted: each upload has its own blob, named by its
+    /// SHA-256, so an upload the workflow refuses is never the one the release references (and freezes).
+    /// </summary>
+    public static string DraftBlobOf(long number, string sha256) =>
+        $"{ReleaseAreas.Root}metadata/{IdOf(number)}/draft-{sha256.ToLowerInvariant()}.xml";
 
     private static SideEffect Leave(string major, long number) =>
         AggregateCommand.Effect<ReleaseSlotCommand>(ReleaseSlotDecider.AggregateKind, major, new LeaveSlot(major, number), "release");
@@ -317,9 +365,9 @@ public sealed partial class ReleaseDecider
             text.Append(CultureInfo.InvariantCulture, $"Owner: {after.Owner}\n");
         }
 
-        if (after.RepositoryUrl is not null)
+        if (TargetRepositoryUrl(after) is { } repository)
         {
-            text.Append(CultureInfo.InvariantCulture, $"Repository: {after.RepositoryUrl}\n");
+            text.Append(CultureInfo.InvariantCulture, $"Repository: {repository}\n");
         }
 
         if (after.QualityCriteriaReportUrl is not null)

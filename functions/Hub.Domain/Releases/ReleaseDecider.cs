@@ -78,13 +78,7 @@ public sealed partial class ReleaseDecider(HubConfiguration config) : IDecider<R
             return Reject($"Release #{state.Number} already exists.");
         }
 
-        string? invalid = c.Number <= 0 ? "Number must be positive."
-            : string.IsNullOrWhiteSpace(c.Title) ? "title: required."
-            : c.Title.Length > MaxTitleLength ? $"title: at most {MaxTitleLength} characters."
-            : CheckSync(c.SyncProtocol, c.SyncUrl)
-            ?? CheckUrl("releaseXmlUrl", c.ReleaseXmlUrl)
-            ?? (c.AssociatedMajorRelease is { } major && !ReleaseXml.IsToken(major) ? "associatedMajorRelease: letters, digits, '.', '_' or '-', up to 64." : null);
-        if (invalid is not null)
+        if (Invalid(c) is { } invalid)
         {
             return Reject(invalid);
         }
@@ -119,6 +113,18 @@ public sealed partial class ReleaseDecider(HubConfiguration config) : IDecider<R
         effects.AddRange(Notify(after, $"Release {after.Title} was submitted.", null));
         Decision<ReleaseEvent> decision = new([opened], effects, DeadlineTimers(after, RolloutProgress.Submitted, now));
         return Result<Decision<ReleaseEvent>>.Ok(decision);
+    }
+
+    /// <summary>Why <paramref name="c"/> cannot open a release ("field: rule"), or null: what Decide checks of the command itself.</summary>
+    public static string? Invalid(OpenRelease c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.Number <= 0 ? "Number must be positive."
+            : string.IsNullOrWhiteSpace(c.Title) ? "title: required."
+            : c.Title.Length > MaxTitleLength ? $"title: at most {MaxTitleLength} characters."
+            : CheckSync(c.SyncProtocol, c.SyncUrl)
+            ?? CheckUrl("releaseXmlUrl", c.ReleaseXmlUrl)
+            ?? (c.AssociatedMajorRelease is { } major && !ReleaseXml.IsToken(major) ? "associatedMajorRelease: letters, digits, '.', '_' or '-', up to 64." : null);
     }
 
     private static Result<Decision<ReleaseEvent>> UploadMetadata(ReleaseState state, UploadMetadata c, DateTimeOffset now)
@@ -244,13 +250,17 @@ public sealed partial class ReleaseDecider(HubConfiguration config) : IDecider<R
 
         return protocol is not null && !string.Equals(uri.Scheme, protocol, StringComparison.OrdinalIgnoreCase)
             ? $"syncUrl: its scheme '{uri.Scheme}' differs from syncProtocol '{protocol}'."
-            : null;
+            : Credentials("syncUrl", uri);
     }
 
     private static string? CheckUrl(string field, string? url) =>
-        url is null || (Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            ? null
-            : $"{field}: must be an absolute http or https URL.";
+        url is null ? null
+        : Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? Credentials(field, uri)
+        : $"{field}: must be an absolute http or https URL.";
+
+    // A URL is copied into comments, mails, the external ticket and logs: credentials in it would travel with it.
+    private static string? Credentials(string field, Uri uri) =>
+        uri.UserInfo.Length > 0 ? $"{field}: must not carry credentials (user:password@); the hub fetches without them." : null;
 
     private static SideEffect TicketCommand(long number, TicketCommand command) =>
         AggregateCommand.Effect(TicketDecider.AggregateKind, IdOf(number), command, "release");

@@ -16,6 +16,7 @@ namespace Hub.Domain.Releases;
 [JsonDerivedType(typeof(ConsolidatedReportPublished), "consolidated-report-published")]
 [JsonDerivedType(typeof(DeadlineMissed), "deadline-missed")]
 [JsonDerivedType(typeof(SyncBackRecorded), "sync-back-recorded")]
+[JsonDerivedType(typeof(ArtifactsStepFailed), "artifacts-step-failed")]
 public abstract record ReleaseEvent(DateTimeOffset At);
 
 public sealed record ReleaseOpened(
@@ -58,7 +59,10 @@ public sealed record SlotAssigned(string MajorRelease, SlotStatus Status, DateTi
 /// <summary>StageRollout was asked for; the major release's slot answers with StageRollout or Deferred.</summary>
 public sealed record SlotRequested(RolloutProgress From, string MajorRelease, string Actor, string? Reason, string? QualityCriteriaReportUrl, DateTimeOffset At) : ReleaseEvent(At);
 
-public sealed record ArtifactsPlaced(RolloutProgress Target, string Area, string RepositoryUrl, ReleaseMetadata? Frozen, string? FrozenSha256, DateTimeOffset At) : ReleaseEvent(At);
+/// <summary>A repository step reported done; <paramref name="Next"/> is the follow-up step it started, now pending, if any.</summary>
+public sealed record ArtifactsPlaced(
+    RolloutProgress Target, string Area, string RepositoryUrl, ReleaseMetadata? Frozen, string? FrozenSha256, DateTimeOffset At, RolloutProgress? Next = null)
+    : ReleaseEvent(At);
 
 public sealed record ExternalTransitionRefused(string System, RolloutProgress Current, RolloutProgress Previous, string Reason, DateTimeOffset At) : ReleaseEvent(At);
 
@@ -70,3 +74,6 @@ public sealed record DeadlineMissed(RolloutProgress State, DateTimeOffset Due, D
 
 /// <summary>The outcome of a sync-back call to the external ticket system.</summary>
 public sealed record SyncBackRecorded(string CallId, string Connector, string Operation, bool Succeeded, string? Error, bool WillRetry, DateTimeOffset At) : ReleaseEvent(At);
+
+/// <summary>A repository step failed when the release had no state to fail into (closed, or already Failed).</summary>
+public sealed record ArtifactsStepFailed(RolloutProgress Target, string Reason, DateTimeOffset At) : ReleaseEvent(At);

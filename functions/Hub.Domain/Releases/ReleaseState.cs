@@ -76,6 +76,9 @@ public sealed record ReleaseState
 
     public string? RepositoryUrl { get; init; }
 
+    /// <summary>The last repository step that failed after the release closed (target: reason); null when none did.</summary>
+    public string? RepositoryFailure { get; init; }
+
     /// <summary>An artifact step is running for this target state.</summary>
     public RolloutProgress? ArtifactsPendingFor { get; init; }
 

@@ -14,8 +14,9 @@ public sealed record ReleaseXmlError(int Line, int Column, string Message)
 
 /// <summary>
 /// Parses and validates release.xml against <c>release.xsd</c> (embedded) safely: DTDs are prohibited (so no external
-/// entity and no entity expansion such as "billion laughs"), no resolver, a size limit checked before parsing and a
-/// character limit while parsing. Pure: bytes in, metadata or errors with line and column out.
+/// entity and no entity expansion such as "billion laughs"), no resolver, and a size limit checked before parsing (which
+/// also bounds the characters parsed: N bytes of UTF-8 are at most N characters). Pure: bytes in, metadata or errors
+/// with line and column out.
 /// </summary>
 public static partial class ReleaseXml
 {
@@ -49,7 +50,6 @@ public static partial class ReleaseXml
         {
             DtdProcessing = DtdProcessing.Prohibit,
             XmlResolver = null,
-            MaxCharactersInDocument = MaxBytes,
             MaxCharactersFromEntities = 1024,
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,

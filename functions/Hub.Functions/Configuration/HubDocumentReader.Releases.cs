@@ -87,7 +87,7 @@ internal sealed partial class HubDocumentReader
 
         context.CheckUnique("early-adopter team", adopterNames);
         ReleaseFetchLimits fetch = defaults.Fetch;
-        if (releases.Value("fetch", required: false) is { } fetchNode && MappingReader.Open(fetchNode, releases.PathOf("fetch"), context, "maxPackageBytes", "timeout") is { } f)
+        if (releases.Value("fetch", required: false) is { } fetchNode && MappingReader.Open(fetchNode, releases.PathOf("fetch"), context, "maxPackageBytes", "timeout", "allowedHosts") is { } f)
         {
             long max = fetch.MaxPackageBytes;
             if (f.Text("maxPackageBytes") is { } text)
@@ -99,7 +99,21 @@ internal sealed partial class HubDocumentReader
                 }
             }
 
-            fetch = new ReleaseFetchLimits(max, Duration(f, "timeout") ?? fetch.Timeout);
+            var hosts = new List<string>();
+            foreach (Named host in f.TextList("allowedHosts"))
+            {
+                string name = host.Name.Trim('[', ']');
+                if (name.Length == 0 || name.Length > 253 || name.Any(ch => ch is '/' or '@' or '?' or '#' || char.IsWhiteSpace(ch))
+                    || (Uri.CheckHostName(name) == UriHostNameType.Unknown))
+                {
+                    context.Error(host.Node, host.Path, $"'{host.Name}' must be a host name or IP address (no scheme, port or path)");
+                    continue;
+                }
+
+                hosts.Add(name);
+            }
+
+            fetch = new ReleaseFetchLimits(max, Duration(f, "timeout") ?? fetch.Timeout) { AllowedHosts = hosts };
         }
 
         var syncBack = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);

@@ -77,10 +77,11 @@ public sealed class ArtifactEffect(
             await blob.SetMetadataAsync(new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }, ct);
         }
 
-        return new ArtifactsDone(ReleaseActor.Hub, RolloutProgress.Unverified, area, repository.UrlOf(area), metadata, xmlSha);
+        // Target: the state the placement was for (Unverified, or e.g. InVerification after an admin retry).
+        return new ArtifactsDone(ReleaseActor.Hub, work.Target, area, repository.UrlOf(area), metadata, xmlSha);
     }
 
-    /// <summary>The frozen release.xml: the existing create-once blob, else the draft (or the URL's content) frozen now.</summary>
+    /// <summary>The frozen release.xml: the existing create-once blob, else the draft (or the URL's content) frozen now, when valid.</summary>
     private async Task<(byte[] Xml, string Sha)> FreezeAsync(ArtifactWork work, CancellationToken ct)
     {
         BlobClient frozen = repository.Blob(work.FrozenBlob);
@@ -101,6 +102,14 @@ public sealed class ArtifactEffect(
         else
         {
             throw new ArtifactException("no release.xml was uploaded and the release has no releaseXmlUrl to fetch it from.");
+        }
+
+        // Only valid XML is frozen: an invalid or truncated copy (say, a transient fault at the releaseXmlUrl) fails this
+        // attempt, and an admin retry reads it again, instead of freezing the broken copy for good.
+        (ReleaseMetadata? valid, IReadOnlyList<ReleaseXmlError> errors) = ReleaseXml.Parse(xml);
+        if (valid is null)
+        {
+            throw new ArtifactException($"release.xml is invalid: {string.Join("; ", errors.Take(5))}");
         }
 
         string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(xml));
@@ -173,16 +182,18 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         string what = $"package '{package.Name}' ({package.Path})";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(config.Releases.Fetch.Timeout);
+        HashingStream? read = null;
         try
         {
             using HttpResponseMessage response = await SendAsync(source, what, timeout.Token);
             if (response.Content.Headers.ContentLength > limit)
             {
-                throw new ArtifactException($"{what}: {source} offers {response.Content.Headers.ContentLength} bytes; release.xml says {package.Size.ToString(CultureInfo.InvariantCulture)}.");
+                throw new ArtifactException($"{what}: {Shown(source)} offers {response.Content.Headers.ContentLength} bytes; release.xml says {package.Size.ToString(CultureInfo.InvariantCulture)}.");
             }
 
             await using Stream body = await response.Content.ReadAsStreamAsync(timeout.Token);
             using var hashing = new HashingStream(body, limit);
+            read = hashing;
             await blob.UploadAsync(hashing, new BlobUploadOptions("application/octet-stream"), timeout.Token);
             string sha = hashing.Sha256();
             if (!string.Equals(sha, package.Sha256, StringComparison.OrdinalIgnoreCase) || hashing.BytesRead != package.Size)
@@ -197,12 +208,20 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         catch (PackageTooLargeException ex)
         {
             await blob.DeleteIfExistsAsync(cancellationToken: ct);
-            throw new ArtifactException($"{what}: {source} sent more than {ex.Limit.ToString(CultureInfo.InvariantCulture)} bytes (the size release.xml declares).");
+            throw new ArtifactException($"{what}: {Shown(source)} sent more than {ex.Limit.ToString(CultureInfo.InvariantCulture)} bytes (the size release.xml declares).");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             await blob.DeleteIfExistsAsync(cancellationToken: ct);
-            throw new ArtifactException($"{what}: fetching {source} took longer than {config.Releases.Fetch.Timeout}.");
+            throw new ArtifactException($"{what}: fetching {Shown(source)} took longer than {config.Releases.Fetch.Timeout}.");
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is not ArtifactException
+            && (read?.SourceFailure is not null || ex is IOException or HttpRequestException))
+        {
+            // The provider's connection broke mid-body (the blob upload may have wrapped that in its own exception).
+            await blob.DeleteIfExistsAsync(cancellationToken: ct);
+            throw new ArtifactException(
+                $"{what}: the download from {Shown(source)} broke off after {(read?.BytesRead ?? 0).ToString(CultureInfo.InvariantCulture)} bytes ({(read?.SourceFailure ?? ex).Message}).");
         }
     }
 
@@ -222,12 +241,26 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         }
         catch (PackageTooLargeException)
         {
-            throw new ArtifactException($"{what}: {source} sent more than {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
+            throw new ArtifactException($"{what}: {Shown(source)} sent more than {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new ArtifactException($"{what}: fetching {source} took longer than {config.Releases.Fetch.Timeout}.");
+            throw new ArtifactException($"{what}: fetching {Shown(source)} took longer than {config.Releases.Fetch.Timeout}.");
         }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is IOException or HttpRequestException)
+        {
+            throw new ArtifactException($"{what}: the download from {Shown(source)} broke off ({ex.Message}).");
+        }
+    }
+
+    /// <summary>
+    /// A fetched URL as messages (ticket comments, mails, the external ticket, logs) show it: scheme, host, port and path;
+    /// the query (which may carry a token) and any user info are left out.
+    /// </summary>
+    public static string Shown(Uri source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.IsAbsoluteUri ? $"{source.Scheme}://{source.Authority}{source.AbsolutePath}" : "(relative URL)";
     }
 
     private async Task<HttpResponseMessage> SendAsync(Uri source, string what, CancellationToken ct)
@@ -244,14 +277,14 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         }
         catch (HttpRequestException ex)
         {
-            throw new ArtifactException($"{what}: fetching {source} failed: {ex.Message}");
+            throw new ArtifactException($"{what}: fetching {Shown(source)} failed: {ex.Message}");
         }
 
         if (!response.IsSuccessStatusCode)
         {
             int status = (int)response.StatusCode;
             response.Dispose();
-            throw new ArtifactException($"{what}: {source} answered {status.ToString(CultureInfo.InvariantCulture)}.");
+            throw new ArtifactException($"{what}: {Shown(source)} answered {status.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         return response;

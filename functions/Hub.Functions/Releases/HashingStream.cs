@@ -12,6 +12,9 @@ public sealed class HashingStream(Stream inner, long maxBytes) : Stream
 
     public long BytesRead { get; private set; }
 
+    /// <summary>The I/O failure reading the inner stream (e.g. a dropped connection), or null.</summary>
+    public Exception? SourceFailure { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -29,14 +32,35 @@ public sealed class HashingStream(Stream inner, long maxBytes) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int read = inner.Read(buffer);
+        int read;
+        try
+        {
+            read = inner.Read(buffer);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            SourceFailure = ex;
+            throw;
+        }
+
         Count(buffer[..read]);
         return read;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int read = await inner.ReadAsync(buffer, cancellationToken);
+        int read;
+        try
+        {
+            read = await inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            // Kept: whoever reads this stream (the blob upload) may wrap the exception in its own.
+            SourceFailure = ex;
+            throw;
+        }
+
         Count(buffer.Span[..read]);
         return read;
     }

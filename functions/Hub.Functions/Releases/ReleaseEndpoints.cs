@@ -173,11 +173,19 @@ public static class ReleaseEndpoints
             return Conflict($"release.xml of release #{id} was frozen when it left Submitted ({view.State.Progress} now); it is never replaced.");
         }
 
-        string sha = Convert.ToHexStringLower(SHA256.HashData(xml));
-        await repository.Blob(ReleaseDecider.DraftBlobOf(id)).UploadAsync(
-            BinaryData.FromBytes(xml), new BlobUploadOptions("application/xml", new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }), ct);
         ReleaseActor actor = ReleaseActors.For(http.GetRequiredApiCaller(), config.Releases);
-        CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(key, null, new UploadMetadata(actor, metadata, ReleaseDecider.DraftBlobOf(id), sha), actor.Name, ct);
+        if (!actor.IsAnyOf([ReleaseTeam.Provider, ReleaseTeam.Qc, ReleaseTeam.Admin]))
+        {
+            return Conflict($"Uploading release.xml needs the provider, the QC team or an admin; {actor.Name} is none of them.");
+        }
+
+        // Each upload gets its own blob (named by its SHA-256) before the workflow judges it: a refused upload (a race
+        // with the move to Unverified) is stored but never referenced, so it can never be the release.xml that freezes.
+        string sha = Convert.ToHexStringLower(SHA256.HashData(xml));
+        string draft = ReleaseDecider.DraftBlobOf(id, sha);
+        await repository.Blob(draft).UploadAsync(
+            BinaryData.FromBytes(xml), new BlobUploadOptions("application/xml", new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }), ct);
+        CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(key, null, new UploadMetadata(actor, metadata, draft, sha), actor.Name, ct);
         return outcome.Status == CommandStatus.Rejected ? Conflict(outcome.Reason!) : TypedResults.Ok(ReleaseSummary.From(outcome.State));
     }
 

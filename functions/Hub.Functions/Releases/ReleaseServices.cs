@@ -14,7 +14,8 @@ public static class ReleaseServices
         services.AddSingleton<ReleaseRepository>();
         services.AddSingleton<ReleaseMetricsStore>();
         services.AddSingleton<ISideEffectHandler>(sp => sp.GetRequiredService<ReleaseMetricsStore>());
-        services.AddHttpClient(PackageFetcher.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(PackageFetcher.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => FetchGuard.Handler(sp.GetRequiredService<Hub.Domain.Configuration.HubConfiguration>().Releases.Fetch));
         services.AddSingleton<PackageFetcher>();
         services.AddSingleton<ISideEffectHandler>(sp => new ArtifactEffect(
             sp.GetRequiredService<AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent>>,

@@ -148,7 +148,7 @@ internal sealed class ReleaseFixture
         DateTimeOffset now = at ?? T0;
         Assert.True(Send(number, new OpenRelease(Provider, number, $"Release {number}", "provider@vendor.example", emergency, SyncProtocol: "https", SyncUrl: "https://vendor.example/r/"), now).IsOk);
         ReleaseMetadata m = Metadata with { Version = $"2.1.{number}", AssociatedMajorRelease = major };
-        Assert.True(Send(number, new UploadMetadata(Provider, m, ReleaseDecider.DraftBlobOf(number), new string('b', 64)), now).IsOk);
+        Assert.True(Send(number, new UploadMetadata(Provider, m, ReleaseDecider.DraftBlobOf(number, new string('b', 64)), new string('b', 64)), now).IsOk);
     }
 
     /// <summary>Moves a release as a person would, completing every artifact step at once.</summary>

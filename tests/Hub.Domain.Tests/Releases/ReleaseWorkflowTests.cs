@@ -1,4 +1,5 @@
 using Hub.Domain.Durable;
+using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
 using Hub.Domain.Tickets;
 using static Hub.Domain.Intake.Tickets.RolloutProgress;
@@ -9,6 +10,7 @@ namespace Hub.Domain.Tests.Releases;
 public sealed class ReleaseWorkflowTests
 {
     private static readonly DateTimeOffset T0 = ReleaseFixture.T0;
+    private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     [Fact]
     public void StageRollout_SlotTaken_OthersWaitInDeferredAndArePromotedFirstInFirstOut()
@@ -176,6 +178,117 @@ public sealed class ReleaseWorkflowTests
         Assert.Equal(Unverified, f.Releases[1].Progress);
         // The placement runs again on retry.
         Assert.Contains(retry.Value!.Effects, e => e.Kind == ArtifactWork.EffectKind);
+    }
+
+    [Fact]
+    public void ArtifactsFailed_AfterTheReleaseClosed_IsRecordedAndCommentedNotDropped()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        f.Move(1, Unverified);
+        f.Move(1, InVerification);
+        f.Move(1, StageRollout);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Sr, Production), T0.AddHours(1)).IsOk);
+
+        Result<Decision<ReleaseEvent>> failed = f.Send(1, new ArtifactsFailed(ReleaseActor.Hub, Production, "package 'foo-server' is in neither area"), T0.AddHours(2));
+
+        ArtifactsStepFailed recorded = Assert.IsType<ArtifactsStepFailed>(Assert.Single(failed.Value!.Events));
+        Assert.Equal((Production, "package 'foo-server' is in neither area"), (recorded.Target, recorded.Reason));
+        Assert.Equal(Production, f.Releases[1].Progress);
+        Assert.Null(f.Releases[1].ArtifactsPendingFor);
+        Assert.Equal("Production: package 'foo-server' is in neither area", f.Releases[1].RepositoryFailure);
+        Comment comment = f.Commands<TicketCommand>("ticket").OfType<Comment>().Last();
+        Assert.StartsWith("Repository step for Production failed while the release was Production: package 'foo-server' is in neither area.", comment.Body, StringComparison.Ordinal);
+        Assert.Contains("https://blob.example/repo/sw/stagerollout/foo/2.1.1/", comment.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transition_StageRolloutAndProduction_MailsNameTheAreaTheReleaseMovesTo()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        f.Move(1, Unverified);
+        f.Move(1, InVerification);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Qc, StageRollout), T0).IsOk);
+        TicketNotification stageRollout = ReleaseFixture.Mails(f.Effects).Last();
+        f.CompleteArtifacts(1, T0);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Sr, Production), T0).IsOk);
+        TicketNotification production = ReleaseFixture.Mails(f.Effects).Last();
+
+        Assert.Contains("Repository: https://blob.example/repo/sw/stagerollout/foo/2.1.1/\n", stageRollout.Body, StringComparison.Ordinal);
+        Assert.Contains("Repository: https://blob.example/repo/sw/production/umd-4/updates/foo/2.1.1/\n", production.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unverified_ArtifactsStillBeingPlaced_OnlyGivingUpMayLeave()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Provider, Unverified), T0).IsOk);
+
+        Result<Decision<ReleaseEvent>> early = f.Send(1, new RequestTransition(ReleaseFixture.Qc, InVerification), T0.AddMinutes(1));
+        Result<Decision<ReleaseEvent>> ignored = f.Decide(f.Releases[1], new RequestTransition(ReleaseFixture.Qc, Ignored), T0.AddMinutes(1));
+        f.CompleteArtifacts(1, T0.AddMinutes(2));
+        Result<Decision<ReleaseEvent>> placed = f.Send(1, new RequestTransition(ReleaseFixture.Qc, InVerification), T0.AddMinutes(3));
+
+        Assert.Equal("Unverified -> InVerification waits for the artifacts to reach the Unverified area first; try again when RepositoryURL shows it.", early.Reason);
+        Assert.True(ignored.IsOk, ignored.Reason);
+        Assert.True(placed.IsOk, placed.Reason);
+    }
+
+    [Fact]
+    public void ArtifactsFailed_RetryIntoAStateWithoutPlacedArtifacts_PlacesThem()
+    {
+        var f = new ReleaseFixture();
+        // Failed in InVerification with nothing placed (as a release could before leaving Unverified waited for them).
+        ReleaseState failed = ReleaseFixture.In(Failed, failedFrom: InVerification) with { Area = null, RepositoryUrl = null };
+
+        Result<Decision<ReleaseEvent>> retry = f.Decide(failed, new RequestTransition(ReleaseFixture.Admin, InVerification), T0);
+        ReleaseState retried = ReleaseFixture.Apply(f.Decider, failed, retry.Value!);
+        SideEffect work = Assert.Single(retry.Value!.Effects, e => e.Kind == ArtifactWork.EffectKind);
+        ArtifactWork place = System.Text.Json.JsonSerializer.Deserialize<ArtifactWork>(work.Payload, WebJson)!;
+        string area = ReleaseAreas.Unverified(ReleaseFixture.Metadata);
+        Result<Decision<ReleaseEvent>> done = f.Decide(retried, new ArtifactsDone(ReleaseActor.Hub, place.Target, area, "https://blob.example/repo/" + area, null, null), T0);
+        ReleaseState after = ReleaseFixture.Apply(f.Decider, retried, done.Value!);
+
+        Assert.Equal((ArtifactWork.Place, InVerification, area), (place.Operation, place.Target, place.ToArea));
+        Assert.Equal(InVerification, retried.ArtifactsPendingFor);
+        Assert.Null(after.ArtifactsPendingFor);
+        Assert.Equal(area, after.Area);
+        Assert.True(f.Decide(after, new RequestTransition(ReleaseFixture.Qc, StageRollout), T0).IsOk);
+    }
+
+    [Fact]
+    public void ArtifactOutcome_ForATargetNotPending_IsIgnored()
+    {
+        var f = new ReleaseFixture();
+        f.Open(1);
+        Assert.True(f.Send(1, new RequestTransition(ReleaseFixture.Provider, Unverified), T0).IsOk);
+        string stage = ReleaseAreas.StageRollout(f.Releases[1].Metadata!);
+
+        Result<Decision<ReleaseEvent>> staleDone = f.Send(1, new ArtifactsDone(ReleaseActor.Hub, StageRollout, stage, "https://blob.example/repo/" + stage, null, null), T0);
+        Result<Decision<ReleaseEvent>> staleFailed = f.Send(1, new ArtifactsFailed(ReleaseActor.Hub, StageRollout, "an old run gave up"), T0);
+
+        Assert.Empty(staleDone.Value!.Events);
+        Assert.Empty(staleFailed.Value!.Events);
+        Assert.Equal((Unverified, Unverified, (string?)null), (f.Releases[1].Progress, f.Releases[1].ArtifactsPendingFor, f.Releases[1].Area));
+    }
+
+    [Fact]
+    public void ArtifactsDone_StartingAFollowUpMove_KeepsThatMovePending()
+    {
+        var f = new ReleaseFixture();
+        ReleaseState failed = ReleaseFixture.In(Failed, failedFrom: StageRollout) with { Area = null, RepositoryUrl = null };
+        ReleaseState retried = ReleaseFixture.Apply(f.Decider, failed, f.Decide(failed, new RequestTransition(ReleaseFixture.Admin, StageRollout), T0).Value!);
+        string unverified = ReleaseAreas.Unverified(ReleaseFixture.Metadata), stage = ReleaseAreas.StageRollout(ReleaseFixture.Metadata);
+
+        Decision<ReleaseEvent> placed = f.Decide(retried, new ArtifactsDone(ReleaseActor.Hub, StageRollout, unverified, "https://blob.example/repo/" + unverified, null, null), T0).Value!;
+        ReleaseState moving = ReleaseFixture.Apply(f.Decider, retried, placed);
+        ReleaseState moved = ReleaseFixture.Apply(f.Decider, moving, f.Decide(moving, new ArtifactsDone(ReleaseActor.Hub, StageRollout, stage, "https://blob.example/repo/" + stage, null, null), T0).Value!);
+
+        Assert.Contains(placed.Effects, e => e.Kind == ArtifactWork.EffectKind);
+        Assert.Equal((StageRollout, unverified), (moving.ArtifactsPendingFor, moving.Area));
+        Assert.Equal(((RolloutProgress?)null, stage), (moved.ArtifactsPendingFor, moved.Area));
     }
 
     [Fact]

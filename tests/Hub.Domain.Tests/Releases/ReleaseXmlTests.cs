@@ -130,14 +130,32 @@ public sealed class ReleaseXmlTests
     }
 
     [Fact]
-    public void Parse_JustUnderTheLimitButHugeText_StopsAtTheCharacterLimit()
+    public void Parse_JustUnderTheByteLimitWithHugeText_IsASchemaErrorOnTheElement()
     {
-        // A document within the byte limit is still bounded while parsing (MaxCharactersInDocument).
+        // Within the byte limit nothing else bounds the size (the byte limit bounds the characters): a huge value is
+        // judged by the schema like any other, at the name in its end tag.
         string padded = Valid.Replace("<Name>Foo 2.1.0</Name>", "<Name>" + new string('a', 900_000) + "</Name>", StringComparison.Ordinal);
 
         (ReleaseMetadata? metadata, IReadOnlyList<ReleaseXmlError> errors) = ReleaseXml.Parse(Encoding.UTF8.GetBytes(padded));
 
         Assert.Null(metadata);
-        Assert.Contains("Name", errors[0].Message, StringComparison.Ordinal);
+        ReleaseXmlError error = Assert.Single(errors);
+        Assert.Contains("Name", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Valid[..Valid.IndexOf("<Name>", StringComparison.Ordinal)].Count(c => c == '\n') + 1, error.Line);
+    }
+
+    [Fact]
+    public void Parse_ValidDocumentPaddedToExactlyTheByteLimit_IsAccepted()
+    {
+        // No limit tighter than the byte limit applies while parsing.
+        byte[] valid = Encoding.UTF8.GetBytes(Valid);
+        byte[] padded = new byte[ReleaseXml.MaxBytes];
+        valid.CopyTo(padded, 0);
+        padded.AsSpan(valid.Length).Fill((byte)' ');
+
+        (ReleaseMetadata? metadata, IReadOnlyList<ReleaseXmlError> errors) = ReleaseXml.Parse(padded);
+
+        Assert.Empty(errors);
+        Assert.NotNull(metadata);
     }
 }

@@ -37,7 +37,7 @@ public sealed class ReleaseConfigurationTests
                 - { name: ea-1, ngi: NGI_X, address: ea1@example.org }
               deadlines: { InVerification: P10D }
               emergencyDeadlines: { InVerification: PT8H }
-              fetch: { maxPackageBytes: 1000, timeout: PT30S }
+              fetch: { maxPackageBytes: 1000, timeout: PT30S, allowedHosts: [mirror.internal, 10.0.0.5] }
             """;
 
         ReleaseWorkflowDefinition releases = HubConfigurationLoader.Parse(yaml, "hub.yaml").Releases;
@@ -48,7 +48,9 @@ public sealed class ReleaseConfigurationTests
         Assert.Equal(["qc-amy", "tickets:rt"], releases.QcTeam);
         Assert.Equal(new EarlyAdopterTeam("ea-1", "NGI_X", "ea1@example.org"), Assert.Single(releases.EarlyAdopters));
         Assert.Equal(TimeSpan.FromDays(10), releases.Deadlines[RolloutProgress.InVerification]);
-        Assert.Equal(new ReleaseFetchLimits(1000, TimeSpan.FromSeconds(30)), releases.Fetch);
+        Assert.Equal(new ReleaseFetchLimits(1000, TimeSpan.FromSeconds(30)) { AllowedHosts = ["mirror.internal", "10.0.0.5"] }, releases.Fetch);
+        Assert.True(releases.Fetch.IsAllowedHost("MIRROR.internal"));
+        Assert.False(releases.Fetch.IsAllowedHost("mirror.example"));
     }
 
     [Fact]
@@ -62,7 +64,7 @@ public sealed class ReleaseConfigurationTests
                 Production: [sw-rel-prod]
               owners: { StageRollout: not-an-address }
               deadlines: { InVerification: 10 days }
-              fetch: { timeout: PT0S }
+              fetch: { timeout: PT0S, allowedHosts: ["http://x/"] }
             """;
 
         var error = Assert.Throws<HubConfigurationException>(() => HubConfigurationLoader.Parse(yaml, "hub.yaml"));
@@ -76,6 +78,7 @@ public sealed class ReleaseConfigurationTests
                 "hub.yaml:16:27: releases.owners.StageRollout: 'not-an-address' is not a mail address (name@example.org)",
                 "hub.yaml:17:32: releases.deadlines.InVerification: must be a positive ISO 8601 duration such as P2D, PT8H or P1DT12H",
                 "hub.yaml:18:21: releases.fetch.timeout: 'PT0S' must be a positive ISO 8601 duration such as PT10M",
+                "hub.yaml:18:42: releases.fetch.allowedHosts[0]: 'http://x/' must be a host name or IP address (no scheme, port or path)",
             ],
             error.Errors.Select(e => e.ToString()));
     }

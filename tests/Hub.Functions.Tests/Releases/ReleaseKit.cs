@@ -40,7 +40,32 @@ internal static class ReleaseKit
             settings[key] = value;
         }
 
+        if (!settings.ContainsKey("Hub__Config"))
+        {
+            settings["Hub__Config"] = ConfigPath(ConfigText());
+        }
+
         return TestHub.StartAsync(settings, services);
+    }
+
+    /// <summary>
+    /// The shipped hub.yaml with <c>releases.fetch.allowedHosts: [127.0.0.1]</c>: the tests' Sync-URL servers listen on
+    /// loopback, which the hub refuses to fetch from unless the host is listed.
+    /// </summary>
+    public static string ConfigText()
+    {
+        string config = File.ReadAllText(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        string allowed = config.Replace("allowedHosts: []", "allowedHosts: [127.0.0.1]", StringComparison.Ordinal);
+        Assert.NotEqual(config, allowed);
+        return allowed;
+    }
+
+    /// <summary>Writes <paramref name="config"/> to a fresh temporary file and returns its path.</summary>
+    public static string ConfigPath(string config)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"hub-release-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, config);
+        return path;
     }
 
     public static string Sha(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));

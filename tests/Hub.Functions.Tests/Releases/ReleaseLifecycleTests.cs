@@ -71,19 +71,67 @@ public sealed class ReleaseLifecycleTests
     {
         await using TestHub hub = await StartAsync();
         long id = await CreateAsync(hub, null);
+        long other = await CreateAsync(hub, null);
 
         HttpResponseMessage refused = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", AdminKey, new { to = "Production" });
-        HttpResponseMessage wrongTeam = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", SrKey, new { to = "Ignored" });
-        HttpResponseMessage noXml = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", ProviderKey, new { to = "Unverified" });
         HttpResponseMessage reader = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", ReaderKey, new { to = "Unverified" });
+        HttpResponseMessage srIgnores = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{other}/transitions", SrKey, new { to = "Ignored" });
+        HttpResponseMessage closed = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{other}/transitions", ProviderKey, new { to = "Unverified" });
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         using JsonDocument problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
         Assert.Equal("Submitted -> Production is not an allowed transition (DESIGN 5.2).", problem.RootElement.GetProperty("detail").GetString());
-        Assert.Equal(HttpStatusCode.OK, wrongTeam.StatusCode); // the SR team may ignore an open release
-        Assert.Equal(HttpStatusCode.Conflict, noXml.StatusCode);
-        Assert.Contains("Ignored -> Unverified is not allowed", await noXml.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, srIgnores.StatusCode); // the SR team may ignore an open release
+        Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);
+        Assert.Contains("Ignored -> Unverified is not allowed", await closed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(RolloutProgress.Submitted, (await ReleaseAsync(hub, id)).Progress);
+    }
+
+    [Fact]
+    public async Task Transition_SubmittedToUnverified_RefusedWithoutReleaseXmlAndWithoutEveryPackage()
+    {
+        await using TestHub hub = await StartAsync();
+        long noXml = await CreateAsync(hub, null, title: "no xml");
+        long noPackage = await CreateAsync(hub, null, title: "no package");
+        await SendAsync(hub, HttpMethod.Put, $"/api/releases/{noPackage}/metadata", ProviderKey,
+            Xml("3.0.0", "umd-4", new Dictionary<string, byte[]> { ["rpms/foo-server.rpm"] = Server }, dist: "p" + Guid.NewGuid().ToString("N")[..8]));
+
+        HttpResponseMessage needsXml = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{noXml}/transitions", ProviderKey, new { to = "Unverified" });
+        HttpResponseMessage needsPackages = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{noPackage}/transitions", ProviderKey, new { to = "Unverified" });
+
+        Assert.Equal(HttpStatusCode.Conflict, needsXml.StatusCode);
+        Assert.Contains($"Submitted -> Unverified needs release.xml: upload it with PUT /api/releases/{noXml}/metadata", await needsXml.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, needsPackages.StatusCode);
+        Assert.Contains("Submitted -> Unverified needs every package: 'foo-server' (rpms/foo-server.rpm) was not uploaded", await needsPackages.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((RolloutProgress.Submitted, RolloutProgress.Submitted), ((await ReleaseAsync(hub, noXml)).Progress, (await ReleaseAsync(hub, noPackage)).Progress));
+    }
+
+    [Fact]
+    public async Task Transition_WhileTheArtifactsAreBeingPlaced_WaitsForThem()
+    {
+        await using TestHub hub = await StartAsync();
+        await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
+        sync.Files["rpms/foo-server.rpm"] = Server;
+        sync.Delays["rpms/foo-server.rpm"] = TimeSpan.FromSeconds(5);
+        long id = await CreateAsync(hub, sync.BaseAddress);
+        await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", ProviderKey,
+            Xml("3.1.0", "umd-4", new Dictionary<string, byte[]> { ["rpms/foo-server.rpm"] = Server }, dist: "w" + Guid.NewGuid().ToString("N")[..8]));
+
+        Task<HttpResponseMessage> toUnverified = SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", ProviderKey, new { to = "Unverified" });
+        // Once the hub asks the Sync-URL for the package, the placement is under way for the next 5 seconds.
+        for (int i = 0; i < 750 && !sync.Requests.Contains("rpms/foo-server.rpm"); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        ReleaseState placing = await ReleaseAsync(hub, id);
+        HttpResponseMessage early = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", QcKey, new { to = "InVerification" });
+        await toUnverified;
+
+        Assert.Equal((RolloutProgress.Unverified, (RolloutProgress?)RolloutProgress.Unverified), (placing.Progress, placing.ArtifactsPendingFor));
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("Unverified -> InVerification waits for the artifacts to reach the Unverified area first", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -166,6 +214,7 @@ public sealed class ReleaseLifecycleTests
             ["Hub__ApiKeys__ea-ibergrid"] = $"developer:{EarlyAdopterKey}",
             ["Hub__ApiKeys__rel-admin"] = $"app-admin:{AdminKey}",
             ["Hub__ApiKeys__rel-reader"] = $"logs-reader:{ReaderKey}",
+            ["Hub__Config"] = ConfigPath(ConfigText()),
         };
     }
 }

@@ -78,4 +78,29 @@ public sealed class ReleaseMetadataApiTests
         Assert.Equal(first, frozen!.ToString());
         Assert.Equal("1.0.0", (await ReleaseAsync(hub, id)).Metadata!.Version);
     }
+    [Fact]
+    public async Task PutMetadata_RefusedUpload_IsNeverWhatFreezes()
+    {
+        await using TestHub hub = await StartAsync();
+        await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
+        sync.Files["a.rpm"] = Rpm;
+        long id = await CreateAsync(hub, sync.BaseAddress);
+        string dist = "r" + Guid.NewGuid().ToString("N")[..8];
+        string accepted = Xml("1.0.0", "umd-4", new Dictionary<string, byte[]> { ["a.rpm"] = Rpm }, dist: dist);
+        string refusedXml = Xml("6.6.6", "umd-4", new Dictionary<string, byte[]> { ["a.rpm"] = Rpm }, dist: dist);
+        HttpResponseMessage ok = await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", ProviderKey, accepted);
+
+        // The SR team may not upload release.xml: the workflow refuses it, and it must not replace the accepted draft.
+        HttpResponseMessage refused = await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", SrKey, refusedXml);
+        await MoveAsync(hub, id, "Unverified", ProviderKey);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var repository = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Hub.Functions.Releases.ReleaseRepository>(hub.App.Services);
+        BinaryData? frozen = await repository.Blob($"sw/metadata/{id}/release.xml").DownloadContentAsync();
+        Assert.Equal(accepted, frozen!.ToString());
+        Assert.Equal("1.0.0", (await ReleaseAsync(hub, id)).Metadata!.Version);
+        Assert.Equal([$"sw/metadata/{id}/draft-{Sha(Encoding.UTF8.GetBytes(accepted))}.xml", $"sw/metadata/{id}/release.xml"],
+            (await BlobsAsync(hub, $"sw/metadata/{id}/")).Order(StringComparer.Ordinal));
+    }
 }

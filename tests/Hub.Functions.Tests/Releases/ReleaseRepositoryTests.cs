@@ -69,7 +69,7 @@ public sealed class ReleaseRepositoryTests
     [Fact]
     public async Task Unverified_FetchSlowerThanTheLimit_FailedNamingTheTimeLimit()
     {
-        string config = await File.ReadAllTextAsync(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        string config = ConfigText();
         string path = Path.Combine(Path.GetTempPath(), $"hub-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(path, config.Replace("timeout: PT10M", "timeout: PT1S", StringComparison.Ordinal));
         await using TestHub hub = await StartAsync(new Dictionary<string, string?> { ["Hub__Config"] = path });
@@ -187,6 +187,60 @@ public sealed class ReleaseRepositoryTests
         Assert.EndsWith($"/sw/stagerollout/{dists[2]}/1.0.3/", promoted.RepositoryUrl, StringComparison.Ordinal);
         Assert.Equal(RolloutProgress.Deferred, (await ReleaseAsync(hub, ids[1])).Progress);
         Assert.Equal("StageRollout", (await TicketAsync(hub, ids[2])).Status);
+    }
+
+    [Fact]
+    public async Task Unverified_ConnectionDropsMidDownload_FailedNamingThePackage()
+    {
+        await using TestHub hub = await StartAsync();
+        await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
+        string dist = Dist();
+        byte[] big = new byte[256 * 1024];
+        Random.Shared.NextBytes(big);
+        sync.Files["big.rpm"] = big;
+        sync.Drops["big.rpm"] = true;
+        long id = await CreateAsync(hub, sync.BaseAddress);
+        await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", ProviderKey, Xml("1.0.0", "umd-4", new Dictionary<string, byte[]> { ["big.rpm"] = big }, dist: dist));
+
+        await MoveAsync(hub, id, "Unverified", ProviderKey);
+
+        ReleaseState release = await ReleaseAsync(hub, id);
+        Assert.Equal(RolloutProgress.Failed, release.Progress);
+        Assert.StartsWith($"Repository step for Unverified failed: package 'big' (big.rpm): the download from {sync.BaseAddress}big.rpm broke off after ", release.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(await BlobsAsync(hub, $"sw/unverified/{dist}/"));
+    }
+
+    [Fact]
+    public async Task Unverified_ReleaseXmlUrlServesBrokenXml_NotFrozenAndTheRetryReadsItAgain()
+    {
+        await using TestHub hub = await StartAsync();
+        await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
+        string dist = Dist();
+        string xml = Xml("1.0.0", "umd-4", new Dictionary<string, byte[]> { ["a.rpm"] = A }, dist: dist);
+        sync.Files["a.rpm"] = A;
+        sync.Files["meta/release.xml"] = Encoding.UTF8.GetBytes(xml[..(xml.Length / 2)]); // cut off in transit
+        HttpResponseMessage created = await SendAsync(hub, HttpMethod.Post, "/api/releases", ProviderKey, new
+        {
+            title = "Foo", syncProtocol = "http", syncUrl = sync.BaseAddress.ToString(), releaseXmlUrl = $"{sync.BaseAddress}meta/release.xml",
+        });
+        using JsonDocument body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        long id = body.RootElement.GetProperty("number").GetInt64();
+
+        await MoveAsync(hub, id, "Unverified", ProviderKey);
+        ReleaseState failed = await ReleaseAsync(hub, id);
+        IReadOnlyList<string> frozenAfterFailure = await BlobsAsync(hub, $"sw/metadata/{id}/");
+        sync.Files["meta/release.xml"] = Encoding.UTF8.GetBytes(xml);
+        await MoveAsync(hub, id, "Unverified", AdminKey);
+        ReleaseState retried = await ReleaseAsync(hub, id);
+
+        Assert.Equal(RolloutProgress.Failed, failed.Progress);
+        Assert.StartsWith("Repository step for Unverified failed: release.xml is invalid: ", failed.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(frozenAfterFailure);
+        Assert.Equal(RolloutProgress.Unverified, retried.Progress);
+        Assert.Equal("1.0.0", retried.Metadata!.Version);
+        Assert.EndsWith($"/sw/unverified/{dist}/1.0.0/", retried.RepositoryUrl, StringComparison.Ordinal);
+        BinaryData? frozen = await hub.App.Services.GetRequiredService<ReleaseRepository>().Blob($"sw/metadata/{id}/release.xml").DownloadContentAsync();
+        Assert.Equal(xml, frozen!.ToString());
     }
 
     private static string Dist() => "d" + Guid.NewGuid().ToString("N")[..10];

@@ -35,12 +35,13 @@ public sealed class ReleaseSyncBackTests
         RtTicket ticket = rt.Ticket(external.Id)!;
         Assert.Equal("resolved", ticket.Status);
         Assert.Equal("Production", ticket.CustomFields["RolloutProgress"]);
-        Assert.StartsWith("Release Baz 1.2.3 is Production. Repository: http", Assert.Single(ticket.Comments), StringComparison.Ordinal);
+        ReleaseState release = await ReleaseAsync(hub, id);
+        Assert.Contains("/sw/production/", release.RepositoryUrl, StringComparison.Ordinal);
+        Assert.Equal($"Release Baz 1.2.3 is Production. Repository: {release.RepositoryUrl}", Assert.Single(ticket.Comments));
         RtRequest update = rt.Requests.Single(r => r.Method == "PUT");
         Assert.Equal(($"/REST/2.0/ticket/{external.Id}", "token " + FakeRt.Token), (update.Path, update.Authorization));
         using JsonDocument body = JsonDocument.Parse(update.Body);
         Assert.Equal("resolved", body.RootElement.GetProperty("Status").GetString());
-        ReleaseState release = await ReleaseAsync(hub, id);
         Assert.Equal([("update", true), ("comment", true)], release.SyncBack.Select(c => (c.Operation, c.Succeeded)));
         Assert.All(release.SyncBack, c => Assert.Equal("rt", c.Connector));
     }
@@ -71,7 +72,7 @@ public sealed class ReleaseSyncBackTests
 
     private static async Task<Dictionary<string, string?>> SettingsAsync(FakeRt rt)
     {
-        string config = await File.ReadAllTextAsync(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        string config = ConfigText();
         config = config
             .Replace("url: \"https://rt.example.org\", secretSetting: Hub__Connectors__RtToken }", $"url: \"{rt.BaseAddress}\", secretSetting: Hub__Connectors__RtToken, maxRetries: 0 }}", StringComparison.Ordinal)
             .Replace("syncBack: { rt: [rt, tickets-webhook] }", "syncBack: { rt: [rt] }", StringComparison.Ordinal);

@@ -58,6 +58,36 @@ public sealed class ReleaseTicketSystemTests
         Assert.Single(await ExternalRefusalsAsync(hub, number));
     }
 
+    [Theory]
+    // The intake already answers 422 for what it can judge (a non-http SyncURL, a long subject); these pass it.
+    [InlineData("\"SyncURL\":\"https://deploy:pw@vendor.example/bar/\"", "syncUrl: must not carry credentials")]
+    [InlineData("\"ReleaseXml\":\"https://deploy:pw@vendor.example/bar/release.xml\"", "releaseXmlUrl: must not carry credentials")]
+    public async Task TicketSystem_ReleaseRefused_CommentsTheReasonOnTheTicket(string field, string reason)
+    {
+        await using TestHub hub = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub__Secrets__RtWebhookSecret"] = Secret,
+            ["Hub__Secrets__RtWebhookSecretNext"] = Secret + "-next",
+        });
+        string id = "RT-" + Guid.NewGuid().ToString("N")[..6];
+        const string title = "Bar 1.0.0";
+        string created = "{\"event\":\"created\",\"deliveryId\":\"c-" + id + "\",\"ticket\":{\"id\":\"" + id
+            + "\",\"url\":\"https://rt.example.org/Ticket/Display.html?id=78\",\"queue\":\"sw-rel\",\"subject\":\"" + title
+            + "\",\"status\":\"Submitted\",\"requestors\":[\"bar-dev@vendor.example\"],\"customFields\":{" + field + "}}}";
+
+        HttpResponseMessage opened = await PostAsync(hub, created);
+        Assert.True(opened.StatusCode == HttpStatusCode.Accepted, await opened.Content.ReadAsStringAsync());
+        long number = await NumberAsync(opened);
+
+        var releases = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<
+            Hub.Storage.Durable.AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent>>(hub.App.Services);
+        Assert.Null(await releases.GetAsync(ReleaseDecider.IdOf(number)));
+        Hub.Storage.Durable.EventRecord comment = (await TicketHistoryAsync(hub, number)).Single(e => e.Type == "Commented");
+        string body = System.Text.Json.JsonDocument.Parse(comment.Data).RootElement.GetProperty("body").GetString()!;
+        Assert.StartsWith("This ticket is in the release queue sw-rel, but the hub could not open a release for it: ", body, StringComparison.Ordinal);
+        Assert.Contains(reason, body, StringComparison.Ordinal);
+    }
+
     private static async Task<IReadOnlyList<Hub.Storage.Durable.EventRecord>> ExternalRefusalsAsync(TestHub hub, long number)
     {
         var releases = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<

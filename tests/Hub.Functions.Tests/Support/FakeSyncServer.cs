@@ -30,6 +30,12 @@ internal sealed class FakeSyncServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Paths whose answer announces the whole file, sends half of it, then drops the connection.</summary>
+    public ConcurrentDictionary<string, bool> Drops { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Paths answered with a 302 to the given URL.</summary>
+    public ConcurrentDictionary<string, string> Redirects { get; } = new(StringComparer.Ordinal);
+
     public static async Task<FakeSyncServer> StartAsync()
     {
         string url = $"http://127.0.0.1:{Azurite.FreePort().ToString(CultureInfo.InvariantCulture)}";
@@ -44,6 +50,21 @@ internal sealed class FakeSyncServer : IAsyncDisposable
             if (server.Delays.TryGetValue(path, out TimeSpan delay))
             {
                 await Task.Delay(delay, http.RequestAborted);
+            }
+
+            if (server.Drops.ContainsKey(path) && server.Files.TryGetValue(path, out byte[]? partial))
+            {
+                http.Response.ContentType = "application/octet-stream";
+                http.Response.ContentLength = partial.Length;
+                await http.Response.Body.WriteAsync(partial.AsMemory(0, partial.Length / 2), http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+                http.Abort();
+                return Results.Empty;
+            }
+
+            if (server.Redirects.TryGetValue(path, out string? location))
+            {
+                return Results.Redirect(location);
             }
 
             return server.Files.TryGetValue(path, out byte[]? content) ? Results.Bytes(content, "application/octet-stream") : Results.NotFound();

@@ -120,7 +120,18 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
                 ReleaseXmlUrl: fields.GetValueOrDefault("ReleaseXml"),
                 ExternalRef: new ReleaseExternalRef(a.System, ticket.Id, ticket.Url),
                 TicketExists: true);
-            effects.Add(AggregateCommand.Effect<ReleaseCommand>(ReleaseDecider.AggregateKind, id, release, actor.Name));
+            if (ReleaseDecider.Invalid(release) is { } refusal)
+            {
+                // The release would be refused where nobody sees it: say why on the ticket (staff see it, and fix the
+                // ticket's fields in the ticket system), and open no release.
+                string note = $"This ticket is in the release queue {releases.Queue}, but the hub could not open a release for it: "
+                    + $"{refusal} Fix the {a.System} ticket (subject, SyncURL, ReleaseXml, AssociatedMajorRelease) and submit the release again.";
+                effects.Add(AggregateCommand.Effect<TicketCommand>(TicketDecider.AggregateKind, id, new Comment(actor, note), actor.Name));
+            }
+            else
+            {
+                effects.Add(AggregateCommand.Effect<ReleaseCommand>(ReleaseDecider.AggregateKind, id, release, actor.Name));
+            }
         }
 
         var opened = new ExternalTicketOpened(a.CandidateNumber, plan.Queue.Name, subject, plan.Status ?? plan.Initial, ticket.Priority, fields, a.ReceivedAt);
