@@ -1,3 +1,4 @@
+using Hub.Domain.Durable;
 using Microsoft.Extensions.Logging;
 
 namespace Hub.Storage.Durable;
@@ -5,9 +6,17 @@ namespace Hub.Storage.Durable;
 /// <summary>
 /// Runs outbox rows after their commit and completes them; the sweeper picks up rows a crash left behind.
 /// </summary>
-public sealed class OutboxDispatcher(AggregateStore store, IEnumerable<ISideEffectHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+/// <param name="orderedKinds">
+/// Kinds whose rows must run in commit order: after one fails, the aggregate's later rows of these kinds wait for the
+/// sweeper. Default: aggregate commands, since a later one may need an earlier one done (a status change on the
+/// ticket an earlier row creates). Other kinds (mail, connector calls, timers) run regardless, so an RT outage never
+/// holds back a notification.
+/// </param>
+public sealed class OutboxDispatcher(
+    AggregateStore store, IEnumerable<ISideEffectHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger, IReadOnlySet<string>? orderedKinds = null)
 {
     private readonly Dictionary<string, ISideEffectHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    private readonly IReadOnlySet<string> _ordered = orderedKinds ?? new HashSet<string>(StringComparer.Ordinal) { AggregateCommand.EffectKind };
 
     /// <summary>
     /// Rows younger than this are left to the command that committed them. Well above the longest an effect may take
@@ -18,22 +27,28 @@ public sealed class OutboxDispatcher(AggregateStore store, IEnumerable<ISideEffe
 
     public bool Handles(string kind) => _handlers.ContainsKey(kind);
 
-    /// <summary>
-    /// Runs one commit's rows in their order. The first failure stops the rest: a later effect may rely on an earlier
-    /// one (a ticket's status change on the ticket an earlier row creates), so the sweeper runs them, in order, later.
-    /// </summary>
+    /// <summary>Runs one commit's rows in their order; an ordered kind's failure holds back its later rows (see the class).</summary>
     /// <returns>How many rows were done and completed.</returns>
     public async Task<int> DispatchAsync(string partition, IEnumerable<OutboxRecord> rows, CancellationToken cancellationToken = default)
     {
         int done = 0;
+        bool held = false;
         foreach (OutboxRecord row in rows)
         {
-            if (!await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            bool ordered = _ordered.Contains(row.Kind);
+            if (ordered && held)
             {
-                break;
+                continue;
             }
 
-            done++;
+            if (await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            {
+                done++;
+            }
+            else
+            {
+                held |= ordered;
+            }
         }
 
         return done;
@@ -41,7 +56,8 @@ public sealed class OutboxDispatcher(AggregateStore store, IEnumerable<ISideEffe
 
     /// <summary>
     /// Dispatches every outbox row, in any partition, older than <paramref name="minAge"/>, each partition's in commit
-    /// order (rows sort by sequence); after a failure the partition's later rows wait for the next sweep.
+    /// order (rows sort by sequence); after an ordered kind's row fails, that partition's later rows of ordered kinds
+    /// wait for the next sweep.
     /// </summary>
     public async Task<int> SweepAsync(TimeSpan minAge, CancellationToken cancellationToken = default)
     {
@@ -49,15 +65,15 @@ public sealed class OutboxDispatcher(AggregateStore store, IEnumerable<ISideEffe
         string? blocked = null;
         await foreach ((string partition, OutboxRecord row) in store.StaleOutboxAsync(clock.GetUtcNow() - minAge, cancellationToken).ConfigureAwait(false))
         {
-            if (partition == blocked)
+            bool ordered = _ordered.Contains(row.Kind);
+            if (ordered && partition == blocked)
             {
                 continue;
             }
 
-            blocked = null;
             if (!await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
             {
-                blocked = partition;
+                blocked = ordered ? partition : blocked;
             }
             else
             {

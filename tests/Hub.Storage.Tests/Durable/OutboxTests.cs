@@ -69,35 +69,59 @@ public sealed class OutboxTests
     }
 
     [Fact]
-    public async Task Dispatch_FirstOfACommitsEffectsFails_LaterOnesWait_AndTheSweeperRunsThemInOrder()
+    public async Task Dispatch_AnOrderedKindFails_ItsLaterRowsWait_AndTheSweeperRunsThemInOrder()
     {
         var effect = new OrderedEffect(CounterDecider.NotifyEffect, failFirst: "create");
-        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect]);
-
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect], dispatchAfterCommit: false);
+        OutboxDispatcher outbox = Ordered(harness, effect, CounterDecider.NotifyEffect);
         await harness.Counter.HandleAsync("n5", "m1", new NotifyAll(["create", "change status", "link"]), "tester");
-        string[] inline = [.. effect.Attempts];
-        int swept = await harness.Outbox.SweepAsync(TimeSpan.Zero);
+        string partition = harness.Counter.PartitionOf("n5");
 
-        Assert.Equal(["create"], inline);
+        int inline = await outbox.DispatchAsync(partition, await harness.Store.OutboxAsync(partition));
+        string[] attemptedInline = [.. effect.Attempts];
+        int swept = await outbox.SweepAsync(TimeSpan.Zero);
+
+        Assert.Equal(0, inline);
+        Assert.Equal(["create"], attemptedInline);
         Assert.Equal(3, swept);
         Assert.Equal(["create", "create", "change status", "link"], effect.Attempts);
-        Assert.Empty(await harness.Store.OutboxAsync(harness.Counter.PartitionOf("n5")));
+        Assert.Empty(await harness.Store.OutboxAsync(partition));
     }
 
     [Fact]
-    public async Task Sweep_AFailingRow_HoldsBackOnlyTheLaterRowsOfItsOwnPartition()
+    public async Task Sweep_AFailingOrderedRow_HoldsBackOnlyTheLaterRowsOfItsOwnPartition()
     {
         var effect = new OrderedEffect(CounterDecider.NotifyEffect, failFirst: "a1");
         DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect], dispatchAfterCommit: false);
+        OutboxDispatcher outbox = Ordered(harness, effect, CounterDecider.NotifyEffect);
         await harness.Counter.HandleAsync("n6", "m1", new NotifyAll(["a1", "a2"]), "tester");
         await harness.Counter.HandleAsync("n7", "m1", new NotifyAll(["b1", "b2"]), "tester");
 
-        int first = await harness.Outbox.SweepAsync(TimeSpan.Zero);
-        int second = await harness.Outbox.SweepAsync(TimeSpan.Zero);
+        int first = await outbox.SweepAsync(TimeSpan.Zero);
+        int second = await outbox.SweepAsync(TimeSpan.Zero);
 
         Assert.Equal((2, 2), (first, second));
         Assert.Equal(["a1", "b1", "b2", "a1", "a2"], effect.Attempts);
     }
+
+    [Fact]
+    public async Task Dispatch_AFailingRowOfAnUnorderedKind_HoldsNothingBack()
+    {
+        var effect = new OrderedEffect(CounterDecider.NotifyEffect, failFirst: "mail");
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect], dispatchAfterCommit: false);
+        await harness.Counter.HandleAsync("n8", "m1", new NotifyAll(["mail", "connector call"]), "tester");
+        string partition = harness.Counter.PartitionOf("n8");
+
+        // The hub's default: only aggregate commands are ordered.
+        int inline = await harness.Outbox.DispatchAsync(partition, await harness.Store.OutboxAsync(partition));
+
+        Assert.Equal(1, inline);
+        Assert.Equal(["mail", "connector call"], effect.Attempts);
+    }
+
+    private static OutboxDispatcher Ordered(DurableHarness harness, ISideEffectHandler effect, string kind) =>
+        new(harness.Store, [effect], harness.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<OutboxDispatcher>.Instance,
+            new HashSet<string>(StringComparer.Ordinal) { kind });
 
     [Fact]
     public async Task AggregateCommand_DeliveredTwice_AppliesToTheTargetOnce()
