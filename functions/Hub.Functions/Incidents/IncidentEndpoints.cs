@@ -69,30 +69,18 @@ public static partial class IncidentEndpoints
         int size = Math.Clamp(pageSize ?? 50, 1, 500);
         // The status filter runs in Table storage on the state rows' StateName; a page is filled from as many table pages
         // as it takes, and the continuation resumes where it stopped (like the ticket list).
-        string filter = $"PartitionKey ge '{IncidentDecider.AggregateKind}:' and PartitionKey lt '{IncidentDecider.AggregateKind};' and RowKey eq '{AggregateStore.StateRow}'";
-        if (status is { Length: > 0 })
-        {
-            filter += " and (" + (string.Equals(status, "open", StringComparison.OrdinalIgnoreCase)
+        string? where = status is not { Length: > 0 } ? null
+            : string.Equals(status, "open", StringComparison.OrdinalIgnoreCase)
                 ? StateRows.StateNameIn(IncidentStatus.Paging, IncidentStatus.Acknowledged, IncidentStatus.Resolving, IncidentStatus.HandingOff)
-                : StateRows.StateNameIn(status.ToLowerInvariant())) + ")";
-        }
-
-        var items = new List<IncidentSummary>();
-        string? token = continuation;
-        do
-        {
-            TablePage page = await store.Table.QueryPageAsync(filter, null, size - items.Count, token, ct);
-            token = page.ContinuationToken;
-            foreach (TableEntity row in page.Entities)
-            {
-                if (JsonSerializer.Deserialize<IncidentState>(await store.StateJsonAsync(row, ct), Json) is { Exists: true } incident)
-                {
-                    items.Add(IncidentSummary.From(incident));
-                }
-            }
-        }
-        while (items.Count < size && token is not null);
-
+                : StateRows.StateNameIn(status.ToLowerInvariant());
+        (List<IncidentSummary> items, string? token) = await StateRows.PageAsync(
+            store,
+            IncidentDecider.AggregateKind,
+            where,
+            json => JsonSerializer.Deserialize<IncidentState>(json, Json) is { Exists: true } incident ? IncidentSummary.From(incident) : null,
+            size,
+            continuation,
+            ct);
         return TypedResults.Ok(new IncidentList([.. items.OrderByDescending(i => i.OpenedAt)], token));
     }
 

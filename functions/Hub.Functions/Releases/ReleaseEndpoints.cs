@@ -85,26 +85,17 @@ public static class ReleaseEndpoints
     {
         await storage.EnsureAsync(ct);
         int size = Math.Clamp(pageSize ?? 50, 1, 500);
-        var items = new List<ReleaseSummary>();
-        string? token = continuation;
-        do
-        {
-            TablePage page = await store.Table.QueryPageAsync(
-                $"PartitionKey ge '{ReleaseDecider.AggregateKind}:' and PartitionKey lt '{ReleaseDecider.AggregateKind};' and RowKey eq '{AggregateStore.StateRow}'",
-                null, size, token, ct);
-            token = page.ContinuationToken;
-            foreach (TableEntity row in page.Entities)
-            {
-                ReleaseState release = ReleaseJson.State(await store.StateJsonAsync(row, ct));
-                if (release.Exists && (state is null || release.Progress == state)
-                    && (majorRelease is null || string.Equals(release.MajorRelease, majorRelease, StringComparison.OrdinalIgnoreCase)))
-                {
-                    items.Add(ReleaseSummary.From(release));
-                }
-            }
-        }
-        while (items.Count < size && token is not null);
-
+        (List<ReleaseSummary> items, string? token) = await StateRows.PageAsync(
+            store,
+            ReleaseDecider.AggregateKind,
+            null,
+            json => ReleaseJson.State(json) is { Exists: true } release && (state is null || release.Progress == state)
+                && (majorRelease is null || string.Equals(release.MajorRelease, majorRelease, StringComparison.OrdinalIgnoreCase))
+                    ? ReleaseSummary.From(release)
+                    : null,
+            size,
+            continuation,
+            ct);
         return TypedResults.Ok(new ReleaseList(items, token));
     }
 

@@ -44,26 +44,15 @@ public static class TicketEndpoints
     {
         await storage.EnsureAsync(ct);
         int size = Math.Clamp(pageSize ?? 50, 1, 500);
-        var items = new List<TicketSummary>();
-        string? token = continuation;
         // The filter runs on the state rows; a page is filled from as many table pages as it takes.
-        do
-        {
-            TablePage page = await store.Table.QueryPageAsync(
-                $"PartitionKey ge '{TicketDecider.AggregateKind}:' and PartitionKey lt '{TicketDecider.AggregateKind};' and RowKey eq '{AggregateStore.StateRow}'",
-                null, size, token, ct);
-            token = page.ContinuationToken;
-            foreach (TableEntity row in page.Entities)
-            {
-                TicketState ticket = TicketJson.State(await store.StateJsonAsync(row, ct));
-                if (Matches(ticket, queue, status, owner, q))
-                {
-                    items.Add(TicketSummary.From(ticket));
-                }
-            }
-        }
-        while (items.Count < size && token is not null);
-
+        (List<TicketSummary> items, string? token) = await StateRows.PageAsync(
+            store,
+            TicketDecider.AggregateKind,
+            null,
+            json => TicketJson.State(json) is var ticket && Matches(ticket, queue, status, owner, q) ? TicketSummary.From(ticket) : null,
+            size,
+            continuation,
+            ct);
         return TypedResults.Ok(new TicketList(items, token));
     }
 
