@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hub.Domain.Connectors;
+using Hub.Domain.Durable;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Connectors;
@@ -10,14 +11,11 @@ namespace Hub.Functions.Connectors;
 /// the same exactly-once path as any aggregate command. A permanent failure is reported once and the outbox row
 /// completes; a transient one is reported (<c>willRetry</c>) and the row stays for the outbox sweeper.
 /// </summary>
-/// <remarks>The aggregates are resolved on first use: they depend on the outbox dispatcher, which depends on this effect.</remarks>
+/// <remarks>Replies go through <see cref="AggregateCommandEffect"/>, the one place that routes commands to aggregates.</remarks>
 public sealed class ConnectorCallEffect(
-    TicketSystemConnectors connectors, Func<IEnumerable<IAggregateHandler>> aggregates, TimeProvider clock, ILogger<ConnectorCallEffect> logger) : ISideEffectHandler
+    TicketSystemConnectors connectors, AggregateCommandEffect commands, TimeProvider clock, ILogger<ConnectorCallEffect> logger) : ISideEffectHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly Lazy<Dictionary<string, IAggregateHandler>> _aggregates =
-        new(() => aggregates().ToDictionary(a => a.Kind, StringComparer.Ordinal));
 
     public string Kind => ConnectorCall.EffectKind;
 
@@ -78,11 +76,6 @@ public sealed class ConnectorCallEffect(
             return;
         }
 
-        if (!_aggregates.Value.TryGetValue(reply.Kind, out IAggregateHandler? aggregate))
-        {
-            throw new InvalidOperationException($"Connector call {outcome.CallId} replies to aggregate kind '{reply.Kind}', which this hub does not have.");
-        }
-
         // The discriminator goes first: System.Text.Json reads polymorphic metadata only at the start of an object.
         var command = new JsonObject { ["type"] = reply.Type };
         foreach ((string name, JsonNode? value) in JsonSerializer.SerializeToNode(outcome, Json)!.AsObject())
@@ -90,6 +83,6 @@ public sealed class ConnectorCallEffect(
             command[name] = value?.DeepClone();
         }
 
-        await aggregate.HandleJsonAsync(reply.Id, messageId, command.ToJsonString(), reply.Actor, cancellationToken).ConfigureAwait(false);
+        await commands.DeliverAsync(new AggregateCommand(reply.Kind, reply.Id, command.ToJsonString(), reply.Actor), messageId, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -10,7 +10,7 @@ public static class ConnectorServices
         services.AddSingleton<TicketSystemConnectors>();
         services.AddSingleton<ISideEffectHandler>(sp => new ConnectorCallEffect(
             sp.GetRequiredService<TicketSystemConnectors>(),
-            sp.GetServices<IAggregateHandler>,
+            sp.GetRequiredService<AggregateCommandEffect>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ConnectorCallEffect>>()));
         return services;

@@ -29,7 +29,8 @@ public static class DurableServices
         services.AddSingleton(sp => new PoisonStore(
             sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISideEffectHandler, TimerEffectHandler>();
-        services.AddSingleton<ISideEffectHandler>(sp => new AggregateCommandEffect(sp.GetServices<IAggregateHandler>));
+        services.AddSingleton(sp => new AggregateCommandEffect(sp.GetServices<IAggregateHandler>));
+        services.AddSingleton<ISideEffectHandler>(sp => sp.GetRequiredService<AggregateCommandEffect>());
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<WorkDispatcher>();
         services.AddSingleton<DurableStorage>();

@@ -13,17 +13,23 @@ public sealed class AggregateCommandEffect(Func<IEnumerable<IAggregateHandler>> 
 
     public string Kind => AggregateCommand.EffectKind;
 
-    public async Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken)
+    public Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        AggregateCommand command = AggregateCommand.Parse(context.Payload);
+        return DeliverAsync(AggregateCommand.Parse(context.Payload), context.IdempotencyKey, cancellationToken);
+    }
+
+    /// <summary>Applies <paramref name="command"/> to its aggregate under <paramref name="messageId"/>, which makes a repeat a no-op.</summary>
+    public async Task<CommandStatus> DeliverAsync(AggregateCommand command, string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
         if (!_aggregates.Value.TryGetValue(command.Kind, out IAggregateHandler? aggregate))
         {
-            throw new InvalidOperationException($"Outbox row {context.IdempotencyKey} commands aggregate kind '{command.Kind}', which this hub does not have.");
+            throw new InvalidOperationException($"Message {messageId} commands aggregate kind '{command.Kind}', which this hub does not have.");
         }
 
-        await (command.Creates
-            ? aggregate.HandleNewJsonAsync(command.Id, context.IdempotencyKey, command.Command, command.Actor, cancellationToken)
-            : aggregate.HandleJsonAsync(command.Id, context.IdempotencyKey, command.Command, command.Actor, cancellationToken)).ConfigureAwait(false);
+        return await (command.Creates
+            ? aggregate.HandleNewJsonAsync(command.Id, messageId, command.Command, command.Actor, cancellationToken)
+            : aggregate.HandleJsonAsync(command.Id, messageId, command.Command, command.Actor, cancellationToken)).ConfigureAwait(false);
     }
 }

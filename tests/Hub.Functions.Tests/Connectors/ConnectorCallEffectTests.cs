@@ -104,7 +104,7 @@ public sealed class ConnectorCallEffectTests : IAsyncLifetime
         {
             RetryDelay = TimeSpan.FromMilliseconds(10),
         };
-        return new ConnectorCallEffect(connectors, () => [_probe], TimeProvider.System, NullLogger<ConnectorCallEffect>.Instance);
+        return new ConnectorCallEffect(connectors, new AggregateCommandEffect(() => [_probe]), TimeProvider.System, NullLogger<ConnectorCallEffect>.Instance);
     }
 
     /// <summary>A command hierarchy as an aggregate declares it: the reply must deserialize into its outcome record.</summary>
