@@ -204,7 +204,7 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                     }
 
                     // Spread racing writers apart a little; the loser re-reads the winner's state.
-                    await Task.Delay(Random.Shared.Next(0, Math.Min(5 * attempt, 50)), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Min(5 * attempt, 50))), clock, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }

@@ -32,8 +32,9 @@ public sealed class HubWorkTests
             await queue.SendAsync(
                 WorkQueue.Serialize(new WorkMessage($"cmd-{i % commands}", WorkMessage.CommandKind, "counter", $"agg-{i % 10}", $$"""{"type":"notify","text":"n{{i % commands}}"}""")),
                 cancellationToken: ct));
-        await WaitUntilAsync(() => effectsA.Done.Count + effectsB.Done.Count >= commands && queue.GetApproximateMessageCountAsync().Result == 0, TimeSpan.FromSeconds(60));
-        await Task.Delay(500);
+        // The count includes messages being handled, which are deleted only after their effects ran: at zero, no
+        // duplicate effect can still arrive.
+        await WaitUntilAsync(async () => effectsA.Done.Count + effectsB.Done.Count >= commands && await queue.GetApproximateMessageCountAsync() == 0, TimeSpan.FromSeconds(60));
 
         var all = effectsA.Done.Concat(effectsB.Done).ToList();
         Assert.Equal(commands, all.Count);
@@ -69,16 +70,16 @@ public sealed class HubWorkTests
 
         await queue.SendAsync(WorkQueue.Serialize(new WorkMessage("explosive-1", WorkMessage.CommandKind, "counter", "p1", """{"type":"explode"}""")));
         JsonElement item = default;
-        await WaitUntilAsync(() =>
+        await WaitUntilAsync(async () =>
         {
-            JsonElement list = hub.Client.GetFromJsonAsync<JsonElement>("/api/admin/poison").Result;
+            JsonElement list = await hub.Client.GetFromJsonAsync<JsonElement>("/api/admin/poison");
             item = list.GetProperty("items").EnumerateArray().FirstOrDefault();
             return item.ValueKind == JsonValueKind.Object;
         }, TimeSpan.FromSeconds(30));
         HttpResponseMessage replay = await hub.Client.PostAsync(new Uri("/api/admin/poison/explosive-1/replay", UriKind.Relative), null);
         HttpResponseMessage again = await hub.Client.PostAsync(new Uri("/api/admin/poison/explosive-1/replay", UriKind.Relative), null);
         var counter = hub.App.Services.GetRequiredService<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>();
-        await WaitUntilAsync(() => counter.GetAsync("p1").Result is not null, TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(async () => await counter.GetAsync("p1") is not null, TimeSpan.FromSeconds(30));
 
         Assert.Equal("explosive-1", item.GetProperty("id").GetString());
         Assert.Equal(5, item.GetProperty("dequeueCount").GetInt64());
@@ -101,7 +102,7 @@ public sealed class HubWorkTests
         var counter = hub.App.Services.GetRequiredService<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>();
 
         await queue.SendAsync(WorkQueue.Serialize(new WorkMessage("fwd-1", WorkMessage.CommandKind, "counter", "from", """{"type":"forward","to":"to","by":6}""")));
-        await WaitUntilAsync(() => counter.GetAsync("to").Result is not null, TimeSpan.FromSeconds(20));
+        await WaitUntilAsync(async () => await counter.GetAsync("to") is not null, TimeSpan.FromSeconds(20));
 
         Assert.Equal(6, (await counter.GetAsync("to"))!.State.Count);
         Assert.Equal(1, (await counter.GetAsync("from"))!.Sequence);
@@ -129,10 +130,10 @@ public sealed class HubWorkTests
     private static string RepositoryFunction(string name) =>
         File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "functions", name, "function.json"));
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         DateTime deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -40,22 +40,27 @@ public sealed class IncidentApiTests
         string config = Write(ackWithin: "5s");
         string durable = Azurite.UniqueName("d");
         long ticket;
+        DateTimeOffset techLeadDeadline;
         await using (TestHub first = await TestHub.StartAsync(Settings(config, durable)))
         {
             ticket = await TicketOf(await SendAsync(first, HttpMethod.Post, "/api/incidents", OperatorKey, new { subject = "VPN down", service = "vpn", affectsEndUsers = true }));
             IncidentState opened = await WaitForAsync(first, ticket, s => s.Pages.Count == 1, TimeSpan.FromSeconds(20));
             Assert.Equal("alice@example.org", opened.Pages[0].To);
             Assert.Contains("computing-help@example.org", opened.Recipients);
+            techLeadDeadline = opened.Pages[0].Deadline;
             await first.StopAsync();
         }
 
         // Every hub process is gone when the tech lead's deadline passes.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await HubState.WaitUntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > techLeadDeadline));
         await using TestHub second = await TestHub.StartAsync(Settings(config, durable));
         IncidentState escalated = await WaitForAsync(second, ticket, s => s.Pages.Count == 2, TimeSpan.FromSeconds(20));
         HttpResponseMessage ack = await SendAsync(second, HttpMethod.Post, $"/api/incidents/{ticket}/acknowledge", TessKey, new { note = "on it" });
-        // Past the team lead's deadline: had the acknowledgement not stopped the chain, the manager would be paged by now.
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        // Past the team lead's deadline, its cancelled timer surfaces and is dropped, leaving only the chase timer's
+        // message: had the acknowledgement not stopped the chain, the manager would be paged by then.
+        DateTimeOffset teamLeadDeadline = escalated.Pages[1].Deadline;
+        await HubState.WaitUntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > teamLeadDeadline));
+        await HubState.WaitForIdleAsync(second, pendingTimers: 1);
         IncidentState after = await ReadAsync(second, ticket);
 
         Assert.Equal("tess@example.org", escalated.Pages[1].To);

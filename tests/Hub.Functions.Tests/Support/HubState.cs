@@ -28,6 +28,18 @@ internal static class HubState
         return [.. numbers];
     }
 
+    /// <summary>
+    /// Waits until the hub has no work left: the work queue holds no message, visible or not (the count includes
+    /// messages being handled, which are deleted only after their effects were dispatched), beyond
+    /// <paramref name="pendingTimers"/> timer messages the test knows are waiting. Once idle, nothing the test caused
+    /// can still arrive, so asserting "exactly N" afterwards cannot pass early.
+    /// </summary>
+    public static Task WaitForIdleAsync(TestHub hub, int pendingTimers = 0, TimeSpan? timeout = null)
+    {
+        WorkQueue work = hub.App.Services.GetRequiredService<WorkQueue>();
+        return WaitUntilAsync(async () => await work.Queue.GetApproximateMessageCountAsync() <= pendingTimers, timeout);
+    }
+
     /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; throws after the timeout (default 30 s).</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
     {

@@ -43,7 +43,8 @@ public sealed class QueueTriggerTests
 
         await queue.SendAsync("poison me");
         await WaitUntilAsync(async () => (await PeekSafeAsync(poison)).Count == 1, "the message reaches the poison queue");
-        await Task.Delay(1000); // a fourth attempt, if the runner made one, would show up now
+        // The count includes invisible messages: once the original is deleted, no fourth attempt can come.
+        await WaitUntilAsync(async () => await queue.GetApproximateMessageCountAsync() == 0, "the original message is deleted");
 
         // host.json in TestFunctions sets maxDequeueCount 3.
         Assert.Equal([1L, 2L, 3L], handler.Invocations.Select(i => i.DequeueCount));
@@ -61,12 +62,17 @@ public sealed class QueueTriggerTests
         await using TestHub hub = await StartAsync(queueName, handler, minPolling: "00:00:20");
         var queue = new QueueClient(azurite.Account(), queueName);
         await queue.CreateIfNotExistsAsync();
-        await Task.Delay(500); // the runner has polled the empty queue and sleeps
+        // Once the runner has handled a first (signalled) message it polls again, finds the queue empty and sleeps
+        // for the 20 s backoff: only the signal can wake it before then.
+        QueueSignals signals = hub.App.Services.GetRequiredService<QueueSignals>();
+        await queue.SendAsync("first");
+        signals.Expect(queueName, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        await handler.WaitForAsync(1, TimeSpan.FromSeconds(15));
 
         var sent = System.Diagnostics.Stopwatch.StartNew();
         await queue.SendAsync("later", visibilityDelay: TimeSpan.FromSeconds(1));
-        hub.App.Services.GetRequiredService<QueueSignals>().Expect(queueName, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(1));
-        await handler.WaitForAsync(1, TimeSpan.FromSeconds(15));
+        signals.Expect(queueName, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(1));
+        await handler.WaitForAsync(2, TimeSpan.FromSeconds(15));
 
         Assert.InRange(sent.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
     }

@@ -43,11 +43,12 @@ public sealed class TimerTriggerTests
         await using TestHub a = await TestHub.StartAsync(settings, services => services.AddFunctionHandler(first));
         await using TestHub b = await TestHub.StartAsync(settings, services => services.AddFunctionHandler(second));
 
-        await Task.Delay(2500);
+        await WaitUntilAsync(() => first.Invocations.Count + second.Invocations.Count >= 2);
         // Stop whichever instance holds the schedule; the other must take over without repeating an occurrence.
         bool firstHolds = !first.Invocations.IsEmpty;
         await (firstHolds ? a : b).StopAsync();
-        await Task.Delay(3000);
+        RecordingHandler taker = firstHolds ? second : first;
+        await WaitUntilAsync(() => taker.Invocations.Count >= 2);
         await a.StopAsync();
         await b.StopAsync();
 
@@ -57,5 +58,19 @@ public sealed class TimerTriggerTests
         Assert.NotEmpty(first.Invocations);
         Assert.NotEmpty(second.Invocations);
         Assert.All(occurrences, o => Assert.Equal(0, o.Millisecond));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The timer did not fire in time.");
+            }
+
+            await Task.Delay(50);
+        }
     }
 }

@@ -71,7 +71,7 @@ public sealed class AlertIntakeTests
 
         HttpStatusCode[] codes = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i => (await PostAsync(hub, payloads[i % 100])).StatusCode));
         await WaitForTicketsAsync(hub, 1000, TimeSpan.FromSeconds(120));
-        await Task.Delay(1000);
+        await WaitForIdleAsync(hub);
 
         Assert.All(codes, c => Assert.Equal(HttpStatusCode.Accepted, c));
         long[] numbers = await TicketNumbersAsync(hub);

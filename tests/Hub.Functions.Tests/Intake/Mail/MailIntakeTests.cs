@@ -55,7 +55,7 @@ public sealed class MailIntakeTests
         HttpStatusCode[] codes = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ => (await PostAsync(hub, body)).StatusCode));
         // Concurrent deliveries may each reserve a number; the one that wins is the ticket (gaps, never two tickets).
         await WaitUntilAsync(async () => (await TicketNumbersAsync(hub)).Length >= 1);
-        await Task.Delay(1500);
+        await WaitForIdleAsync(hub);
 
         Assert.All(codes, c => Assert.Equal(HttpStatusCode.Accepted, c));
         long number = Assert.Single(await TicketNumbersAsync(hub));
@@ -71,7 +71,7 @@ public sealed class MailIntakeTests
         await PostAsync(hub, body);
         await PostAsync(hub, body);
         await WaitUntilAsync(async () => (await TicketNumbersAsync(hub)).Length >= 1);
-        await Task.Delay(1500);
+        await WaitForIdleAsync(hub);
 
         Assert.Single(await TicketNumbersAsync(hub));
     }

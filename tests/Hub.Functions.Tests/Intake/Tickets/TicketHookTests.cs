@@ -122,7 +122,7 @@ public sealed class TicketHookTests
         HttpResponseMessage[] comments = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync(hub, comment, deliveryId: "rt-comment-77")));
         long number = await TicketNumberAsync(responses[0]);
         await WaitForTicketAsync(hub, number, t => true);
-        await Task.Delay(500);
+        await WaitForIdleAsync(hub);
 
         Assert.All(responses.Concat(comments), r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         Assert.Equal([number], await TicketNumbersAsync(hub));
@@ -304,7 +304,7 @@ public sealed class TicketHookTests
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3000).Select(i => DeliverAsync(events[i % 1000])));
         await WaitUntilAsync(async () => (await TicketNumbersAsync(hub)).Length >= 1000, TimeSpan.FromSeconds(120));
-        await Task.Delay(1000);
+        await WaitForIdleAsync(hub);
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Code));
         Assert.Equal(2000, answers.Count(a => a.Duplicate));
