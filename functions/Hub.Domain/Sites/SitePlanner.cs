@@ -73,6 +73,7 @@ public static class SitePlanner
     private static List<Unit> StartOrder(Site site, ServiceCatalog catalog, string? tier, ProblemList p)
     {
         var units = new List<Unit>();
+        var empty = new List<(int Index, string Message)>();
         var members = site.Services
             .Select((m, i) => (Index: i, Record: catalog.Service(m.Service)!))
             .OrderBy(m => m.Record.StartupRank!.Value)
@@ -85,12 +86,15 @@ public static class SitePlanner
                 .ToList();
             if (nodes.Count == 0)
             {
-                p.Add($"services[{index}]", CatalogRule.NoNodes, tier is null
-                    ? $"Service '{record.Name}' has no node in any tier."
-                    : $"Service '{record.Name}' has no node in tier {tier}.");
+                empty.Add((index, tier is null ? $"Service '{record.Name}' has no node in any tier." : $"Service '{record.Name}' has no node in tier {tier}."));
             }
 
             units.AddRange(nodes);
+        }
+
+        foreach ((int index, string message) in empty.OrderBy(e => e.Index))
+        {
+            p.Add($"services[{index}]", CatalogRule.NoNodes, message);
         }
 
         return units;
