@@ -33,6 +33,11 @@ public sealed record ServiceRecord(
     IReadOnlyList<FileLocation>? Logs = null,
     IReadOnlyList<FileLocation>? Configuration = null)
 {
+    // JSON may leave any list out (or null): every list reads as empty rather than null, so checks and plans never trip on one.
+    public IReadOnlyList<ServiceTier> Tiers { get; init; } = Tiers ?? [];
+
+    public IReadOnlyList<string> Owners { get; init; } = Owners ?? [];
+
     public IReadOnlyList<string> RecipientLists { get; init; } = RecipientLists ?? [];
 
     public IReadOnlyList<SupportContact> SupportContacts { get; init; } = SupportContacts ?? [];

@@ -12,6 +12,8 @@ public sealed record ServiceTier(
     IReadOnlyList<string>? Managers = null,
     string? AgentUrl = null)
 {
+    public IReadOnlyList<ServiceNode> Nodes { get; init; } = Nodes ?? [];
+
     public IReadOnlyList<string> Urls { get; init; } = Urls ?? [];
 
     public IReadOnlyList<ServiceCertificate> Certificates { get; init; } = Certificates ?? [];

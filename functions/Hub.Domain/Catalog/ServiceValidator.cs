@@ -42,7 +42,7 @@ public static class ServiceValidator
             p.Add($"{at}startupRank", CatalogRule.NonNegative, $"{at}startupRank must be 0 or more; it is {s.StartupRank}.");
         }
 
-        if ((s.Owners ?? []).Count == 0)
+        if (s.Owners.Count == 0)
         {
             p.Add($"{at}owners", CatalogRule.Required, $"{at}owners needs at least one mail address.");
         }
@@ -67,14 +67,14 @@ public static class ServiceValidator
 
     private static void CheckTiers(ServiceRecord s, string at, ProblemList p)
     {
-        if ((s.Tiers ?? []).Count == 0)
+        if (s.Tiers.Count == 0)
         {
             p.Add($"{at}tiers", CatalogRule.Required, $"{at}tiers needs at least one tier ({string.Join(", ", TierNames.Known)}).");
             return;
         }
 
         var tiers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < s.Tiers!.Count; i++)
+        for (int i = 0; i < s.Tiers.Count; i++)
         {
             ServiceTier tier = s.Tiers[i];
             string path = $"{at}tiers[{i}]";
@@ -101,9 +101,9 @@ public static class ServiceValidator
     private static void CheckNodes(ServiceTier tier, string path, ProblemList p)
     {
         var nodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int j = 0; j < (tier.Nodes ?? []).Count; j++)
+        for (int j = 0; j < tier.Nodes.Count; j++)
         {
-            ServiceNode node = tier.Nodes![j];
+            ServiceNode node = tier.Nodes[j];
             string n = $"{path}.nodes[{j}]";
             p.Name($"{n}.name", node.Name);
             if (!string.IsNullOrWhiteSpace(node.Name) && !nodes.Add(node.Name))
@@ -196,25 +196,25 @@ public static class ServiceValidator
             return true;
         }
 
-        p.Add(path, CatalogRule.UnknownTier, $"{path} '{tier}' is not one of the service's tiers ({string.Join(", ", (s.Tiers ?? []).Select(t => t.Name))}).");
+        p.Add(path, CatalogRule.UnknownTier, $"{path} '{tier}' is not one of the service's tiers ({string.Join(", ", s.Tiers.Select(t => t.Name))}).");
         return false;
     }
 
     /// <summary>An optional reference to a node of <paramref name="tier"/>, or of any tier when it is null.</summary>
     private static void NodeReference(ServiceRecord s, string path, string? node, string? tier, ProblemList p)
     {
-        IEnumerable<ServiceTier> where = (s.Tiers ?? []).Where(t => tier is null || TierNames.Same(t.Name, tier));
-        if (node is not null && !where.SelectMany(t => t.Nodes ?? []).Any(n => string.Equals(n.Name, node, StringComparison.OrdinalIgnoreCase)))
+        IEnumerable<ServiceTier> where = s.Tiers.Where(t => tier is null || TierNames.Same(t.Name, tier));
+        if (node is not null && !where.SelectMany(t => t.Nodes).Any(n => string.Equals(n.Name, node, StringComparison.OrdinalIgnoreCase)))
         {
             p.Add(path, CatalogRule.UnknownNode, $"{path} '{node}' is not a node of {(tier is null ? "the service" : $"tier {tier}")}.");
         }
     }
 
-    private static void Each<T>(IReadOnlyList<T>? items, string path, Action<string, T> check)
+    private static void Each<T>(IReadOnlyList<T> items, string path, Action<string, T> check)
     {
-        for (int i = 0; i < (items ?? []).Count; i++)
+        for (int i = 0; i < items.Count; i++)
         {
-            check($"{path}[{i}]", items![i]);
+            check($"{path}[{i}]", items[i]);
         }
     }
 }

@@ -14,6 +14,8 @@ namespace Hub.Domain.Sites;
 /// <param name="RecipientLists">Contact list names or addresses that receive the run notices.</param>
 public sealed record Site(string Name, IReadOnlyList<SiteMember> Services, IReadOnlyList<string>? RecipientLists = null, string? Description = null)
 {
+    public IReadOnlyList<SiteMember> Services { get; init; } = Services ?? [];
+
     public IReadOnlyList<string> RecipientLists { get; init; } = RecipientLists ?? [];
 }
 

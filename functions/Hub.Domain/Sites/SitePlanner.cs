@@ -84,6 +84,12 @@ public static class SitePlanner
                 .Where(t => tier is null || TierNames.Same(t.Name, tier))
                 .SelectMany(t => t.Nodes.Select(n => new Unit(index, record.Name, record.StartupRank!.Value, t, n)))
                 .ToList();
+            foreach (Unit unit in nodes.Where(u => u.Tier.AgentFor(u.Node) is null))
+            {
+                // The catalog keeps only valid records, which name an agent for every node; a plan never sends a step nowhere.
+                p.Add($"services[{index}]", CatalogRule.Required, $"Service '{record.Name}' names no agentUrl for node {unit.Node.Name} in tier {unit.Tier.Name}.");
+            }
+
             if (nodes.Count == 0)
             {
                 empty.Add((index, tier is null ? $"Service '{record.Name}' has no node in any tier." : $"Service '{record.Name}' has no node in tier {tier}."));

@@ -15,7 +15,7 @@ public static class SiteValidator
         ArgumentNullException.ThrowIfNull(catalog);
         var p = new ProblemList();
         p.Name("name", site.Name);
-        IReadOnlyList<SiteMember> members = site.Services ?? [];
+        IReadOnlyList<SiteMember> members = site.Services;
         if (members.Count == 0)
         {
             p.Add("services", CatalogRule.Required, "services needs at least one member.");

@@ -1,9 +1,12 @@
+using System.Text.Json;
 using Hub.Domain.Catalog;
 
 namespace Hub.Domain.Tests.Catalog;
 
 public sealed class ServiceValidatorTests
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private static readonly DateTimeOffset Issued = new(2026, 1, 10, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -222,5 +225,28 @@ public sealed class ServiceValidatorTests
         IReadOnlyList<CatalogProblem> problems = ServiceValidator.Validate(catalog);
 
         Assert.Equal([("services[1].name", CatalogRule.Duplicate), ("services[2].startupRank", CatalogRule.NonNegative)], problems.Select(p => (p.Path, p.Rule)));
+    }
+
+    [Fact]
+    public void Validate_SparseJson_ReadsMissingListsAsEmptyAndReportsThem()
+    {
+        ServiceRecord sparse = JsonSerializer.Deserialize<ServiceRecord>("""{"name":"db","tiers":[{"name":"LIVE","nodes":null}]}""", Json)!;
+
+        IReadOnlyList<CatalogProblem> problems = ServiceValidator.Validate(sparse);
+
+        Assert.Equal([("owners", CatalogRule.Required)], problems.Select(p => (p.Path, p.Rule)));
+        Assert.Empty(sparse.Tiers[0].Nodes);
+    }
+
+    [Fact]
+    public void ServiceRecord_EveryField_RoundTripsThroughJson()
+    {
+        string json = JsonSerializer.Serialize(CatalogFixture.Full, Json);
+
+        ServiceRecord read = JsonSerializer.Deserialize<ServiceRecord>(json, Json)!;
+
+        Assert.Equal(json, JsonSerializer.Serialize(read, Json));
+        Assert.Contains("\"agentUrl\":\"https://pay-1.example.org/agent\"", json, StringComparison.Ordinal);
+        Assert.Empty(ServiceValidator.Validate(read));
     }
 }

@@ -184,6 +184,18 @@ public sealed class SitePlannerTests
         Assert.Equal([("services[1].service", CatalogRule.UnknownService), ("runId", CatalogRule.Name), ("tier", CatalogRule.UnknownTier)], result.Problems.Select(p => (p.Path, p.Rule)));
     }
 
+    [Fact]
+    public void Plan_NodeWithoutAgentInAnUncheckedRecord_IsRefusedRatherThanSentNowhere()
+    {
+        ServiceRecord uncheckedRecord = CatalogFixture.Db with { Tiers = [new ServiceTier("LIVE", [new ServiceNode("db-1", "Db")])] };
+        var catalog = new ServiceCatalog([uncheckedRecord]);
+
+        Validated<SitePlan> result = SitePlanner.Plan(new Site("solo", [new SiteMember("db")]), catalog, SiteCommand.Start, Live);
+
+        CatalogProblem problem = Assert.Single(result.Problems);
+        Assert.Equal(("services[0]", CatalogRule.Required), (problem.Path, problem.Rule));
+    }
+
     private static SitePlan Plan(SiteCommand command, PlanOptions options)
     {
         Validated<SitePlan> result = SitePlanner.Plan(CatalogFixture.Shop, CatalogFixture.Catalog, command, options);
