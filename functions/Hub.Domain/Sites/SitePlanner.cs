@@ -8,8 +8,8 @@ namespace Hub.Domain.Sites;
 /// its exact reverse. Update stop-all stops everything (reverse order), then for each service in start order
 /// installs, configures and starts each node before the next. Update rolling takes one server tier at a time (the
 /// tier whose lowest-ranked service ranks lowest first, e.g. App before Web) and in it one node at a time, in start
-/// order: stop, install, configure, start; it refuses a service with a single node in a server tier, since that
-/// service would stop serving.
+/// order: stop, install, configure, start; it refuses a service with a single node in a server tier of a deployment
+/// tier, since that service would stop serving there.
 /// </summary>
 public static class SitePlanner
 {
@@ -108,11 +108,11 @@ public static class SitePlanner
 
     private static void CheckRolling(Site site, List<Unit> order, ProblemList p)
     {
-        foreach (var single in order.GroupBy(u => (u.Member, u.Node.ServerTier.ToUpperInvariant())).Where(g => g.Count() == 1))
+        foreach (var single in order.GroupBy(u => (u.Member, u.Tier.Name.ToUpperInvariant(), u.Node.ServerTier.ToUpperInvariant())).Where(g => g.Count() == 1))
         {
             Unit only = single.First();
             p.Add($"services[{only.Member}]", CatalogRule.SingleNode,
-                $"Service '{site.Services[only.Member].Service}' has one node ({only.Node.Name}) in server tier {only.Node.ServerTier}: a rolling update would stop it serving; use stop-all.");
+                $"Service '{site.Services[only.Member].Service}' has one node ({only.Node.Name}) in server tier {only.Node.ServerTier} of {only.Tier.Name}: a rolling update would stop it serving; use stop-all.");
         }
     }
 

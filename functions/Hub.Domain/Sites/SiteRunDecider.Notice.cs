@@ -31,7 +31,7 @@ public sealed partial class SiteRunDecider
         text.Append(CultureInfo.InvariantCulture, $"Site {site}: {run.Command}{(scope.Length > 0 ? $" ({scope})" : "")}, run {run.RunId}, requested by {run.RequestedBy}.\n");
         int failed = run.Steps.Count(x => x.Status == StepStatus.Failed);
         int skipped = run.Steps.Count(x => x.Status == StepStatus.Skipped);
-        text.Append(CultureInfo.InvariantCulture, $"Outcome: {run.Outcome.ToString().ToLowerInvariant()}; {run.Steps.Count} steps, {failed} failed, {skipped} skipped.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Outcome: {run.Outcome.ToString().ToLowerInvariant()}; {run.Steps.Count} step{(run.Steps.Count == 1 ? "" : "s")}, {failed} failed, {skipped} skipped.\n");
         if (run.CancelRequestedBy is { } by)
         {
             text.Append(CultureInfo.InvariantCulture, $"Cancelled by {by} at {Utc(run.CancelRequestedAt)}.\n");

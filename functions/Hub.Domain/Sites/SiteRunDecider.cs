@@ -30,13 +30,18 @@ public sealed partial class SiteRunDecider(SiteRunSettings settings) : IDecider<
             return Start(state, start, now);
         }
 
-        string runId = command switch
+        string? runId = command switch
         {
             StepStarted c => c.RunId,
             StepCompleted c => c.RunId,
             CancelRun c => c.RunId,
-            _ => "",
+            _ => null,
         };
+        if (runId is null)
+        {
+            return Reject($"Unknown site run command {command.GetType().Name}.");
+        }
+
         if (state.Run(runId) is not { } run)
         {
             return Reject($"Site '{state.Site}' has no run '{runId}'.");
@@ -46,8 +51,7 @@ public sealed partial class SiteRunDecider(SiteRunSettings settings) : IDecider<
         {
             StepStarted c => Begin(run, c, now),
             StepCompleted c => Complete(state, run, c, now),
-            CancelRun c => Cancel(state, run, c, now),
-            _ => Reject($"Unknown site run command {command.GetType().Name}."),
+            _ => Cancel(state, run, (CancelRun)command, now),
         };
     }
 

@@ -124,8 +124,19 @@ public sealed class SitePlannerTests
 
         CatalogProblem problem = Assert.Single(result.Problems);
         Assert.Equal(("services[1]", CatalogRule.SingleNode), (problem.Path, problem.Rule));
-        Assert.Equal("Service 'db' has one node (db-1) in server tier Db: a rolling update would stop it serving; use stop-all.", problem.Message);
+        Assert.Equal("Service 'db' has one node (db-1) in server tier Db of LIVE: a rolling update would stop it serving; use stop-all.", problem.Message);
         Assert.Null(result.Value);
+    }
+
+    [Fact]
+    public void Plan_UpdateRollingOverEveryTier_CountsNodesPerDeploymentTier()
+    {
+        // app has two LIVE nodes but a single DEV node: DEV's app would stop serving.
+        Validated<SitePlan> result = SitePlanner.Plan(FrontSite, Front, SiteCommand.Update, new PlanOptions("r1", Strategy: UpdateStrategy.Rolling));
+
+        Assert.Equal(["services[0]", "services[1]", "services[2]", "services[3]"], result.Problems.Select(p => p.Path).Order(StringComparer.Ordinal));
+        Assert.All(result.Problems, p => Assert.Equal(CatalogRule.SingleNode, p.Rule));
+        Assert.Contains(result.Problems, p => p.Message == "Service 'app' has one node (app-dev) in server tier App of DEV: a rolling update would stop it serving; use stop-all.");
     }
 
     [Fact]

@@ -226,6 +226,20 @@ public sealed class SiteRunDeciderTests
     }
 
     [Fact]
+    public void Cancel_AfterAKeepGoingFailure_StillAsksForTheFailingServicesTicket()
+    {
+        var run = new RunDriver();
+        run.Apply(RunDriver.Start(RunDriver.ShopPlan(SiteCommand.Status, keepGoing: true)));
+        run.Step(StepOutcome.Failed, "db down");
+
+        run.Apply(new CancelRun("bob", "r1"));
+
+        Assert.Equal([F, K, K, K, K], run.Statuses());
+        Assert.Equal(RunOutcome.Cancelled, run.Run().Outcome);
+        Assert.Equal(["db"], run.Tickets().Select(t => t.Service));
+    }
+
+    [Fact]
     public void StepCompleted_Duplicate_IsIgnoredAndTheFirstAnswerStands()
     {
         var run = new RunDriver();
@@ -366,7 +380,7 @@ public sealed class SiteRunDeciderTests
         Assert.Equal("[Site:solo @ hub-1] Start - SUCCESS", mail.Subject);
         Assert.Equal(
             "Site solo: Start (LIVE), run r7, requested by alice.\n"
-            + "Outcome: succeeded; 1 steps, 0 failed, 0 skipped.\n"
+            + "Outcome: succeeded; 1 step, 0 failed, 0 skipped.\n"
             + "Started 2026-03-29T00:59:30Z, ended 2026-03-29T01:00:10Z (40 s).\n\n"
             + "1. start db @ db-1 (LIVE): succeeded, exit 0, 2026-03-29T00:59:40Z (30 s)\n",
             mail.Body);
