@@ -36,6 +36,9 @@ public enum CatalogRule
     /// <summary>A certificate's expiry is not after its issue time.</summary>
     ExpiryBeforeIssue,
 
+    /// <summary>A value outside its allowed set (a site command or an update strategy).</summary>
+    UnknownValue,
+
     /// <summary>A site names a service the catalog does not have.</summary>
     UnknownService,
 

@@ -28,6 +28,16 @@ public static class SitePlanner
         }
 
         p.Name("runId", options.RunId);
+        if (!Enum.IsDefined(command))
+        {
+            p.Add("command", CatalogRule.UnknownValue, $"command {(int)command} is not one of {string.Join(", ", Enum.GetNames<SiteCommand>())}.");
+        }
+
+        if (!Enum.IsDefined(options.Strategy))
+        {
+            p.Add("strategy", CatalogRule.UnknownValue, $"strategy {(int)options.Strategy} is not stop-all or rolling.");
+        }
+
         if (options.Tier is { } tier && !TierNames.IsKnown(tier))
         {
             p.Add("tier", CatalogRule.UnknownTier, $"tier '{tier}' is not a tier; tiers are {string.Join(", ", TierNames.Known)}.");
@@ -58,7 +68,7 @@ public static class SitePlanner
             SiteCommand.Update when rolling => Rolling(order).SelectMany(u => RollNode.Select(c => (u, c))),
             SiteCommand.Update => Enumerable.Reverse(order).Select(u => (u, StepCommand.Stop))
                 .Concat(order.SelectMany(u => UpdateNode.Select(c => (u, c)))),
-            _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Not a site command."),
+            _ => order.Select(u => (u, StepCommand.Status)), // unreachable: an undefined command was refused above
         };
         var planned = steps
             .Select((s, i) => new PlannedStep(
@@ -66,7 +76,7 @@ public static class SitePlanner
                 s.Unit.Service, s.Unit.Tier.Name, s.Unit.Node.Name, s.Unit.Node.ServerTier, s.Unit.Tier.AgentFor(s.Unit.Node)!, s.Command))
             .ToList();
         return Validated<SitePlan>.Ok(new SitePlan(
-            options.RunId, site.Name, command, command == SiteCommand.Update ? options.Strategy : null, options.Tier, options.KeepGoing, planned));
+            options.RunId, site.Name, command, command == SiteCommand.Update ? options.Strategy : null, options.Tier?.ToUpperInvariant(), options.KeepGoing, planned));
     }
 
     /// <summary>Every (service, node) the command reaches, in start order; a member without a node adds a problem.</summary>

@@ -207,6 +207,23 @@ public sealed class SitePlannerTests
         Assert.Equal(("services[0]", CatalogRule.Required), (problem.Path, problem.Rule));
     }
 
+    [Fact]
+    public void Plan_UndefinedCommandOrStrategy_IsUnknownValue()
+    {
+        Validated<SitePlan> result = SitePlanner.Plan(CatalogFixture.Shop, CatalogFixture.Catalog, (SiteCommand)9, Live with { Strategy = (UpdateStrategy)7 });
+
+        Assert.Equal([("command", CatalogRule.UnknownValue), ("strategy", CatalogRule.UnknownValue)], result.Problems.Select(p => (p.Path, p.Rule)));
+    }
+
+    [Fact]
+    public void Plan_TierSpelledInLowerCase_IsRecordedAsTheTierName()
+    {
+        SitePlan plan = Plan(SiteCommand.Start, Live with { Tier = "live" });
+
+        Assert.Equal("LIVE", plan.Tier);
+        Assert.Equal(5, plan.Steps.Count);
+    }
+
     private static SitePlan Plan(SiteCommand command, PlanOptions options)
     {
         Validated<SitePlan> result = SitePlanner.Plan(CatalogFixture.Shop, CatalogFixture.Catalog, command, options);

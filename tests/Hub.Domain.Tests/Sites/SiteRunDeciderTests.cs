@@ -92,6 +92,38 @@ public sealed class SiteRunDeciderTests
     }
 
     [Fact]
+    public void StartRun_PlanForAnotherSiteOrWithRepeatedStepIds_IsRefused()
+    {
+        var run = new RunDriver();
+        run.Apply(RunDriver.Start(RunDriver.ShopPlan(SiteCommand.Status)));
+        for (int i = 0; i < 5; i++)
+        {
+            run.Step(StepOutcome.Succeeded);
+        }
+
+        SitePlan plan = RunDriver.ShopPlan(SiteCommand.Start, "r2");
+        Result<Decision<SiteRunEvent>> other = run.Try(RunDriver.Start(plan with { Site = "intranet" }));
+        Result<Decision<SiteRunEvent>> repeated = run.Try(RunDriver.Start(plan with { Steps = [plan.Steps[0], plan.Steps[0]] }));
+
+        Assert.Equal("The plan is for site 'intranet', not 'shop'.", other.Reason);
+        Assert.Equal("plan: step ids must be unique within a run.", repeated.Reason);
+    }
+
+    [Fact]
+    public void Step_StartAndResult_RecordTheirTimesExitCodeAndOutput()
+    {
+        var run = new RunDriver();
+        run.Apply(RunDriver.Start(RunDriver.ShopPlan(SiteCommand.Start)));
+
+        run.Step(StepOutcome.Succeeded, "listening on 5432");
+
+        RunStep step = run.Run().Steps[0];
+        Assert.Equal((S, RunDriver.T0.AddSeconds(2), RunDriver.T0.AddSeconds(3)), (step.Status, step.StartedAt!.Value, step.EndedAt!.Value));
+        Assert.Equal(("listening on 5432", 0, false), (step.Output, step.ExitCode!.Value, step.OutputTruncated));
+        Assert.Equal("r1:001:app:app-1:start", run.Run().NextStep!.Plan.StepId);
+    }
+
+    [Fact]
     public void Run_EveryStepSucceeds_FinishesWithTheSuccessNoticeAndNoTicket()
     {
         var run = new RunDriver();
