@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Hub.Domain.Sites;
+
+/// <summary>A command to a site's runs. Serialized with a "type" discriminator.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(StartRun), "start-run")]
+[JsonDerivedType(typeof(StepStarted), "step-started")]
+[JsonDerivedType(typeof(StepCompleted), "step-completed")]
+[JsonDerivedType(typeof(CancelRun), "cancel")]
+public abstract record SiteRunCommand(string Actor);
+
+/// <summary>Start a run of <paramref name="Plan"/> (from <see cref="SitePlanner.Plan"/>); refused while another run of the site is running.</summary>
+/// <param name="Node">The node the notice subject names: the hub instance the command was run from.</param>
+/// <param name="Recipients">The site's Recipient List, resolved to addresses.</param>
+public sealed record StartRun(string Actor, SitePlan Plan, string Node, IReadOnlyList<string> Recipients) : SiteRunCommand(Actor);
+
+/// <summary>The orchestration is about to send step <paramref name="StepId"/> to its agent.</summary>
+public sealed record StepStarted(string Actor, string RunId, string StepId) : SiteRunCommand(Actor);
+
+/// <summary>The agent answered step <paramref name="StepId"/> (directly or by callback).</summary>
+public sealed record StepCompleted(string Actor, string RunId, string StepId, StepOutcome Outcome, string? Output = null, int? ExitCode = null) : SiteRunCommand(Actor);
+
+/// <summary>Stop the run between steps: a running step finishes, nothing after it starts.</summary>
+public sealed record CancelRun(string Actor, string RunId) : SiteRunCommand(Actor);
