@@ -12,27 +12,27 @@ public sealed partial class ChangeDecider
             ChangeOpened e => ChangeState.None with
             {
                 Number = e.Number, Service = e.Service, Version = e.Version, Kind = e.Kind, Summary = e.Summary, Build = e.Build, Requester = e.Actor,
-                GateRequired = e.GateRequired, Status = e.GateRequired ? ChangeStatus.AwaitingPipeline : ChangeStatus.Ready, CreatedAt = e.At, StateSince = e.At,
-                History = [new ChangeHistoryEntry((e.GateRequired ? ChangeStatus.AwaitingPipeline : ChangeStatus.Ready).ToString(), e.At)],
+                GateRequired = e.GateRequired, Progress = e.GateRequired ? ChangeProgress.AwaitingPipeline : ChangeProgress.Ready, CreatedAt = e.At, StateSince = e.At,
+                History = [new ChangeHistoryEntry((e.GateRequired ? ChangeProgress.AwaitingPipeline : ChangeProgress.Ready).ToString(), e.At)],
             },
             GateDecided e => state with
             {
-                Status = e.Approved ? ChangeStatus.Ready : ChangeStatus.Declined, GateDecidedBy = e.Actor, GateReason = e.Reason,
+                Progress = e.Approved ? ChangeProgress.Ready : ChangeProgress.Declined, GateDecidedBy = e.Actor, GateReason = e.Reason,
                 CloseReason = e.Approved ? null : e.Reason,
             },
             PromotionApproved e => state with
             {
                 Tag = e.Tag ?? state.Tag, Branch = e.Branch ?? state.Branch, Tiers = [.. state.Tiers, new TierProgress(e.Tier, e.Actor, e.At)],
             },
-            PromotionWaiting e => state with { Status = ChangeStatus.WaitingForWindow, Tier = e.Tier, WaitingUntil = e.Opens, WindowCloses = e.Closes },
+            PromotionWaiting e => state with { Progress = ChangeProgress.WaitingForWindow, Tier = e.Tier, WaitingUntil = e.Opens, WindowCloses = e.Closes },
             PromotionStarted e => Update(state, e.Tier, p => p with { StartedAt = e.At, Manual = e.Manual }) with
             {
-                Status = ChangeStatus.Installing, Tier = e.Tier, WaitingUntil = null, WindowCloses = e.WindowCloses,
+                Progress = ChangeProgress.Installing, Tier = e.Tier, WaitingUntil = null, WindowCloses = e.WindowCloses,
             },
             PromotionAbandoned e => Update(state, e.Tier, p => p with { FinishedAt = e.At, Detail = $"abandoned: {e.Reason}" }) is var s
                 ? s with
                 {
-                    Status = s.Position < 0 ? ChangeStatus.Ready : ChangeStatus.Installed,
+                    Progress = s.Position < 0 ? ChangeProgress.Ready : ChangeProgress.Installed,
                     Tier = s.Position < 0 ? null : s.Service!.Tiers[s.Position].Name,
                     WaitingUntil = null,
                     WindowCloses = null,
@@ -40,14 +40,14 @@ public sealed partial class ChangeDecider
                 : state,
             WindowClosedMidChange e => Update(state, e.Tier, p => p with { WindowClosedAt = e.Closed }),
             InstallationRecorded e => Installed(state, e),
-            RollbackStarted e => state with { Status = ChangeStatus.RollingBack, RestoredBuild = e.Restore, Vetted = state.Vetted && !e.Withdrawn, WindowCloses = null },
+            RollbackStarted e => state with { Progress = ChangeProgress.RollingBack, RestoredBuild = e.Restore, Vetted = state.Vetted && !e.Withdrawn, WindowCloses = null },
             RollbackRecorded e => state with
             {
-                Status = e.Succeeded ? ChangeStatus.RolledBack : ChangeStatus.Failed,
+                Progress = e.Succeeded ? ChangeProgress.RolledBack : ChangeProgress.Failed,
                 CloseReason = e.Succeeded ? $"last-known-good {state.RestoredBuild} restored on {e.Tier}" : null,
             },
             BuildWithdrawn => state with { Vetted = false },
-            ChangeCancelled e => state with { Status = ChangeStatus.Cancelled, CloseReason = e.Reason, WaitingUntil = null, WindowCloses = null },
+            ChangeCancelled e => state with { Progress = ChangeProgress.Cancelled, CloseReason = e.Reason, WaitingUntil = null, WindowCloses = null },
             _ => state,
         };
         return Enter(state, next, @event.At) with { Sequence = state.Sequence + 1, UpdatedAt = @event.At };
@@ -59,7 +59,7 @@ public sealed partial class ChangeDecider
         bool last = next.Service!.Tiers[^1].Name == e.Tier;
         return next with
         {
-            Status = !e.Succeeded ? ChangeStatus.Failed : last ? ChangeStatus.Completed : ChangeStatus.Installed,
+            Progress = !e.Succeeded ? ChangeProgress.Failed : last ? ChangeProgress.Completed : ChangeProgress.Installed,
             Vetted = state.Vetted || e.Vetted,
             VettedAt = e.Vetted ? e.At : state.VettedAt,
             WindowCloses = null,

@@ -12,10 +12,10 @@ public sealed partial class ChangeDecider
 
         if (!state.GateRequired)
         {
-            return ChangeVerdict.Refuse(ChangeRule.GateNotRequired, "approve", $"A {Describe(state.Kind)} skips the pipeline-planning gate; change #{state.Number} has none to decide.");
+            return ChangeVerdict.Refuse(ChangeRule.GateNotRequired, "approve", $"{Sentence(Describe(state.Kind))} skips the pipeline-planning gate; change #{state.Number} has none to decide.");
         }
 
-        if (state.Status != ChangeStatus.AwaitingPipeline)
+        if (state.Progress != ChangeProgress.AwaitingPipeline)
         {
             return ChangeVerdict.Refuse(ChangeRule.GateDecided, "approve", $"The pipeline-planning gate of change #{state.Number} was decided by {state.GateDecidedBy}: {state.GateReason}");
         }
@@ -45,12 +45,12 @@ public sealed partial class ChangeDecider
             return Closed(state);
         }
 
-        if (state.Status == ChangeStatus.Completed)
+        if (state.Progress == ChangeProgress.Completed)
         {
             return ChangeVerdict.Refuse(ChangeRule.CancelNotAllowed, "id", $"Change #{state.Number} is installed on every tier; roll it back instead of cancelling it.");
         }
 
-        if (state.Status is ChangeStatus.Installing or ChangeStatus.RollingBack)
+        if (state.Progress is ChangeProgress.Installing or ChangeProgress.RollingBack)
         {
             return ChangeVerdict.Refuse(ChangeRule.InProgress, "id", $"Change #{state.Number} is {state.Name}; wait for the outcome before cancelling it.");
         }
@@ -69,10 +69,10 @@ public sealed partial class ChangeDecider
 
         var cancelled = new ChangeCancelled(c.Reason.Trim(), c.Actor.Name, now);
         ChangeState after = Evolve(state, cancelled);
-        IReadOnlyList<string> timers = state.Status == ChangeStatus.WaitingForWindow ? [WindowOpenTimer] : [];
+        IReadOnlyList<string> timers = state.Progress == ChangeProgress.WaitingForWindow ? [WindowOpenTimer] : [];
         return Accept([cancelled], [Notify(after, "cancelled", $"{c.Actor.Name} cancelled the change: {cancelled.Reason}")], cancel: timers);
     }
 
     private static ChangeVerdict Closed(ChangeState state) =>
-        ChangeVerdict.Refuse(ChangeRule.Closed, "id", $"Change #{state.Number} is closed ({state.Status}{(state.CloseReason is null ? "" : $": {state.CloseReason}")}).");
+        ChangeVerdict.Refuse(ChangeRule.Closed, "id", $"Change #{state.Number} is closed ({state.Progress}{(state.CloseReason is null ? "" : $": {state.CloseReason}")}).");
 }

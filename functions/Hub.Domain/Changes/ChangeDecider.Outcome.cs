@@ -15,7 +15,7 @@ public sealed partial class ChangeDecider
             return ChangeVerdict.Refuse(ChangeRule.UnknownTier, "tier", $"tier: '{c.Tier}' is not one of {state.Service.Name}'s tiers ({string.Join(" -> ", state.Service.Tiers.Select(t => t.Name))}).");
         }
 
-        if (state.Status is not (ChangeStatus.Installing or ChangeStatus.RollingBack) || state.Tier != tier.Name)
+        if (state.Progress is not (ChangeProgress.Installing or ChangeProgress.RollingBack) || state.Tier != tier.Name)
         {
             return ChangeVerdict.Refuse(ChangeRule.NoInstallation, "tier", $"No installation of change #{state.Number} is running on {tier.Name}; the change is {state.Name}.");
         }
@@ -41,7 +41,7 @@ public sealed partial class ChangeDecider
             }
         }
 
-        return state.Status == ChangeStatus.RollingBack ? RollbackOutcome(state, c, tier, now) : InstallOutcome(state, c, tier, manual, now);
+        return state.Progress == ChangeProgress.RollingBack ? RollbackOutcome(state, c, tier, now) : InstallOutcome(state, c, tier, manual, now);
     }
 
     private ChangeVerdict InstallOutcome(ChangeState state, RecordInstallation c, ServiceTier tier, bool manual, DateTimeOffset now)
@@ -50,7 +50,7 @@ public sealed partial class ChangeDecider
         var recorded = new InstallationRecorded(tier.Name, c.Succeeded, manual, Clean(c.Evidence), Clean(c.Detail), vetted, c.Actor.Name, now);
         ChangeState after = Evolve(state, recorded);
         string what = c.Succeeded
-            ? after.Status == ChangeStatus.Completed ? $"installed on {tier.Name}, the last tier" : $"installed on {tier.Name}"
+            ? after.Progress == ChangeProgress.Completed ? $"installed on {tier.Name}, the last tier" : $"installed on {tier.Name}"
             : $"installation on {tier.Name} FAILED";
         string body = $"{what}.{(recorded.Detail is null ? "" : $"\n\n{recorded.Detail}")}{(recorded.Evidence is null ? "" : $"\n\nEvidence: {recorded.Evidence}")}"
             + (vetted ? $"\n\nThe build is vetted: it is the service's last-known-good{(state.Build is { } b ? $" ({b.As(LoadsetStatus.Stable)})" : "")}, and production may take it." : "")
@@ -81,12 +81,12 @@ public sealed partial class ChangeDecider
             return Closed(state);
         }
 
-        if (state.Status is ChangeStatus.Installing or ChangeStatus.RollingBack or ChangeStatus.WaitingForWindow)
+        if (state.Progress is ChangeProgress.Installing or ChangeProgress.RollingBack or ChangeProgress.WaitingForWindow)
         {
             return ChangeVerdict.Refuse(ChangeRule.InProgress, "id", $"Change #{state.Number} is {state.Name}; wait for the outcome (or cancel the waiting promotion) before rolling back.");
         }
 
-        if (state.Tier is null || state.Status is not (ChangeStatus.Installed or ChangeStatus.Failed or ChangeStatus.Completed))
+        if (state.Tier is null || state.Progress is not (ChangeProgress.Installed or ChangeProgress.Failed or ChangeProgress.Completed))
         {
             return ChangeVerdict.Refuse(ChangeRule.NothingToRollBack, "id", $"Change #{state.Number} has installed nothing yet ({state.Name}); there is nothing to roll back.");
         }
@@ -163,7 +163,7 @@ public sealed partial class ChangeDecider
 
         var events = new List<ChangeEvent> { new BuildWithdrawn(c.Reason.Trim(), c.Actor.Name, now) };
         IReadOnlyList<string> cancel = [];
-        if (state.Status == ChangeStatus.WaitingForWindow && ChangeTiers.Find(state.Service!.Tiers, state.Tier!)?.Role == TierRole.Production)
+        if (state.Progress == ChangeProgress.WaitingForWindow && ChangeTiers.Find(state.Service!.Tiers, state.Tier!)?.Role == TierRole.Production)
         {
             events.Add(new PromotionAbandoned(state.Tier!, "the build was withdrawn", now));
             cancel = [WindowOpenTimer];

@@ -47,12 +47,12 @@ public sealed partial class ChangeDecider
             return Closed(state);
         }
 
-        if (state.Status == ChangeStatus.AwaitingPipeline)
+        if (state.Progress == ChangeProgress.AwaitingPipeline)
         {
-            return ChangeVerdict.Refuse(ChangeRule.AwaitingGate, "tier", $"A {Describe(state.Kind)} is promoted once isda-pipeline approves it; change #{state.Number} waits at the pipeline-planning gate.");
+            return ChangeVerdict.Refuse(ChangeRule.AwaitingGate, "tier", $"{Sentence(Describe(state.Kind))} is promoted once isda-pipeline approves it; change #{state.Number} waits at the pipeline-planning gate.");
         }
 
-        if (state.Status is ChangeStatus.WaitingForWindow or ChangeStatus.Installing or ChangeStatus.RollingBack)
+        if (state.Progress is ChangeProgress.WaitingForWindow or ChangeProgress.Installing or ChangeProgress.RollingBack)
         {
             return ChangeVerdict.Refuse(ChangeRule.InProgress, "tier", $"Change #{state.Number} is {state.Name}; promote again once that is over.");
         }
@@ -112,7 +112,7 @@ public sealed partial class ChangeDecider
     /// <summary>A timer said the window opens: start, or wait again if it is not open after all (a late timer, a renegotiation).</summary>
     private ChangeVerdict Opened(ChangeState state, WindowOpened c, DateTimeOffset now)
     {
-        if (state.Status != ChangeStatus.WaitingForWindow || !string.Equals(state.Tier, c.Tier, StringComparison.OrdinalIgnoreCase))
+        if (state.Progress != ChangeProgress.WaitingForWindow || !string.Equals(state.Tier, c.Tier, StringComparison.OrdinalIgnoreCase))
         {
             return Accept([]);
         }
@@ -137,7 +137,7 @@ public sealed partial class ChangeDecider
     /// <summary>A timer said the window closed: if the installation it started in still runs, that is recorded and reported.</summary>
     private ChangeVerdict WindowShut(ChangeState state, WindowClosed c, DateTimeOffset now)
     {
-        if (state.Status != ChangeStatus.Installing || !string.Equals(state.Tier, c.Tier, StringComparison.OrdinalIgnoreCase))
+        if (state.Progress != ChangeProgress.Installing || !string.Equals(state.Tier, c.Tier, StringComparison.OrdinalIgnoreCase))
         {
             return Accept([]);
         }

@@ -119,8 +119,8 @@ public sealed partial class ChangeDecider(ChangeSettings settings) : IDecider<Ch
         }
 
         string body = gate
-            ? $"{after.Summary}\n\nA {Describe(after.Kind)} passes the pipeline-planning gate first: isda-pipeline, approve or decline it with a reason."
-            : $"{after.Summary}\n\nA {Describe(after.Kind)} skips the pipeline-planning gate{(after.Emergency ? " and stays flagged as an emergency" : "")}; it may be promoted to {c.Service.Tiers[0].Name}.";
+            ? $"{after.Summary}\n\n{Sentence(Describe(after.Kind))} passes the pipeline-planning gate first: isda-pipeline, approve or decline it with a reason."
+            : $"{after.Summary}\n\n{Sentence(Describe(after.Kind))} skips the pipeline-planning gate{(after.Emergency ? " and stays flagged as an emergency" : "")}; it may be promoted to {c.Service.Tiers[0].Name}.";
         effects.Add(Notify(after, "requested", body, gate ? settings.Pipeline : null));
         return Accept([opened], effects);
     }
@@ -176,12 +176,14 @@ public sealed partial class ChangeDecider(ChangeSettings settings) : IDecider<Ch
 
     private static string Describe(ChangeKind kind) => kind switch
     {
-        ChangeKind.NewSystem => "new system",
-        ChangeKind.Enhancement => "enhancement",
-        ChangeKind.Fix => "short-term fix",
-        ChangeKind.LongTermFix => "long-term fix",
-        _ => "emergency change",
+        ChangeKind.NewSystem => "a new system",
+        ChangeKind.Enhancement => "an enhancement",
+        ChangeKind.Fix => "a short-term fix",
+        ChangeKind.LongTermFix => "a long-term fix",
+        _ => "an emergency change",
     };
+
+    private static string Sentence(string text) => string.Concat(text[..1].ToUpperInvariant(), text[1..]);
 
     private static ChangeVerdict Accept(IReadOnlyList<ChangeEvent> events, IEnumerable<SideEffect?>? effects = null, IReadOnlyList<TimerRequest>? timers = null, IReadOnlyList<string>? cancel = null) =>
         ChangeVerdict.Accept(new Decision<ChangeEvent>(events, (effects ?? []).OfType<SideEffect>().ToList(), timers, cancel));

@@ -46,7 +46,7 @@ public sealed record ChangeState
 
     public string? GateReason { get; init; }
 
-    public ChangeStatus Status { get; init; }
+    public ChangeProgress Progress { get; init; }
 
     /// <summary>The tier the status concerns (the one waited for, installing, installed, failed or rolled back); null before the first.</summary>
     public string? Tier { get; init; }
@@ -95,11 +95,11 @@ public sealed record ChangeState
     public bool Emergency => Kind == ChangeKind.Emergency;
 
     [JsonIgnore]
-    public bool IsClosed => Status is ChangeStatus.Declined or ChangeStatus.Cancelled or ChangeStatus.RolledBack;
+    public bool IsClosed => Progress is ChangeProgress.Declined or ChangeProgress.Cancelled or ChangeProgress.RolledBack;
 
     /// <summary>The state as history and event rows record it: the status, and the tier it concerns ("Installing STAGE").</summary>
     [JsonIgnore]
-    public string Name => Tier is null ? Status.ToString() : $"{Status} {Tier}";
+    public string Name => Tier is null ? Progress.ToString() : $"{Progress} {Tier}";
 
     /// <summary>How far the change got: the index in the service's tiers of the last tier installed successfully, or -1.</summary>
     [JsonIgnore]

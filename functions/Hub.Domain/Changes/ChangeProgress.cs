@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Hub.Domain.Changes;
 
 /// <summary>Where a change stands; with the tier it concerns this is the state recorded in its history.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ChangeStatus>))]
-public enum ChangeStatus
+[JsonConverter(typeof(JsonStringEnumConverter<ChangeProgress>))]
+public enum ChangeProgress
 {
     /// <summary>Waiting for isda-pipeline to approve or decline.</summary>
     AwaitingPipeline,
