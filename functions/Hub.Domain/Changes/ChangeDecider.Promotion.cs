@@ -160,7 +160,9 @@ public sealed partial class ChangeDecider
         string how = manual
             ? $"{state.Service.Name} has no agent: install it by hand on {tier.Name} and record the outcome with its evidence."
             : $"The hub installs it on the {tier.Name} nodes through the service's agent.";
-        string body = $"{approved?.Actor ?? "The hub"} promoted the change to {tier.Name}. {how}{Names(approved)}";
+        string body = approved is null
+            ? $"The release window opened: the promotion to {tier.Name} that {after.Tiers[^1].ApprovedBy} approved starts now. {how}"
+            : $"{approved.Actor} promoted the change to {tier.Name}. {how}{Names(approved)}";
         IReadOnlyList<TimerRequest> timers = closes is { } at ? [new TimerRequest(WindowCloseTimer, at, tier.Name)] : [];
         return Accept(events, [install.Effect(), Notify(after, $"installing on {tier.Name}", body)], timers);
     }

@@ -21,8 +21,9 @@ public static class ChangeNames
     public static string Branch(string? version, DateTimeOffset at, TimeZoneInfo zone) => Name(BranchPrefix, version, at, zone);
 
     /// <summary>
-    /// Why <paramref name="version"/> would make a malformed tag or branch name ("version: ..."), or null. Beyond git's
-    /// own rules the version must be a single path part: a '/' would file the tag under a directory of tags.
+    /// Why <paramref name="version"/> would make a malformed tag or branch name ("version: ..."), or null. The version
+    /// must pass git's rules on its own (so no leading '-', no trailing '.' or '.lock', wherever it is placed) and be a
+    /// single path part: a '/' would file the tag under a directory of tags.
     /// </summary>
     public static string? CheckVersion(string? version)
     {
@@ -36,10 +37,14 @@ public static class ChangeNames
             return $"version: 1 to {MaxVersionLength} characters, or leave it out (the names are then Release-<yyyymmdd> and PROD-<yyyymmdd>).";
         }
 
-        string? problem = version.Contains('/', StringComparison.Ordinal) ? "contains '/'"
-            : GitRefName.Problem(version)
-            ?? GitRefName.Problem($"{TagPrefix}-{version}-20000101");
-        return problem is null ? null : $"version: '{Printable(version)}' {problem}, which git refuses in a tag or branch name (git check-ref-format).";
+        if (version.Contains('/', StringComparison.Ordinal))
+        {
+            return $"version: '{Printable(version)}' contains '/', which would file the tag and branch under a directory of refs; use '.', '-' or '_'.";
+        }
+
+        return GitRefName.Problem(version) is { } problem
+            ? $"version: '{Printable(version)}' {problem}; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it."
+            : null;
     }
 
     private static string Name(string prefix, string? version, DateTimeOffset at, TimeZoneInfo zone)

@@ -36,32 +36,38 @@ public sealed class ChangeNamesTests
     [InlineData("v10_rc1")]
     [InlineData("2026.03+build.7")]
     [InlineData("1.lock.2")]
-    public void CheckVersion_GitAcceptsIt_Null(string version)
+    [InlineData("2-4")]
+    [InlineData("@x")]
+    public void CheckVersion_GitAcceptsIt_NullAndTheNamesAreValidRefs(string version)
     {
+        DateTimeOffset at = new(2026, 3, 2, 15, 0, 0, TimeSpan.Zero);
+
         string? problem = ChangeNames.CheckVersion(version);
 
         Assert.Null(problem);
+        Assert.Null(GitRefName.Problem(ChangeNames.Tag(version, at, NewYork)));
+        Assert.Null(GitRefName.Problem(ChangeNames.Branch(version, at, NewYork)));
     }
 
     [Theory]
-    [InlineData("2.4 beta", "version: '2.4 beta' contains a space, which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2..4", "version: '2..4' contains '..', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2~1", "version: '2~1' contains '~', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2^1", "version: '2^1' contains '^', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2:1", "version: '2:1' contains ':', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2?", "version: '2?' contains '?', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2*", "version: '2*' contains '*', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2[1]", "version: '2[1]' contains '[', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2\\1", "version: '2\\1' contains '\\', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2\t1", "version: '2\\u00091' contains the control character U+0009, which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2\u007f", "version: '2\\u007f' contains the control character U+007F, which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("-2.4", "version: '-2.4' begins with '-', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2.4.lock", "version: '2.4.lock' has a part ending with '.lock', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2.4.", "version: '2.4.' ends with '.', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData(".2", "version: '.2' has a part beginning with '.', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2@{1}", "version: '2@{1}' contains '@{', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("@", "version: '@' is the single character '@', which git refuses in a tag or branch name (git check-ref-format).")]
-    [InlineData("2/4", "version: '2/4' contains '/', which git refuses in a tag or branch name (git check-ref-format).")]
+    [InlineData("2.4 beta", "version: '2.4 beta' contains a space; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2..4", "version: '2..4' contains '..'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2~1", "version: '2~1' contains '~'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2^1", "version: '2^1' contains '^'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2:1", "version: '2:1' contains ':'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2?", "version: '2?' contains '?'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2*", "version: '2*' contains '*'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2[1]", "version: '2[1]' contains '['; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2\\1", "version: '2\\1' contains '\\'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2\t1", "version: '2\\u00091' contains the control character U+0009; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2\u007f", "version: '2\\u007f' contains the control character U+007F; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("-2.4", "version: '-2.4' begins with '-'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2.4.lock", "version: '2.4.lock' has a part ending with '.lock'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2.4.", "version: '2.4.' ends with '.'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData(".2", "version: '.2' has a part beginning with '.'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2@{1}", "version: '2@{1}' contains '@{'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("@", "version: '@' is the single character '@'; a version must itself be a valid git ref name (git check-ref-format), as the tag and branch are made from it.")]
+    [InlineData("2/4", "version: '2/4' contains '/', which would file the tag and branch under a directory of refs; use '.', '-' or '_'.")]
     public void CheckVersion_InvalidRefName_NamesTheRule(string version, string problem)
     {
         string? found = ChangeNames.CheckVersion(version);
