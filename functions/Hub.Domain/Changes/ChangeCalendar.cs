@@ -20,8 +20,17 @@ public static class ChangeCalendar
             c.WindowCloses ?? c.WaitingUntil.Value,
             $"{(c.Emergency ? "[EMERGENCY] " : "")}Change #{c.Number} {c.Service!.Name} {c.Version ?? ""} to {c.Tier}".Replace("  ", " ", StringComparison.Ordinal),
             c.Summary));
-        // OrderBy is stable: at the same start a window comes before the changes scheduled into it.
-        return [.. openings.Concat(scheduled).OrderBy(e => e.Start)];
+        // OrderBy is stable: at the same start a window comes before the changes scheduled into it. Two weekly windows
+        // opening at the same instant would share a UID: the second gets a suffix, so each stays its own VEVENT.
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        return [.. openings.Concat(scheduled).OrderBy(e => e.Start).Select(e => Unique(e, seen))];
+    }
+
+    private static CalendarEvent Unique(CalendarEvent e, Dictionary<string, int> seen)
+    {
+        int count = seen.GetValueOrDefault(e.Uid) + 1;
+        seen[e.Uid] = count;
+        return count == 1 ? e : e with { Uid = e.Uid.Replace("@hub", $"-{count}@hub", StringComparison.Ordinal) };
     }
 
     /// <summary>The changes that will start in [<paramref name="from"/>, <paramref name="to"/>) (the daily mail's next 24 hours), by start.</summary>

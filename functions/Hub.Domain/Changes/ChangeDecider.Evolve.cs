@@ -29,15 +29,7 @@ public sealed partial class ChangeDecider
             {
                 Progress = ChangeProgress.Installing, Tier = e.Tier, WaitingUntil = null, WindowCloses = e.WindowCloses,
             },
-            PromotionAbandoned e => Update(state, e.Tier, p => p with { FinishedAt = e.At, Detail = $"abandoned: {e.Reason}" }) is var s
-                ? s with
-                {
-                    Progress = s.Position < 0 ? ChangeProgress.Ready : ChangeProgress.Installed,
-                    Tier = s.Position < 0 ? null : s.Service!.Tiers[s.Position].Name,
-                    WaitingUntil = null,
-                    WindowCloses = null,
-                }
-                : state,
+            PromotionAbandoned e => Abandoned(state, e),
             WindowClosedMidChange e => Update(state, e.Tier, p => p with { WindowClosedAt = e.Closed }),
             InstallationRecorded e => Installed(state, e),
             RollbackStarted e => state with { Progress = ChangeProgress.RollingBack, RestoredBuild = e.Restore, Vetted = state.Vetted && !e.Withdrawn, WindowCloses = null },
@@ -62,6 +54,20 @@ public sealed partial class ChangeDecider
             Progress = !e.Succeeded ? ChangeProgress.Failed : last ? ChangeProgress.Completed : ChangeProgress.Installed,
             Vetted = state.Vetted || e.Vetted,
             VettedAt = e.Vetted ? e.At : state.VettedAt,
+            WindowCloses = null,
+        };
+    }
+
+    /// <summary>A waiting promotion given up: the change is back where its last successful installation left it.</summary>
+    private static ChangeState Abandoned(ChangeState state, PromotionAbandoned e)
+    {
+        ChangeState next = Update(state, e.Tier, p => p with { FinishedAt = e.At, Detail = $"abandoned: {e.Reason}" });
+        int position = next.Position;
+        return next with
+        {
+            Progress = position < 0 ? ChangeProgress.Ready : ChangeProgress.Installed,
+            Tier = position < 0 ? null : next.Service!.Tiers[position].Name,
+            WaitingUntil = null,
             WindowCloses = null,
         };
     }

@@ -27,7 +27,7 @@ public enum ChangeRule
     /// <summary>The change waits for the pipeline-planning gate (409).</summary>
     AwaitingGate,
 
-    /// <summary>Only isda-pipeline decides the gate (403-like, 409).</summary>
+    /// <summary>Only isda-pipeline decides the gate (409).</summary>
     PipelineOnly,
 
     /// <summary>A promotion or rollback is waiting or running (409).</summary>

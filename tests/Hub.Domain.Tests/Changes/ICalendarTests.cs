@@ -127,6 +127,19 @@ public sealed class ICalendarTests
     }
 
     [Fact]
+    public void Events_TwoWindowsOpeningTogether_GetDistinctUids()
+    {
+        Hub.Domain.Durable.Result<ReleaseWindows> windows = ReleaseWindows.Create(
+            "Etc/UTC",
+            [new([DayOfWeek.Tuesday], new TimeOnly(22, 0), TimeSpan.FromHours(1)), new([DayOfWeek.Tuesday], new TimeOnly(22, 0), TimeSpan.FromHours(2))],
+            []);
+
+        IReadOnlyList<CalendarEvent> events = ChangeCalendar.Events("svc", windows.Value!, [], At(3, 0), At(4, 0));
+
+        Assert.Equal(["window-svc-20260303T220000Z@hub", "window-svc-20260303T220000Z-2@hub"], events.Select(e => e.Uid));
+    }
+
+    [Fact]
     public void Scheduled_Next24Hours_OnlyChangesStartingInIt()
     {
         ChangeFixture tonight = Approved(through: "TEST");

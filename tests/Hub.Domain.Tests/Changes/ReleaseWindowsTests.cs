@@ -71,6 +71,19 @@ public sealed class ReleaseWindowsTests
     }
 
     [Fact]
+    public void IsOpen_LondonWindowSpanningSpringForward_LastsItsElapsedDuration()
+    {
+        // 00:30 GMT on 29 March is 00:30 UTC; two elapsed hours end at 02:30 UTC, which is 03:30 BST on the wall clock.
+        ReleaseWindows windows = Windows("Europe/London", [Sunday(0, 30, 2)]);
+
+        bool late = windows.IsOpen(Utc(3, 29, 2, 29));
+        bool atEnd = windows.IsOpen(Utc(3, 29, 2, 30));
+
+        Assert.True(late);
+        Assert.False(atEnd);
+    }
+
+    [Fact]
     public void Occurrences_NewYorkStartInSpringForwardGap_OpensAtThreeEdt()
     {
         ReleaseWindows windows = Windows("America/New_York", [Sunday(2, 30, 1)]);
