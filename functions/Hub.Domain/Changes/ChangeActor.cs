@@ -27,7 +27,7 @@ public sealed record ChangeActor(string Name, IReadOnlyList<ChangeTeam> Teams)
     public bool IsIn(ChangeTeam team) => Teams.Contains(team);
 
     /// <summary>Whether the system access rules let this actor deploy to (or roll back) <paramref name="tier"/>.</summary>
-    public bool MayDeployTo(ServiceTier tier)
+    public bool MayDeployTo(ChangeTier tier)
     {
         ArgumentNullException.ThrowIfNull(tier);
         return IsIn(ChangeTeam.SystemIntegrator) || (!tier.ProductionLike && IsIn(ChangeTeam.Developer));

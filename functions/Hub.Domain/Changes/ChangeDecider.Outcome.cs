@@ -44,7 +44,7 @@ public sealed partial class ChangeDecider
         return state.Progress == ChangeProgress.RollingBack ? RollbackOutcome(state, c, tier, now) : InstallOutcome(state, c, tier, manual, now);
     }
 
-    private ChangeVerdict InstallOutcome(ChangeState state, RecordInstallation c, ServiceTier tier, bool manual, DateTimeOffset now)
+    private ChangeVerdict InstallOutcome(ChangeState state, RecordInstallation c, ChangeTier tier, bool manual, DateTimeOffset now)
     {
         bool vetted = c.Succeeded && ChangeTiers.Vetting(state.Service!.Tiers) == tier;
         var recorded = new InstallationRecorded(tier.Name, c.Succeeded, manual, Clean(c.Evidence), Clean(c.Detail), vetted, c.Actor.Name, now);
@@ -64,7 +64,7 @@ public sealed partial class ChangeDecider
         return Accept([recorded], effects, cancel: [WindowCloseTimer]);
     }
 
-    private ChangeVerdict RollbackOutcome(ChangeState state, RecordInstallation c, ServiceTier tier, DateTimeOffset now)
+    private ChangeVerdict RollbackOutcome(ChangeState state, RecordInstallation c, ChangeTier tier, DateTimeOffset now)
     {
         var recorded = new RollbackRecorded(tier.Name, c.Succeeded, Clean(c.Evidence), Clean(c.Detail), c.Actor.Name, now);
         ChangeState after = Evolve(state, recorded);
@@ -91,7 +91,7 @@ public sealed partial class ChangeDecider
             return ChangeVerdict.Refuse(ChangeRule.NothingToRollBack, "id", $"Change #{state.Number} has installed nothing yet ({state.Name}); there is nothing to roll back.");
         }
 
-        ServiceTier tier = ChangeTiers.Find(state.Service!.Tiers, state.Tier)!;
+        ChangeTier tier = ChangeTiers.Find(state.Service!.Tiers, state.Tier)!;
         if (!c.Actor.MayDeployTo(tier))
         {
             return ChangeVerdict.Refuse(

@@ -13,7 +13,7 @@ public sealed partial class ChangeDecider
         }
 
         ChangeService service = state.Service!;
-        ServiceTier tier = ChangeTiers.Find(service.Tiers, c.Tier)!;
+        ChangeTier tier = ChangeTiers.Find(service.Tiers, c.Tier)!;
         TimeZoneInfo zone = WindowsOf(state).Zone;
         string? tag = state.Tag is null && ChangeTiers.Tagging(service.Tiers) == tier ? ChangeNames.Tag(state.Version, now, zone) : null;
         string? branch = state.Branch is null && ChangeTiers.Branching(service.Tiers) == tier ? ChangeNames.Branch(state.Version, now, zone) : null;
@@ -62,7 +62,7 @@ public sealed partial class ChangeDecider
             return ChangeVerdict.Refuse(ChangeRule.InProgress, "tier", $"Change #{state.Number} started a rollback on {state.Tier}; retry the rollback or cancel the change.");
         }
 
-        IReadOnlyList<ServiceTier> tiers = state.Service!.Tiers;
+        IReadOnlyList<ChangeTier> tiers = state.Service!.Tiers;
         string order = string.Join(" -> ", tiers.Select(t => t.Name));
         if (ChangeTiers.Find(tiers, c.Tier) is not { } tier)
         {
@@ -84,7 +84,7 @@ public sealed partial class ChangeDecider
 
         if (target > position + 1)
         {
-            ServiceTier next = tiers[position + 1];
+            ChangeTier next = tiers[position + 1];
             return ChangeVerdict.Refuse(
                 ChangeRule.TierOrder, "tier",
                 $"Tiers are passed in the order {order}, never skipping one: promoting to {tier.Name} would skip {next.Name} (change #{state.Number} is installed on {at}).");
@@ -117,7 +117,7 @@ public sealed partial class ChangeDecider
             return Accept([]);
         }
 
-        ServiceTier tier = ChangeTiers.Find(state.Service!.Tiers, c.Tier)!;
+        ChangeTier tier = ChangeTiers.Find(state.Service!.Tiers, c.Tier)!;
         ReleaseWindows windows = WindowsOf(state);
         if (windows.IsOpen(now))
         {
@@ -150,7 +150,7 @@ public sealed partial class ChangeDecider
             [Notify(after, $"release window closed during the {state.Tier} installation", $"The release window closed at {Format(c.Due, zone)} while the installation on {state.Tier} was still running. It was started inside the window and is not interrupted; the outcome is still awaited.")]);
     }
 
-    private ChangeVerdict Start(ChangeState state, PromotionApproved? approved, ServiceTier tier, DateTimeOffset? closes, DateTimeOffset now)
+    private ChangeVerdict Start(ChangeState state, PromotionApproved? approved, ChangeTier tier, DateTimeOffset? closes, DateTimeOffset now)
     {
         bool manual = !state.Service!.HasAgent;
         var started = new PromotionStarted(tier.Name, manual, closes, now);
@@ -167,7 +167,7 @@ public sealed partial class ChangeDecider
         return Accept(events, [install.Effect(), Notify(after, $"installing on {tier.Name}", body)], timers);
     }
 
-    private ChangeVerdict Wait(ChangeState state, List<ChangeEvent> events, ServiceTier tier, DateTimeOffset opens, DateTimeOffset closes, DateTimeOffset now)
+    private ChangeVerdict Wait(ChangeState state, List<ChangeEvent> events, ChangeTier tier, DateTimeOffset opens, DateTimeOffset closes, DateTimeOffset now)
     {
         var waiting = new PromotionWaiting(tier.Name, opens, closes, now);
         events.Add(waiting);
@@ -181,7 +181,7 @@ public sealed partial class ChangeDecider
     private static string Names(PromotionApproved? approved) =>
         (approved?.Tag is { } tag ? $"\n\nTag: {tag}" : "") + (approved?.Branch is { } branch ? $"\n\nBranch: {branch}" : "");
 
-    private static int IndexOf(IReadOnlyList<ServiceTier> tiers, ServiceTier tier)
+    private static int IndexOf(IReadOnlyList<ChangeTier> tiers, ChangeTier tier)
     {
         for (int i = 0; i < tiers.Count; i++)
         {

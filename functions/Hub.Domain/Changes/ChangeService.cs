@@ -7,7 +7,7 @@ namespace Hub.Domain.Changes;
 /// </summary>
 public sealed record ChangeService(
     string Name,
-    IReadOnlyList<ServiceTier> Tiers,
+    IReadOnlyList<ChangeTier> Tiers,
     string TimeZone,
     IReadOnlyList<WeeklyWindow> Windows,
     IReadOnlyList<OneOffSlot> Slots,

@@ -107,7 +107,7 @@ public sealed record ChangeState
     {
         get
         {
-            IReadOnlyList<ServiceTier> tiers = Service?.Tiers ?? [];
+            IReadOnlyList<ChangeTier> tiers = Service?.Tiers ?? [];
             int position = -1;
             for (int i = 0; i < tiers.Count; i++)
             {

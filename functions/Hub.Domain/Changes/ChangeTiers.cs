@@ -4,7 +4,7 @@ namespace Hub.Domain.Changes;
 public static class ChangeTiers
 {
     /// <summary>Why <paramref name="tiers"/> cannot carry a change ("tiers: ..."), or null.</summary>
-    public static string? Check(IReadOnlyList<ServiceTier> tiers)
+    public static string? Check(IReadOnlyList<ChangeTier> tiers)
     {
         ArgumentNullException.ThrowIfNull(tiers);
         if (tiers.Count == 0)
@@ -43,7 +43,7 @@ public static class ChangeTiers
     /// The tier whose successful installation vets a build: the staging tier (STAGE), or, for a service without one
     /// (DEV/TEST/LIVE), the tier just before its first production tier. Null when the service has neither.
     /// </summary>
-    public static ServiceTier? Vetting(IReadOnlyList<ServiceTier> tiers)
+    public static ChangeTier? Vetting(IReadOnlyList<ChangeTier> tiers)
     {
         ArgumentNullException.ThrowIfNull(tiers);
         int staging = IndexOf(tiers, TierRole.Staging);
@@ -52,7 +52,7 @@ public static class ChangeTiers
     }
 
     /// <summary>The tier whose entry records the Release- tag: TEST, or the last development tier when none is called TEST.</summary>
-    public static ServiceTier? Tagging(IReadOnlyList<ServiceTier> tiers)
+    public static ChangeTier? Tagging(IReadOnlyList<ChangeTier> tiers)
     {
         ArgumentNullException.ThrowIfNull(tiers);
         return tiers.FirstOrDefault(t => t.Name.Equals("TEST", StringComparison.OrdinalIgnoreCase))
@@ -60,19 +60,19 @@ public static class ChangeTiers
     }
 
     /// <summary>The tier whose approval records the PROD- branch: the first production tier.</summary>
-    public static ServiceTier? Branching(IReadOnlyList<ServiceTier> tiers)
+    public static ChangeTier? Branching(IReadOnlyList<ChangeTier> tiers)
     {
         ArgumentNullException.ThrowIfNull(tiers);
         return tiers.FirstOrDefault(t => t.Role == TierRole.Production);
     }
 
-    public static ServiceTier? Find(IReadOnlyList<ServiceTier> tiers, string name)
+    public static ChangeTier? Find(IReadOnlyList<ChangeTier> tiers, string name)
     {
         ArgumentNullException.ThrowIfNull(tiers);
         return tiers.FirstOrDefault(t => t.Name.Equals(name?.Trim(), StringComparison.OrdinalIgnoreCase));
     }
 
-    private static int IndexOf(IReadOnlyList<ServiceTier> tiers, TierRole role)
+    private static int IndexOf(IReadOnlyList<ChangeTier> tiers, TierRole role)
     {
         for (int i = 0; i < tiers.Count; i++)
         {

@@ -4,7 +4,7 @@ namespace Hub.Domain.Changes;
 
 /// <summary>
 /// What a tier is for, which decides who may deploy to it and what a promotion there needs
-/// (<see cref="ServiceTier.Named"/> maps the manual's tier names).
+/// (<see cref="ChangeTier.Named"/> maps the manual's tier names).
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TierRole>))]
 public enum TierRole

@@ -25,7 +25,7 @@ internal sealed class ChangeFixture
 
     public static readonly ChangeService Service = new(
         "map-portal",
-        ServiceTier.Default,
+        ChangeTier.Default,
         "Europe/London",
         [new WeeklyWindow([DayOfWeek.Tuesday, DayOfWeek.Thursday], new TimeOnly(22, 0), TimeSpan.FromHours(2))],
         [],
@@ -79,7 +79,7 @@ internal sealed class ChangeFixture
         }
 
         DateTimeOffset now = T0.AddHours(1);
-        foreach (ServiceTier tier in f.State.Service!.Tiers)
+        foreach (ChangeTier tier in f.State.Service!.Tiers)
         {
             ChangeActor actor = tier.ProductionLike ? Integrator : Developer;
             f.Run(new RequestPromotion(actor, tier.Name), now);
