@@ -128,7 +128,7 @@ internal static class JsonMailReader
             case null:
                 return;
             case { ValueKind: JsonValueKind.String } block:
-                raw.Headers = MimeHeaders.FromBlock(block.GetString());
+                raw.Headers = MimeHeaders.FromBlock(block.GetString(), "headers", raw);
                 return;
             case { ValueKind: JsonValueKind.Object } headers:
                 var list = new HeaderList();

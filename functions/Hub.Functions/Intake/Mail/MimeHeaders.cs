@@ -14,11 +14,13 @@ internal static class MimeHeaders
     public static Encoding Utf8 { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     /// <summary>
-    /// A raw RFC 5322 header block (SendGrid's <c>headers</c> field, the JSON format's string form). Read as a message
-    /// without a body because MimeKit's message parser skips what is not a header (an mbox "From " line) where
-    /// <see cref="HeaderList.Load(Stream, CancellationToken)"/> refuses the whole block.
+    /// A raw RFC 5322 header block (SendGrid's <c>headers</c> field, the JSON format's string form), read as a message
+    /// without a body: MimeKit's message parser skips an mbox "From " line and keeps going past a line that is not a
+    /// header, where <see cref="HeaderList.Load(Stream, CancellationToken)"/> refuses the whole block. It still refuses
+    /// a block that does not start with a header; the mail then has no header block and
+    /// <paramref name="raw"/> gets the warning (<paramref name="field"/>, "unreadable").
     /// </summary>
-    public static HeaderList FromBlock(string? block)
+    public static HeaderList FromBlock(string? block, string field, RawMail raw)
     {
         var headers = new HeaderList();
         if (string.IsNullOrWhiteSpace(block))
@@ -27,8 +29,17 @@ internal static class MimeHeaders
         }
 
         using var stream = new MemoryStream(Utf8.GetBytes(block.TrimEnd('\r', '\n') + "\r\n\r\n"));
-        MimeMessage message = MimeMessage.Load(stream);
-        AddAll(headers, message);
+        try
+        {
+            using MimeMessage message = MimeMessage.Load(stream);
+            AddAll(headers, message);
+        }
+        catch (FormatException)
+        {
+            // MimeKit's ParseException. Dedicated fields may still make a mail of it: better kept than lost.
+            raw.Warnings.Add(new(field, "unreadable"));
+        }
+
         return headers;
     }
 
@@ -80,7 +91,7 @@ internal static class MimeHeaders
 
         var header = new Header(HeaderId.To, string.Empty);
         header.SetRawValue([(byte)' ', .. raw.Where(b => b is not ((byte)'\r' or (byte)'\n')), (byte)'\r', (byte)'\n']);
-        var message = new MimeMessage();
+        using var message = new MimeMessage();
         message.Headers.Add(header);
         return message.To.Mailboxes
             // MimeKit accepts a local part alone ("nobody"); nothing can be sent to it.

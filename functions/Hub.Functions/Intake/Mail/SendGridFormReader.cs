@@ -85,7 +85,7 @@ internal static class SendGridFormReader
                     case "subject": raw.Subject = text; break;
                     case "text": raw.Text = text; break;
                     case "html": raw.Html = text; break;
-                    default: raw.Headers = MimeHeaders.FromBlock(text); break;
+                    default: raw.Headers = MimeHeaders.FromBlock(text, field, raw); break;
                 }
             }
         }

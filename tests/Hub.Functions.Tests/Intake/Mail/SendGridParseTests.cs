@@ -306,6 +306,29 @@ public sealed class SendGridParseTests
     }
 
     [Fact]
+    public async Task ParseAsync_HeaderBlockWithAnMboxLineAndAStrayLine_KeepsTheHeaders()
+    {
+        string headers = "From sender@example.org Mon Mar  3 09:00:00 2025\r\nDate: Mon, 3 Mar 2025 09:00:00 +0100\r\nnot a header\r\nX-Note: kept\r\n";
+
+        MailParseResult result = await FormBody.ParseAsync(
+            FormPart.Text("from", "a@example.org"), FormPart.Text("to", "b@example.org"), FormPart.Text("headers", headers));
+
+        Assert.Equal(["Date", "X-Note"], result.Mail!.Headers.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task ParseAsync_HeaderBlockNotStartingWithAHeader_AcceptedWithoutHeadersAndWarned()
+    {
+        MailParseResult result = await FormBody.ParseAsync(
+            FormPart.Text("from", "a@example.org"), FormPart.Text("to", "b@example.org"), FormPart.Text("headers", "garbage\r\nX-Note: lost\r\n"));
+
+        Assert.True(result.IsOk);
+        Assert.Empty(result.Mail!.Headers);
+        Assert.Equal([new MailParseError("headers", "unreadable")], result.Warnings);
+    }
+
+    [Fact]
     public async Task ParseAsync_UnknownExtraFields_Ignored()
     {
         MailParseResult result = await FormBody.ParseAsync(
