@@ -87,7 +87,7 @@ public sealed class FunctionCatalogTests
     [Theory]
     [InlineData("""{ "bindings": [ { "type": "queueTrigger", "name": "m", "queueName": "%Missing__Queue%" } ] }""", "'queueName' refers to app setting 'Missing__Queue', which is not set.")]
     [InlineData("""{ "bindings": [ { "type": "queueTrigger", "name": "m", "queueName": "Bad_Name" } ] }""", "queueName 'Bad_Name' is not a valid queue name")]
-    [InlineData("""{ "bindings": [ { "type": "timerTrigger", "name": "t", "schedule": "0 0 24 * * *" } ] }""", "schedule '0 0 24 * * *' is invalid: hour field '24' value 24 is out of range 0-23.")]
+    [InlineData("""{ "bindings": [ { "type": "timerTrigger", "name": "t", "schedule": "0 0 24 * * *" } ] }""", "schedule '0 0 24 * * *' is invalid: The given cron expression has an invalid format. Hours: Value must be a number between 0 and 23 (all inclusive).")]
     [InlineData("""{ "bindings": [ { "type": "blobTrigger", "name": "b", "path": "x/{name}" } ] }""", "trigger type 'blobTrigger' is not supported")]
     [InlineData("""{ "bindings": [ { "type": "queue", "direction": "out", "name": "o", "queueName": "x" } ] }""", "must have exactly one trigger binding, found 0.")]
     [InlineData("""{ "bindings": [ { "type": "timerTrigger", "schedule": "0 * * * * *" } ] }""", "the timerTrigger binding has no 'name'.")]

@@ -2,6 +2,7 @@ using Hub.Functions.Triggers.Timer;
 
 namespace Hub.Functions.Tests.Triggers;
 
+/// <summary>Timer schedules as function.json gives them: NCRONTAB (evaluated by Cronos) or a TimeSpan.</summary>
 public sealed class CronScheduleTests
 {
     private static readonly TimeZoneInfo Zurich = TimeZoneInfo.FindSystemTimeZoneById("Europe/Zurich");
@@ -30,6 +31,13 @@ public sealed class CronScheduleTests
     [InlineData("0 0 0 29 FEB MON", "2025-01-01T00:00:00Z", "2044-02-29T00:00:00Z")]
     // the end of a year
     [InlineData("59 59 23 31 12 *", "2025-06-01T00:00:00Z", "2025-12-31T23:59:59Z")]
+    // 7 is Sunday too (2025-01-05 is a Sunday)
+    [InlineData("0 0 0 * * 7", "2025-01-01T00:00:00Z", "2025-01-05T00:00:00Z")]
+    // a descending range wraps around: hours 22, 23, 0 and 1
+    [InlineData("0 0 22-1 * * *", "2025-01-15T01:00:00Z", "2025-01-15T22:00:00Z")]
+    [InlineData("0 0 22-1 * * *", "2025-01-15T23:00:00Z", "2025-01-16T00:00:00Z")]
+    // extra spaces between fields are one separator
+    [InlineData("0  0 9  * * *", "2025-01-15T09:00:00Z", "2025-01-16T09:00:00Z")]
     public void NextAfter_Utc_ReturnsExpectedOccurrence(string expression, string after, string expected)
     {
         TimerSchedule schedule = TimerSchedule.Parse(expression, TimeZoneInfo.Utc);
@@ -48,8 +56,11 @@ public sealed class CronScheduleTests
     // 02:30 happens twice on 2025-10-26: it fires once, at the first (CEST) instance
     [InlineData("0 30 2 * * *", "2025-10-25T12:00:00Z", "2025-10-26T00:30:00Z")]
     [InlineData("0 30 2 * * *", "2025-10-26T00:30:00Z", "2025-10-27T01:30:00Z")]
-    // hourly across fall-back: 02:00 CEST (00:00Z), then 03:00 CET (02:00Z); the repeated 02:00 CET is not fired again
-    [InlineData("0 0 * * * *", "2025-10-26T00:00:00Z", "2025-10-26T02:00:00Z")]
+    // hourly across fall-back keeps firing every hour: 02:00 CEST (00:00Z), 02:00 CET (01:00Z), 03:00 CET (02:00Z)
+    [InlineData("0 0 * * * *", "2025-10-26T00:00:00Z", "2025-10-26T01:00:00Z")]
+    [InlineData("0 0 * * * *", "2025-10-26T01:00:00Z", "2025-10-26T02:00:00Z")]
+    // a fixed time in the repeated hour fires once even with a step elsewhere: 02:15 CEST (00:15Z), then the next day
+    [InlineData("0 15 2 */1 * *", "2025-10-26T00:15:00Z", "2025-10-27T01:15:00Z")]
     // every 5 minutes across spring-forward: 01:55 CET (00:55Z), then 03:00 CEST (01:00Z)
     [InlineData("0 */5 * * * *", "2025-03-30T00:55:00Z", "2025-03-30T01:00:00Z")]
     public void NextAfter_EuropeZurich_FollowsTheWallClockAcrossDst(string expression, string after, string expected)
@@ -76,23 +87,23 @@ public sealed class CronScheduleTests
     }
 
     [Theory]
-    [InlineData("0 0 25 * * *", "hour field '25' value 25 is out of range 0-23")]
-    [InlineData("0 60 * * * *", "minute field '60' value 60 is out of range 0-59")]
-    [InlineData("*/0 * * * * *", "second field '*/0' has an invalid step '0'")]
-    [InlineData("0 0 0 * FOO *", "month field 'FOO' 'FOO' is not a number or a name")]
-    [InlineData("0 0 0 * * 7", "day-of-week field '7' value 7 is out of range 0-6")]
-    [InlineData("0 0 0 0 * *", "day field '0' value 0 is out of range 1-31")]
-    [InlineData("0 0 5-1 * * *", "hour field '5-1' has a descending range '5-1'")]
+    [InlineData("0 0 25 * * *", "Hours: Value must be a number between 0 and 23")]
+    [InlineData("0 60 * * * *", "Minutes: Value must be a number between 0 and 59")]
+    [InlineData("*/0 * * * * *", "Seconds: Value must be a number between 1 and 59")]
+    [InlineData("0 0 0 * FOO *", "Months: Value must be a number between 1 and 12")]
+    [InlineData("0 0 0 * * 8", "Days of week: Value must be a number between 0 and 7")]
+    [InlineData("0 0 0 0 * *", "Days of month: Value must be a number between 1 and 31")]
     [InlineData("0 0 0 30 2 *", "day field '30' never occurs in month field '2'")]
+    [InlineData("0 0 0 31 4,6 *", "day field '31' never occurs in month field '4,6'")]
     [InlineData("0 0 * * *", "expected six fields")]
     [InlineData("0 0 0 * * * *", "expected six fields")]
-    [InlineData("0 0,,5 * * * *", "minute field '0,,5' has an empty list item")]
+    [InlineData("0 0,,5 * * * *", "Minutes: Value must be a number between 0 and 59")]
     [InlineData("00:00:00", "greater than zero")]
     [InlineData("every minute", "expected six fields")]
     [InlineData("soon", "expected six NCRONTAB fields")]
     public void Parse_InvalidExpression_NamesTheFieldAndProblem(string expression, string expectedMessage)
     {
-        var error = Assert.Throws<FormatException>(() => TimerSchedule.Parse(expression, TimeZoneInfo.Utc));
+        FormatException error = Assert.ThrowsAny<FormatException>(() => TimerSchedule.Parse(expression, TimeZoneInfo.Utc));
 
         Assert.Contains(expectedMessage, error.Message, StringComparison.Ordinal);
     }

@@ -3,8 +3,9 @@ using Microsoft.Net.Http.Headers;
 namespace Hub.Functions.Intake.Mail;
 
 /// <summary>
-/// Parses an inbound mail webhook body: SendGrid Inbound Parse (multipart/form-data) or the hub's own JSON mail
-/// format (application/json, docs/mail.md). Never throws for bad input: every problem is a <see cref="MailParseError"/>.
+/// Parses an inbound mail webhook body: SendGrid Inbound Parse (multipart/form-data, default or raw mode), the hub's
+/// own JSON mail format (application/json, docs/mail.md) or a MIME message as it is (message/rfc822, an .eml). Never
+/// throws for bad input: every problem is a <see cref="MailParseError"/>.
 /// </summary>
 public static class InboundMailParser
 {
@@ -31,6 +32,13 @@ public static class InboundMailParser
         if (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return MailAssembler.Build(await JsonMailReader.ReadAsync(body, ct));
+        }
+
+        if (mediaType.MediaType.Equals("message/rfc822", StringComparison.OrdinalIgnoreCase))
+        {
+            var raw = new RawMail();
+            await MimeMailReader.ReadAsync(body, "body", raw, ct);
+            return MailAssembler.Build(raw);
         }
 
         return Refused("content-type", "unsupported");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hub.Domain.Intake.Mail;
+using MimeKit;
 
 namespace Hub.Functions.Intake.Mail;
 
@@ -127,10 +128,10 @@ internal static class JsonMailReader
             case null:
                 return;
             case { ValueKind: JsonValueKind.String } block:
-                raw.Headers = HeaderBlock.Parse(block.GetString());
+                raw.Headers = MimeHeaders.FromBlock(block.GetString(), "headers", raw);
                 return;
             case { ValueKind: JsonValueKind.Object } headers:
-                var pairs = new List<KeyValuePair<string, string>>();
+                var list = new HeaderList();
                 foreach (JsonProperty header in headers.EnumerateObject())
                 {
                     var values = new List<string>();
@@ -138,11 +139,13 @@ internal static class JsonMailReader
                     {
                         raw.Errors.Add(new($"headers.{header.Name}", "type"));
                     }
-
-                    pairs.AddRange(values.Select(v => new KeyValuePair<string, string>(header.Name, v)));
+                    else if (!values.TrueForAll(v => MimeHeaders.TryAdd(list, header.Name, v)))
+                    {
+                        raw.Errors.Add(new($"headers.{header.Name}", "name"));
+                    }
                 }
 
-                raw.Headers = pairs;
+                raw.Headers = list;
                 return;
             default:
                 raw.Errors.Add(new("headers", "type"));
@@ -242,9 +245,9 @@ internal static class JsonMailReader
 
             if (content is not null && !string.IsNullOrEmpty(fileName))
             {
-                contentId = contentId?.Trim().TrimStart('<').TrimEnd('>');
+                contentId = MimeHeaders.ContentId(contentId);
                 raw.Attachments.Add(new MailAttachment(
-                    EncodedWords.Decode(fileName),
+                    MimeHeaders.DecodeWords(fileName),
                     string.IsNullOrWhiteSpace(contentType) ? "application/octet-stream" : contentType,
                     content,
                     string.IsNullOrEmpty(contentId) ? null : contentId));

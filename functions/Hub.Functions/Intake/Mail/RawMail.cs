@@ -1,4 +1,5 @@
 using Hub.Domain.Intake.Mail;
+using MimeKit;
 
 namespace Hub.Functions.Intake.Mail;
 
@@ -21,8 +22,8 @@ internal sealed class RawMail
 
     public string? Html { get; set; }
 
-    /// <summary>Unfolded, undecoded header pairs in order.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; set; } = [];
+    /// <summary>The mail's header block, in order, as MimeKit read it.</summary>
+    public HeaderList Headers { get; set; } = [];
 
     public List<string> EnvelopeTo { get; } = [];
 

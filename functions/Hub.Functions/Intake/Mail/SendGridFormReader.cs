@@ -8,12 +8,15 @@ using Microsoft.Net.Http.Headers;
 namespace Hub.Functions.Intake.Mail;
 
 /// <summary>
-/// SendGrid Inbound Parse (default, not "raw"): multipart/form-data with from, to, cc, subject, text, html, headers,
-/// envelope, charsets, attachments, attachment-info and attachment1..N. Fields are kept as bytes and decoded at the
-/// end, because the charsets part that says how may come after the fields it describes.
+/// SendGrid Inbound Parse: multipart/form-data with from, to, cc, subject, text, html, headers, envelope, charsets,
+/// attachments, attachment-info and attachment1..N; in raw mode ("POST the raw, full MIME message") the whole message
+/// in the email field instead of headers, bodies and attachments. Fields are kept as bytes and decoded at the end,
+/// because the charsets part that says how may come after the fields it describes.
 /// </summary>
 internal static class SendGridFormReader
 {
+    private const string RawField = "email";
+
     private static readonly string[] TextFields = ["from", "to", "cc", "subject", "text", "html", "headers"];
 
     public static async Task<RawMail> ReadAsync(string boundary, Stream body, CancellationToken ct)
@@ -40,7 +43,8 @@ internal static class SendGridFormReader
                     continue;
                 }
 
-                byte[]? bytes = await ReadLimitedAsync(section.Body, ct);
+                // The raw message carries the attachments: only the request's own limit bounds it.
+                byte[]? bytes = await ReadLimitedAsync(section.Body, name.Equals(RawField, StringComparison.OrdinalIgnoreCase) ? int.MaxValue : MailLimits.MaxFieldBytes, ct);
                 if (bytes is null)
                 {
                     raw.Errors.Add(new(name, "max-size"));
@@ -81,13 +85,24 @@ internal static class SendGridFormReader
                     case "subject": raw.Subject = text; break;
                     case "text": raw.Text = text; break;
                     case "html": raw.Html = text; break;
-                    default: raw.Headers = HeaderBlock.Parse(text); break;
+                    default: raw.Headers = MimeHeaders.FromBlock(text, field, raw); break;
                 }
             }
         }
 
         ReadEnvelope(fields, raw);
-        ReadAttachments(fields, files, raw);
+        if (fields.TryGetValue(RawField, out byte[]? email))
+        {
+            // Raw mode: headers, bodies and attachments come from the message; from, to and subject still win.
+            (raw.Headers, raw.Text, raw.Html) = ([], null, null);
+            using var stream = new MemoryStream(email, writable: false);
+            await MimeMailReader.ReadAsync(stream, RawField, raw, ct);
+        }
+        else
+        {
+            ReadAttachments(fields, files, raw);
+        }
+
         return raw;
     }
 
@@ -115,10 +130,10 @@ internal static class SendGridFormReader
 
     private static string Decode(string field, byte[] bytes, Dictionary<string, string> charsets, RawMail raw)
     {
-        Encoding encoding = Charsets.Utf8;
+        Encoding encoding = MimeHeaders.Utf8;
         if (charsets.TryGetValue(field, out string? charset))
         {
-            Encoding? found = Charsets.Find(charset);
+            Encoding? found = MimeHeaders.Charset(charset);
             if (found is null)
             {
                 // Better a mail with a few replacement characters than a lost one.
@@ -194,8 +209,8 @@ internal static class SendGridFormReader
             JsonElement? described = info.TryGetValue(n, out JsonElement value) ? value : null;
             string fileName = Text(described, "filename") ?? Text(described, "name") ?? part.FileName ?? $"attachment{n}";
             string contentType = Text(described, "type") ?? part.ContentType ?? "application/octet-stream";
-            string? contentId = Text(described, "content-id")?.Trim().TrimStart('<').TrimEnd('>');
-            raw.Attachments.Add(new MailAttachment(EncodedWords.Decode(fileName), contentType, part.Content, string.IsNullOrEmpty(contentId) ? null : contentId));
+            string contentId = MimeHeaders.ContentId(Text(described, "content-id"));
+            raw.Attachments.Add(new MailAttachment(MimeHeaders.DecodeWords(fileName), contentType, part.Content, contentId.Length == 0 ? null : contentId));
         }
     }
 
@@ -231,14 +246,14 @@ internal static class SendGridFormReader
             ? n
             : null;
 
-    private static async Task<byte[]?> ReadLimitedAsync(Stream section, CancellationToken ct)
+    private static async Task<byte[]?> ReadLimitedAsync(Stream section, int limit, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         byte[] chunk = new byte[81920];
         int read;
         while ((read = await section.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MailLimits.MaxFieldBytes)
+            if (buffer.Length + read > limit)
             {
                 return null; // the reader skips the rest of the section on the next ReadNextSectionAsync
             }

@@ -59,6 +59,15 @@ public sealed class JsonMailTests
     }
 
     [Fact]
+    public async Task ParseAsync_HeaderObjectWithEncodedWords_Decoded()
+    {
+        MailParseResult result = await ParseAsync("""{"from": "a@example.org", "to": "b@example.org", "headers": {"X-Note": "=?utf-8?q?caf=C3=A9?= ouvert", "Subject": "=?utf-8?q?Re=3A_panne?="}}""");
+
+        Assert.Equal("café ouvert", result.Mail!.Headers["x-note"]);
+        Assert.Equal("Re: panne", result.Mail.Subject);
+    }
+
+    [Fact]
     public async Task ParseAsync_RawHeaderString_ThreadingFromHeaders()
     {
         string json = """
@@ -84,6 +93,7 @@ public sealed class JsonMailTests
     [InlineData("{\"from\": 7, \"to\": \"b@example.org\"}", "from", "type")]
     [InlineData("{\"from\": \"a@example.org\", \"to\": {\"address\": \"b@example.org\"}}", "to", "type")]
     [InlineData("{\"from\": \"a@example.org\", \"to\": \"b@example.org\", \"headers\": 3}", "headers", "type")]
+    [InlineData("{\"from\": \"a@example.org\", \"to\": \"b@example.org\", \"headers\": {\"X Note\": \"x\"}}", "headers.X Note", "name")]
     [InlineData("{\"from\": \"a@example.org\", \"to\": \"b@example.org\", \"envelope\": \"b@example.org\"}", "envelope", "type")]
     [InlineData("{\"from\": \"a@example.org\", \"to\": \"b@example.org\", \"references\": {}}", "references", "type")]
     [InlineData("{\"from\": \"a@example.org\", \"to\": \"b@example.org\", \"attachments\": {}}", "attachments", "type")]

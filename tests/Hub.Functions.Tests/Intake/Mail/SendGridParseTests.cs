@@ -181,7 +181,7 @@ public sealed class SendGridParseTests
     [Fact]
     public async Task ParseAsync_AddressListWithQuotesGroupsAndComments_Flattened()
     {
-        string to = "\"Doe, John\" <John.Doe@Example.COM>, undisclosed-recipients:;, Ops Team: ops1@example.org, (Bob) bob@example.org;, carol@example.org (Carol \\(CTO\\)), <@relay.example.net:dan@example.org>";
+        string to = "\"Doe, John\" <John.Doe@Example.COM>, undisclosed-recipients:;, Ops Team: ops1@example.org, (Bob) bob@example.org;, carol@example.org (Carol), <@relay.example.net:dan@example.org>";
 
         MailParseResult result = await FormBody.ParseAsync(FormPart.Text("from", "\"O'Brien, Pat\" (sales) <pat@example.org>"), FormPart.Text("to", to));
 
@@ -190,11 +190,21 @@ public sealed class SendGridParseTests
             [
                 new MailAddress("john.doe@example.com", "Doe, John"),
                 new MailAddress("ops1@example.org", null),
-                new MailAddress("bob@example.org", "Bob"),
-                new MailAddress("carol@example.org", "Carol (CTO)"),
+                // A comment before the address is only a comment; one after a bare address names it.
+                new MailAddress("bob@example.org", null),
+                new MailAddress("carol@example.org", "Carol"),
                 new MailAddress("dan@example.org", null),
             ],
             result.Mail.To);
+    }
+
+    [Fact]
+    public async Task ParseAsync_CcWithAnEntryThatIsNoAddress_DropsOnlyThatEntry()
+    {
+        MailParseResult result = await FormBody.ParseAsync(
+            FormPart.Text("from", "a@example.org"), FormPart.Text("to", "b@example.org"), FormPart.Text("cc", "c@example.org, nobody, <, d@example.org"));
+
+        Assert.Equal([new MailAddress("c@example.org", null), new MailAddress("d@example.org", null)], result.Mail!.Cc);
     }
 
     [Fact]
@@ -293,6 +303,29 @@ public sealed class SendGridParseTests
         Assert.Equal([new MailAddress("isda-support@example.org", null)], result.Mail.To);
         Assert.Equal("Re: [hub #42] panne", result.Mail.Subject);
         Assert.Equal("Re: [hub #42] panne", result.Mail.Headers["subject"]);
+    }
+
+    [Fact]
+    public async Task ParseAsync_HeaderBlockWithAnMboxLineAndAStrayLine_KeepsTheHeaders()
+    {
+        string headers = "From sender@example.org Mon Mar  3 09:00:00 2025\r\nDate: Mon, 3 Mar 2025 09:00:00 +0100\r\nnot a header\r\nX-Note: kept\r\n";
+
+        MailParseResult result = await FormBody.ParseAsync(
+            FormPart.Text("from", "a@example.org"), FormPart.Text("to", "b@example.org"), FormPart.Text("headers", headers));
+
+        Assert.Equal(["Date", "X-Note"], result.Mail!.Headers.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task ParseAsync_HeaderBlockNotStartingWithAHeader_AcceptedWithoutHeadersAndWarned()
+    {
+        MailParseResult result = await FormBody.ParseAsync(
+            FormPart.Text("from", "a@example.org"), FormPart.Text("to", "b@example.org"), FormPart.Text("headers", "garbage\r\nX-Note: lost\r\n"));
+
+        Assert.True(result.IsOk);
+        Assert.Empty(result.Mail!.Headers);
+        Assert.Equal([new MailParseError("headers", "unreadable")], result.Warnings);
     }
 
     [Fact]
