@@ -63,9 +63,3 @@ public sealed class StorageRequestCounter
         return $"{service.ToString().ToLowerInvariant()} {method} {what}";
     }
 }
-
-/// <summary>Feeds a <see cref="StorageRequestCounter"/>; runs per try, so retries count too.</summary>
-internal sealed class StorageRequestCountingPolicy(StorageRequestCounter counter, StorageService service) : HttpPipelineSynchronousPolicy
-{
-    public override void OnSendingRequest(HttpMessage message) => counter.Count(service, message.Request);
-}
