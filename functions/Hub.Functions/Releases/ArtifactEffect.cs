@@ -141,7 +141,7 @@ public sealed class ArtifactEffect(
             BlobProperties copied;
             try
             {
-                copied = await target.CopyFromAsync(source.Uri, ct);
+                copied = await target.CopyFromAsync(source.Uri, cancellationToken: ct);
             }
             catch (Azure.RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode is "CannotVerifyCopySource" or "BlobNotFound")
             {

@@ -113,20 +113,33 @@ public static class BlobClientExtensions
 
     /// <summary>
     /// Copies <paramref name="source"/> (a blob of the same account, which the account's credential may read) onto this
-    /// blob server-side and waits until the copy leaves "pending". A failed or aborted copy throws
-    /// <see cref="RequestFailedException"/>.
+    /// blob server-side, then reads its properties until the copy leaves "pending" (every <paramref name="pollInterval"/>,
+    /// default 0.5 s, on <paramref name="clock"/>). Returns the copied blob's properties; a failed or aborted copy throws
+    /// <see cref="RequestFailedException"/>. A copy within one account usually completes at once: two requests.
     /// </summary>
-    public static async Task<BlobProperties> CopyFromAsync(this BlobClient blob, Uri source, CancellationToken cancellationToken = default)
+    public static async Task<BlobProperties> CopyFromAsync(
+        this BlobClient blob, Uri source, TimeSpan? pollInterval = null, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
         CopyFromUriOperation copy = await blob.StartCopyFromUriAsync(source, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await copy.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
-        BlobProperties properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-        return properties.CopyStatus == CopyStatus.Success
-            ? properties
-            : throw new RequestFailedException(
-                0, $"Copy {copy.Id} from {source} to {blob.Uri} ended '{properties.CopyStatus}': {properties.CopyStatusDescription}",
-                properties.CopyStatus == CopyStatus.Aborted ? "CopyAborted" : "CopyFailed", null);
+        while (true)
+        {
+            BlobProperties properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            switch (properties.CopyStatus)
+            {
+                case CopyStatus.Success:
+                    return properties;
+                case CopyStatus.Pending:
+                    await Task.Delay(pollInterval ?? TimeSpan.FromSeconds(0.5), clock ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new RequestFailedException(
+                        0,
+                        $"Copy {copy.Id} from {source} to {blob.Uri} ended '{properties.CopyStatus}': {properties.CopyStatusDescription}",
+                        properties.CopyStatus == CopyStatus.Aborted ? "CopyAborted" : "CopyFailed",
+                        null);
+            }
+        }
     }
 
     private static BlobUploadOptions Options(string contentType, IDictionary<string, string>? metadata) => new()
