@@ -22,7 +22,7 @@ if listening 10000 && listening 10001 && listening 10002; then
   echo "Azurite (or another storage emulator) already listens on 10000-10002; using it"
 else
   mkdir -p .azurite
-  node node_modules/azurite/dist/src/azurite.js --location .azurite --debug .azurite/debug.log --silent --disableTelemetry \
+  node node_modules/azurite/dist/src/azurite.js --location .azurite --debug .azurite/debug.log --silent --disableTelemetry --skipApiVersionCheck \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 >.azurite/azurite.log 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do listening 10000 && listening 10001 && listening 10002 && break; sleep 0.2; done

@@ -3,9 +3,11 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Hub.Functions.Hosting;
 using Hub.Storage.Account;
 using Hub.Storage.Durable;
+using Hub.Storage.Queues;
 using Hub.Storage.Tables;
 using Hub.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -50,8 +52,8 @@ internal static class IntakeBench
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            var table = new TableClient(observer, app.Services.GetRequiredService<AggregateStore>().Table.Name);
-            var workQueue = new Hub.Storage.Queues.QueueClient(observer, app.Services.GetRequiredService<WorkQueue>().Queue.Name);
+            var table = observer.GetTableClient(app.Services.GetRequiredService<AggregateStore>().Table.Name);
+            var workQueue = observer.GetQueueClient(app.Services.GetRequiredService<WorkQueue>().Queue.Name);
             var phase = new RequestPhase(requests);
 
             // 1,000 identities firing, 10 alerts a payload: every alert a new durable ticket.
@@ -218,7 +220,7 @@ internal static class IntakeBench
     private static async Task<int> CountAsync(TableClient table, string filter)
     {
         int count = 0;
-        await foreach (TableEntity _ in table.QueryAsync(filter, ["PartitionKey"]))
+        await foreach (TableEntity _ in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"]))
         {
             count++;
         }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Storage.Account;
 using Hub.Storage.Queues;
 using Hub.Storage.Tables;
@@ -13,12 +16,12 @@ internal static class StorageBench
         Azurite azurite = await Azurite.SharedAsync();
         StorageAccount account = azurite.Account();
 
-        var table = new TableClient(account, Azurite.UniqueName("b"));
+        var table = account.GetTableClient(Azurite.UniqueName("b"));
         await table.CreateIfNotExistsAsync();
         const int singles = 2000;
         var sw = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, singles), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-            await table.AddAsync(new TableEntity($"p{i % 10}", $"r{i:D6}") { ["Value"] = i, ["Text"] = "single insert" }, ct));
+            await table.AddEntityAsync(new TableEntity($"p{i % 10}", $"r{i:D6}") { ["Value"] = i, ["Text"] = "single insert" }, ct));
         Report.Rate("table inserts, single (8 writers)", singles, sw.Elapsed, "entities");
 
         const int batches = 40;
@@ -29,12 +32,12 @@ internal static class StorageBench
                     TableTransactionActionType.Add, new TableEntity($"batch{b}", $"r{i:D6}") { ["Value"] = i, ["Text"] = "batched insert" })).ToList(), ct));
         Report.Rate("table inserts, 100 per batch (4 writers)", batches * 100, sw.Elapsed, "entities");
 
-        var queue = new QueueClient(account, Azurite.UniqueName("b"));
+        var queue = account.GetQueueClient(Azurite.UniqueName("b"));
         await queue.CreateIfNotExistsAsync();
         const int messages = 2000;
         sw.Restart();
         await Parallel.ForEachAsync(Enumerable.Range(0, messages), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-            await queue.SendAsync($"message {i}", cancellationToken: ct));
+            await queue.SendMessageAsync($"message {i}", cancellationToken: ct));
         Report.Rate("queue send (8 senders)", messages, sw.Elapsed, "messages");
         var total = sw.Elapsed;
         sw.Restart();
@@ -43,7 +46,7 @@ internal static class StorageBench
         {
             while (receivedMessages.Count < messages)
             {
-                foreach (QueueMessage m in await queue.ReceiveAsync(32, TimeSpan.FromMinutes(5), ct))
+                foreach (QueueMessage m in (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5), ct)).Value)
                 {
                     receivedMessages.Add(m);
                 }
@@ -53,7 +56,7 @@ internal static class StorageBench
         total += sw.Elapsed;
         sw.Restart();
         await Parallel.ForEachAsync(receivedMessages, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (m, ct) =>
-            await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct));
+            await queue.TryDeleteMessageAsync(m.MessageId, m.PopReceipt, ct));
         Report.Rate("queue delete (8 deleters)", messages, sw.Elapsed, "messages");
         Report.Rate("queue send + receive + delete", messages, total + sw.Elapsed, "messages");
     }

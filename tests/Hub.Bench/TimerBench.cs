@@ -1,4 +1,7 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues.Models;
 using Hub.Storage.Durable;
+using Hub.Storage.Queues;
 using Hub.Storage.Tables;
 using Hub.Testing;
 
@@ -30,8 +33,8 @@ internal static class TimerBench
             {
                 await slots.WaitAsync(stop.Token);
                 slots.Release();
-                var batch = await harness.Queue.ReceiveAsync(32, TimeSpan.FromSeconds(30), stop.Token);
-                if (batch.Count == 0)
+                QueueMessage[] batch = await harness.Queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30), stop.Token);
+                if (batch.Length == 0)
                 {
                     await Task.Delay(50, stop.Token);
                     continue;
@@ -44,8 +47,8 @@ internal static class TimerBench
                     {
                         try
                         {
-                            await harness.Dispatcher.HandleAsync(m.Text, m.DequeueCount, stop.Token);
-                            await harness.Queue.DeleteMessageAsync(m.MessageId, m.PopReceipt, stop.Token);
+                            await harness.Dispatcher.HandleAsync(m.Body.ToString(), m.DequeueCount, stop.Token);
+                            await harness.Queue.TryDeleteMessageAsync(m.MessageId, m.PopReceipt, stop.Token);
                             Interlocked.Increment(ref done);
                         }
                         finally
@@ -59,7 +62,7 @@ internal static class TimerBench
         await Task.WhenAll(inFlight);
 
         var lateness = new List<double>();
-        await foreach (TableEntity e in harness.Table.QueryAsync("Type eq 'Rang'", ["At"]))
+        await foreach (TableEntity e in harness.Table.QueryAsync<TableEntity>("Type eq 'Rang'", select: ["At"]))
         {
             lateness.Add((e.GetDateTimeOffset("At")!.Value - due).TotalMilliseconds);
         }

@@ -71,7 +71,9 @@ public sealed class Azurite : IAsyncDisposable
         {
             ArgumentList =
             {
-                entry, "--inMemoryPersistence", "--silent", "--disableTelemetry", "--disableProductStyleUrl",
+                // npm serves Azurite 3.35 here, older than the Azure SDKs' default service versions: without
+                // --skipApiVersionCheck it refuses their x-ms-version.
+                entry, "--inMemoryPersistence", "--silent", "--disableTelemetry", "--disableProductStyleUrl", "--skipApiVersionCheck",
                 "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),

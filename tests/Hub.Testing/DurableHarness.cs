@@ -1,3 +1,8 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Storage.Account;
 using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
@@ -15,9 +20,9 @@ public sealed class DurableHarness
         StorageAccount account = azurite.Account(new StorageClientOptions { RequestCounter = Requests });
         string name = Azurite.UniqueName("d");
         Clock = clock;
-        Table = new TableClient(account, name);
-        Spill = new BlobContainerClient(account, name);
-        Queue = new QueueClient(account, name);
+        Table = account.GetTableClient(name);
+        Spill = account.GetBlobContainerClient(name);
+        Queue = account.GetQueueClient(name);
         Store = new AggregateStore(Table, Spill);
         Work = new WorkQueue(Queue, Spill, clock);
         Poison = new PoisonStore(Table, Work, clock);
@@ -86,14 +91,14 @@ public sealed class DurableHarness
         while (!await until().ConfigureAwait(false))
         {
             cts.Token.ThrowIfCancellationRequested();
-            IReadOnlyList<QueueMessage> messages = await Queue.ReceiveAsync(16, TimeSpan.FromSeconds(30), cts.Token).ConfigureAwait(false);
+            QueueMessage[] messages = (await Queue.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30), cts.Token).ConfigureAwait(false)).Value;
             foreach (QueueMessage message in messages)
             {
-                await Dispatcher.HandleAsync(message.Text, message.DequeueCount, cts.Token).ConfigureAwait(false);
+                await Dispatcher.HandleAsync(message.Body.ToString(), message.DequeueCount, cts.Token).ConfigureAwait(false);
                 await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cts.Token).ConfigureAwait(false);
             }
 
-            if (messages.Count == 0)
+            if (messages.Length == 0)
             {
                 await Task.Delay(100, cts.Token).ConfigureAwait(false);
             }

@@ -1,3 +1,8 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Domain.Durable;
 using Hub.Functions.Functions;
 using Hub.Functions.Hosting;
@@ -18,13 +23,13 @@ public static class DurableServices
         {
             DurableNames names = sp.GetRequiredService<DurableNames>();
             var account = sp.GetRequiredService<StorageAccounts>().Get();
-            return new AggregateStore(new TableClient(account, names.Table), new BlobContainerClient(account, names.SpillContainer));
+            return new AggregateStore(account.GetTableClient(names.Table), account.GetBlobContainerClient(names.SpillContainer));
         });
         services.AddSingleton(sp =>
         {
             DurableNames names = sp.GetRequiredService<DurableNames>();
             var account = sp.GetRequiredService<StorageAccounts>().Get();
-            return new WorkQueue(new QueueClient(account, names.WorkQueue), new BlobContainerClient(account, names.SpillContainer), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<QueueSignals>());
+            return new WorkQueue(account.GetQueueClient(names.WorkQueue), account.GetBlobContainerClient(names.SpillContainer), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<QueueSignals>());
         });
         services.AddSingleton(sp => new PoisonStore(
             sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));

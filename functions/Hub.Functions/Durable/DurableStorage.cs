@@ -26,11 +26,11 @@ public sealed class DurableStorage(AggregateStore store, WorkQueue work, Durable
             {
                 await store.InitializeAsync(cancellationToken);
                 await work.InitializeAsync(cancellationToken);
-                await new Hub.Storage.Queues.QueueClient(accounts.Get(), names.PoisonQueue).CreateIfNotExistsAsync(cancellationToken);
-                await new Hub.Storage.Blobs.BlobContainerClient(accounts.Get(), names.AttachmentsContainer).CreateIfNotExistsAsync(cancellationToken);
-                await new Hub.Storage.Blobs.BlobContainerClient(accounts.Get(), names.OutboxContainer).CreateIfNotExistsAsync(cancellationToken);
-                await new Hub.Storage.Blobs.BlobContainerClient(accounts.Get(), names.RepositoryContainer).CreateIfNotExistsAsync(cancellationToken);
-                await new Hub.Storage.Tables.TableClient(accounts.Get(), names.MetricsTable).CreateIfNotExistsAsync(cancellationToken);
+                await accounts.Get().GetQueueClient(names.PoisonQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await accounts.Get().GetBlobContainerClient(names.AttachmentsContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await accounts.Get().GetBlobContainerClient(names.OutboxContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await accounts.Get().GetBlobContainerClient(names.RepositoryContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await accounts.Get().GetTableClient(names.MetricsTable).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 _ready = true;
             }
         }

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 
@@ -24,9 +26,9 @@ public static class StateRows
         string? token = null;
         do
         {
-            TablePage page = await store.Table.QueryPageAsync(filter, null, 1000, token, ct);
+            Page<TableEntity> page = await store.Table.QueryPageAsync(filter, 1000, token, cancellationToken: ct);
             token = page.ContinuationToken;
-            foreach (TableEntity row in page.Entities)
+            foreach (TableEntity row in page.Values)
             {
                 if (JsonSerializer.Deserialize<T>(await store.StateJsonAsync(row, ct), Json) is { } state)
                 {
@@ -52,9 +54,9 @@ public static class StateRows
         string? token = continuation;
         do
         {
-            TablePage page = await store.Table.QueryPageAsync(filter, null, size - items.Count, token, ct);
+            Page<TableEntity> page = await store.Table.QueryPageAsync(filter, size - items.Count, token, cancellationToken: ct);
             token = page.ContinuationToken;
-            foreach (TableEntity row in page.Entities)
+            foreach (TableEntity row in page.Values)
             {
                 if (select(await store.StateJsonAsync(row, ct)) is { } item)
                 {

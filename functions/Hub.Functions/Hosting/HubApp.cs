@@ -202,7 +202,7 @@ public static partial class HubApp
     private static void VerifyStorage(IConfiguration configuration, FunctionCatalog catalog)
     {
         // Parse every connection now so a bad setting stops the start, not the first request.
-        var accounts = new StorageAccounts(configuration, TimeProvider.System);
+        var accounts = new StorageAccounts(configuration);
         foreach (string connection in catalog.Functions.Where(f => f.Trigger == TriggerKind.Queue).Select(f => f.Connection).Append(StorageAccounts.Default).Distinct())
         {
             _ = accounts.Get(connection);
@@ -224,8 +224,8 @@ public static partial class HubApp
         async Task<string?> ReadBlobAsync(string path, CancellationToken ct)
         {
             int slash = path.IndexOf('/', StringComparison.Ordinal);
-            var container = new Hub.Storage.Blobs.BlobContainerClient(new StorageAccounts(configuration, TimeProvider.System).Get(), path[..slash]);
-            return (await container.GetBlobClient(path[(slash + 1)..]).DownloadContentAsync(ct))?.ToString();
+            var container = new StorageAccounts(configuration).Get().GetBlobContainerClient(path[..slash]);
+            return (await Hub.Storage.Blobs.BlobClientExtensions.DownloadContentOrDefaultAsync(container.GetBlobClient(path[(slash + 1)..]), ct))?.ToString();
         }
     }
 
@@ -276,7 +276,7 @@ public static partial class HubApp
         services.AddSingleton(host);
         services.AddSingleton(catalog);
         services.AddSingleton(sp => new StorageAccounts(
-            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Hub.Storage.Account.StorageRequestCounter>()));
+            sp.GetRequiredService<IConfiguration>(), sp.GetService<Hub.Storage.Account.StorageRequestCounter>()));
         services.AddSingleton<FunctionInvoker>();
         services.AddSingleton<Hub.Storage.Queues.QueueSignals>();
         services.AddSingleton<StorageProbe>();

@@ -13,13 +13,7 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        bool unavailable = exception switch
-        {
-            RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
-            TimeoutException => true,
-            OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested => true,
-            _ => false,
-        };
+        bool unavailable = Unavailable(exception, httpContext);
 
         var problem = new ProblemDetails
         {
@@ -30,7 +24,7 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
                 : "The request failed unexpectedly; the error is logged with this trace id.",
         };
         problem.Extensions["traceId"] = httpContext.TraceIdentifier;
-        if (exception is RequestFailedException storage)
+        if (((exception as AggregateException)?.InnerExceptions.LastOrDefault() ?? exception) is RequestFailedException storage)
         {
             problem.Extensions["storageStatus"] = storage.Status;
             problem.Extensions["storageErrorCode"] = storage.ErrorCode;
@@ -46,4 +40,14 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = null });
     }
+
+    // The SDKs' retry policy, once its retries are spent on transport failures, throws an AggregateException of them.
+    private static bool Unavailable(Exception exception, HttpContext httpContext) => exception switch
+    {
+        RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
+        TimeoutException => true,
+        OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => Unavailable(e, httpContext)),
+        _ => false,
+    };
 }

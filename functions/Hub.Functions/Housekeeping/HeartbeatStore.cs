@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Storage.Account;
 using Hub.Storage.Blobs;
 
@@ -16,16 +18,16 @@ public sealed class HeartbeatStore
     public async Task WriteAsync(StorageAccount account, Heartbeat heartbeat, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
-        var container = new BlobContainerClient(account, Container);
-        await container.CreateIfNotExistsAsync(ct);
+        var container = account.GetBlobContainerClient(Container);
+        await container.CreateIfNotExistsAsync(cancellationToken: ct);
         await container.GetBlobClient(BlobName(heartbeat.InstanceId))
-            .UploadAsync(BinaryData.FromObjectAsJson(heartbeat, Json), new BlobUploadOptions(ContentType: "application/json"), ct);
+            .UploadAsync(BinaryData.FromObjectAsJson(heartbeat, Json), "application/json", cancellationToken: ct);
     }
 
     public async Task<Heartbeat?> ReadAsync(StorageAccount account, string instanceId, CancellationToken ct)
     {
         // A missing container or blob is an ordinary "no heartbeat yet".
-        BinaryData? content = await new BlobContainerClient(account, Container).GetBlobClient(BlobName(instanceId)).DownloadContentAsync(ct);
+        BinaryData? content = await account.GetBlobContainerClient(Container).GetBlobClient(BlobName(instanceId)).DownloadContentOrDefaultAsync(ct);
         return content?.ToObjectFromJson<Heartbeat>(Json);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Azure.Data.Tables;
 using Hub.Domain.Configuration;
 using Hub.Domain.Incidents;
 using Hub.Domain.Tickets;

@@ -1,3 +1,5 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Intake.Alerts;
 using Hub.Domain.Intake.Mail;
 using Hub.Domain.Intake.Tickets;
@@ -21,8 +23,8 @@ public static class IntakeServices
         services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<AlertDeliveryHandler>());
         services.AddAggregate<MailThreadState, MailThreadCommand, MailThreadEvent, MailThreadDecider>();
         services.AddAggregate<MailMonitorState, MailMonitorCommand, MailMonitorEvent, MailMonitorDecider>();
-        services.AddSingleton(sp => new MailAttachmentStore(new BlobContainerClient(
-            sp.GetRequiredService<StorageAccounts>().Get(), sp.GetRequiredService<DurableNames>().AttachmentsContainer)));
+        services.AddSingleton(sp => new MailAttachmentStore(
+            sp.GetRequiredService<StorageAccounts>().Get().GetBlobContainerClient(sp.GetRequiredService<DurableNames>().AttachmentsContainer)));
         services.AddSingleton<MailDeliveryHandler>();
         services.AddSingleton<IAggregateHandler>(sp => sp.GetRequiredService<MailDeliveryHandler>());
         services.AddAggregate<ExternalTicketState, ExternalTicketCommand, ExternalTicketEvent, ExternalTicketDecider>();

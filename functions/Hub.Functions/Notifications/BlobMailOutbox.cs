@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Functions.Durable;
 using Hub.Functions.Hosting;
 using Hub.Storage.Blobs;
@@ -15,7 +17,7 @@ public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names,
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public BlobContainerClient Container { get; } = new(accounts.Get(), names.OutboxContainer);
+    public BlobContainerClient Container { get; } = accounts.Get().GetBlobContainerClient(names.OutboxContainer);
 
     public string Name => "outbox";
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hub.Domain.Configuration;
 using Hub.Domain.Tickets;
+using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Notifications;

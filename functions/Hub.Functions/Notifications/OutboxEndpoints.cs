@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Configuration;
 using Hub.Functions.Durable;
 using Hub.Functions.Security;
@@ -26,15 +28,15 @@ public static class OutboxEndpoints
         int max = Math.Clamp(limit ?? 100, 1, 1000);
         // Listing is cheap (names and times); only the newest `limit` blobs (each written once) are downloaded.
         var blobs = new List<BlobItem>();
-        await foreach (BlobItem blob in outbox.Container.ListAsync(cancellationToken: ct))
+        await foreach (BlobItem blob in outbox.Container.GetBlobsAsync(cancellationToken: ct))
         {
             blobs.Add(blob);
         }
 
         var items = new List<OutboxEntry>();
-        foreach (BlobItem blob in blobs.OrderByDescending(b => b.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal).Take(max))
+        foreach (BlobItem blob in blobs.OrderByDescending(b => b.Properties.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal).Take(max))
         {
-            BinaryData? content = await outbox.Container.GetBlobClient(blob.Name).DownloadContentAsync(ct);
+            BinaryData? content = await outbox.Container.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync(ct);
             if (content is null)
             {
                 continue;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
@@ -61,7 +63,7 @@ public sealed class ArtifactEffect(
         foreach (ReleasePackage package in metadata.Packages)
         {
             BlobClient blob = repository.Blob(area + package.Path);
-            BlobProperties? existing = await blob.GetPropertiesAsync(ct);
+            BlobProperties? existing = await blob.GetPropertiesOrDefaultAsync(ct);
             if (existing is not null && Sha(existing) is { } stored && string.Equals(stored, package.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 continue; // uploaded by the provider, or placed by an earlier attempt
@@ -74,7 +76,7 @@ public sealed class ArtifactEffect(
 
             Uri source = new(new Uri(work.SyncUrl.EndsWith('/') ? work.SyncUrl : work.SyncUrl + "/"), package.Path);
             string sha = await fetcher.FetchToBlobAsync(source, blob, Math.Min(package.Size, config.Releases.Fetch.MaxPackageBytes), package, ct);
-            await blob.SetMetadataAsync(new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }, ct);
+            await blob.SetMetadataIfExistsAsync(new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }, ct);
         }
 
         // Target: the state the placement was for (Unverified, or e.g. InVerification after an admin retry).
@@ -85,13 +87,13 @@ public sealed class ArtifactEffect(
     private async Task<(byte[] Xml, string Sha)> FreezeAsync(ArtifactWork work, CancellationToken ct)
     {
         BlobClient frozen = repository.Blob(work.FrozenBlob);
-        if (await frozen.DownloadContentAsync(ct) is { } already)
+        if (await frozen.DownloadContentOrDefaultAsync(ct) is { } already)
         {
             return (already.ToArray(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(already.ToArray())));
         }
 
         byte[] xml;
-        if (work.DraftBlob is not null && await repository.Blob(work.DraftBlob).DownloadContentAsync(ct) is { } draft)
+        if (work.DraftBlob is not null && await repository.Blob(work.DraftBlob).DownloadContentOrDefaultAsync(ct) is { } draft)
         {
             xml = draft.ToArray();
         }
@@ -116,7 +118,7 @@ public sealed class ArtifactEffect(
         if (await frozen.UploadIfAbsentAsync(BinaryData.FromBytes(xml), "application/xml", ct) is null)
         {
             // Frozen by a concurrent attempt: that copy is the release's, whatever this one read.
-            BinaryData winner = (await frozen.DownloadContentAsync(ct))!;
+            BinaryData winner = (await frozen.DownloadContentOrDefaultAsync(ct))!;
             return (winner.ToArray(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(winner.ToArray())));
         }
 
@@ -130,7 +132,7 @@ public sealed class ArtifactEffect(
         foreach (ReleasePackage package in work.Packages)
         {
             BlobClient target = repository.Blob(to + package.Path);
-            if (await target.GetPropertiesAsync(ct) is { } done && string.Equals(Sha(done), package.Sha256, StringComparison.OrdinalIgnoreCase))
+            if (await target.GetPropertiesOrDefaultAsync(ct) is { } done && string.Equals(Sha(done), package.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -139,7 +141,7 @@ public sealed class ArtifactEffect(
             BlobProperties copied;
             try
             {
-                copied = await target.CopyFromAsync(source.Uri, ct);
+                copied = await target.CopyFromAsync(source.Uri, cancellationToken: ct);
             }
             catch (Azure.RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode is "CannotVerifyCopySource" or "BlobNotFound")
             {
@@ -194,7 +196,7 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
             await using Stream body = await response.Content.ReadAsStreamAsync(timeout.Token);
             using var hashing = new HashingStream(body, limit);
             read = hashing;
-            await blob.UploadAsync(hashing, new BlobUploadOptions("application/octet-stream"), timeout.Token);
+            await blob.UploadAsync(hashing, "application/octet-stream", timeout.Token);
             string sha = hashing.Sha256();
             if (!string.Equals(sha, package.Sha256, StringComparison.OrdinalIgnoreCase) || hashing.BytesRead != package.Size)
             {

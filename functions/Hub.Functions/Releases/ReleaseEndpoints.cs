@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
@@ -175,7 +178,7 @@ public static class ReleaseEndpoints
         string sha = Convert.ToHexStringLower(SHA256.HashData(xml));
         string draft = ReleaseDecider.DraftBlobOf(id, sha);
         await repository.Blob(draft).UploadAsync(
-            BinaryData.FromBytes(xml), new BlobUploadOptions("application/xml", new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }), ct);
+            BinaryData.FromBytes(xml), "application/xml", new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }, ct);
         CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(key, null, new UploadMetadata(actor, metadata, draft, sha), actor.Name, ct);
         return outcome.Status == CommandStatus.Rejected ? Conflict(outcome.Reason!) : TypedResults.Ok(ReleaseSummary.From(outcome.State));
     }
@@ -227,7 +230,7 @@ public static class ReleaseEndpoints
         using var hashing = new HashingStream(http.Request.Body, limit);
         try
         {
-            await blob.UploadAsync(hashing, new BlobUploadOptions("application/octet-stream"), ct);
+            await blob.UploadAsync(hashing, "application/octet-stream", ct);
         }
         catch (PackageTooLargeException)
         {
@@ -326,7 +329,7 @@ public static class ReleaseEndpoints
     {
         // Re-upload is not needed: the metadata rides on a second Put of the same bytes would cost a full copy, so the
         // server-side copy onto itself is avoided too; Set Blob Metadata is the cheapest way.
-        await blob.SetMetadataAsync(new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }, ct);
+        await blob.SetMetadataIfExistsAsync(new Dictionary<string, string> { [ReleaseRepository.Sha256Metadata] = sha }, ct);
     }
 
     private static string? IdempotencyKey(HttpContext http) =>

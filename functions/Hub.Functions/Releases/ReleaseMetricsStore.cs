@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
 using Hub.Domain.Releases;
 using Hub.Functions.Durable;
 using Hub.Functions.Hosting;
@@ -19,7 +20,7 @@ namespace Hub.Functions.Releases;
 public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames names, DurableStorage storage) : ISideEffectHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    public TableClient Table { get; } = new(accounts.Get(), names.MetricsTable);
+    public TableClient Table { get; } = accounts.Get().GetTableClient(names.MetricsTable);
 
     public string Kind => ReleaseMetricsSnapshot.EffectKind;
 
@@ -38,7 +39,7 @@ public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames n
     {
         await storage.EnsureAsync(cancellationToken);
         var facts = new List<ReleaseMonthFacts>();
-        await foreach (TableEntity row in Table.QueryAsync($"PartitionKey eq '{month}'", ["Facts"], cancellationToken: cancellationToken))
+        await foreach (TableEntity row in Table.QueryAsync<TableEntity>($"PartitionKey eq '{month}'", select: ["Facts"], cancellationToken: cancellationToken))
         {
             facts.Add(JsonSerializer.Deserialize<ReleaseMonthFacts>(row.GetString("Facts")!, Json)!);
         }
@@ -52,10 +53,10 @@ public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames n
         while (true)
         {
             var entity = new TableEntity(facts.Month, row) { ["Version"] = facts.Version, ["Facts"] = JsonSerializer.Serialize(facts, Json) };
-            TableEntity? existing = await Table.GetAsync(facts.Month, row, ["Version"], cancellationToken);
+            TableEntity? existing = await Table.GetEntityOrDefaultAsync(facts.Month, row, ["Version"], cancellationToken);
             if (existing is null)
             {
-                if (await Table.TryAddAsync(entity, cancellationToken) is not null)
+                if (await Table.TryAddEntityAsync(entity, cancellationToken) is not null)
                 {
                     return;
                 }
@@ -70,7 +71,7 @@ public sealed class ReleaseMetricsStore(StorageAccounts accounts, DurableNames n
 
             try
             {
-                await Table.UpdateAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
+                await Table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken);
                 return;
             }
             catch (RequestFailedException ex) when (ex.Status == 412)

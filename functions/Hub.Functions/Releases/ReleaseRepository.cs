@@ -1,3 +1,5 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Functions.Durable;
 using Hub.Functions.Hosting;
 using Hub.Storage.Blobs;
@@ -14,7 +16,7 @@ public sealed class ReleaseRepository(StorageAccounts accounts, DurableNames nam
     /// <summary>Blob metadata key holding a package's SHA-256, set when it is stored and carried by every copy.</summary>
     public const string Sha256Metadata = "sha256";
 
-    public BlobContainerClient Container { get; } = new(accounts.Get(), names.RepositoryContainer);
+    public BlobContainerClient Container { get; } = accounts.Get().GetBlobContainerClient(names.RepositoryContainer);
 
     public string UrlOf(string area) => $"{Container.Uri.AbsoluteUri.TrimEnd('/')}/{area}";
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Hub.Domain.Configuration;
 using Hub.Domain.Tickets;
 using Hub.Storage.Durable;
@@ -51,19 +52,19 @@ public sealed class EscalationEffect(
     private async Task<long> ClaimNumberAsync(string idempotencyKey, CancellationToken cancellationToken)
     {
         string row = TableKey.Escape(idempotencyKey);
-        if (await store.Table.GetAsync(ClaimPartition, row, cancellationToken: cancellationToken) is { } claimed)
+        if (await store.Table.GetEntityOrDefaultAsync(ClaimPartition, row, cancellationToken: cancellationToken) is { } claimed)
         {
             return claimed.GetInt64("Number")!.Value;
         }
 
         long number = await numbers.NextAsync(cancellationToken);
-        if (await store.Table.TryAddAsync(new TableEntity(ClaimPartition, row) { ["Number"] = number }, cancellationToken) is not null)
+        if (await store.Table.TryAddEntityAsync(new TableEntity(ClaimPartition, row) { ["Number"] = number }, cancellationToken) is not null)
         {
             return number;
         }
 
         // A retry of the same row claimed first: use its number (ours becomes a gap, never a second copy).
-        return (await store.Table.GetAsync(ClaimPartition, row, cancellationToken: cancellationToken))!.GetInt64("Number")!.Value;
+        return (await store.Table.GetEntityOrDefaultAsync(ClaimPartition, row, cancellationToken: cancellationToken))!.GetInt64("Number")!.Value;
     }
 
     private static string Id(long number) => number.ToString(CultureInfo.InvariantCulture);

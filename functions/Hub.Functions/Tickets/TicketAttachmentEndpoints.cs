@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Configuration;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
-using Hub.Functions.Security;
 using Hub.Functions.Intake.Mail;
+using Hub.Functions.Security;
 using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 
@@ -74,7 +76,7 @@ public static class TicketAttachmentEndpoints
     {
         await storage.EnsureAsync(ct);
         AttachmentRef? file = (await AttachmentsAsync(tickets, number, ct)).FirstOrDefault(a => a.BlobName == blobName);
-        BlobDownload? download = file is null ? null : await files.Container.GetBlobClient(blobName).DownloadAsync(ct);
+        BlobDownloadStreamingResult? download = file is null ? null : await files.Container.GetBlobClient(blobName).DownloadStreamingOrDefaultAsync(ct);
         if (file is null || download is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such attachment", detail: $"Ticket #{number} has no attachment '{blobName}'.");

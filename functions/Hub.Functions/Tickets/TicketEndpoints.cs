@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure.Data.Tables;
 using Hub.Domain.Configuration;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;

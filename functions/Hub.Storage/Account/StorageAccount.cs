@@ -1,89 +1,89 @@
 using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Hub.Storage.Account;
 
 /// <summary>
-/// One storage account: its endpoints and how requests to it are authorised (SharedKey from a connection string, or a
-/// <see cref="TokenCredential"/> such as a managed identity). Pipelines are built once per service and shared.
+/// The Table, Blob and Queue service clients of one storage account, built once and shared (the SDK clients are
+/// thread-safe and cheap to derive table, container and queue clients from). Authorised by the account key of a
+/// connection string or by a <see cref="TokenCredential"/> (managed identity in Azure).
 /// </summary>
 public sealed class StorageAccount
 {
-    private const string StorageScope = "https://storage.azure.com/.default";
-    private readonly Dictionary<StorageService, HttpPipeline> _pipelines = [];
-
-    public StorageAccount(StorageConnectionString connection, StorageClientOptions? options = null)
-        : this(connection.AccountName, connection.BlobEndpoint, connection.QueueEndpoint, connection.TableEndpoint, options)
+    private StorageAccount(string name, TableServiceClient tables, BlobServiceClient blobs, QueueServiceClient queues)
     {
-        if (connection.AccountKey is null)
-        {
-            throw new FormatException("AccountKey is required in a connection string; use the TokenCredential constructor for managed identity.");
-        }
-
-        var signer = new SharedKeySigner(connection.AccountName, connection.AccountKey);
-        Build(service => new SharedKeyPolicy(signer, service, Options.UseSharedKeyLiteForTables));
-    }
-
-    public StorageAccount(string accountName, TokenCredential credential, StorageClientOptions? options = null)
-        : this(accountName,
-            new Uri($"https://{accountName}.blob.core.windows.net"),
-            new Uri($"https://{accountName}.queue.core.windows.net"),
-            new Uri($"https://{accountName}.table.core.windows.net"),
-            credential,
-            options)
-    {
-    }
-
-    public StorageAccount(string accountName, Uri blob, Uri queue, Uri table, TokenCredential credential, StorageClientOptions? options = null)
-        : this(accountName, blob, queue, table, options)
-    {
-        Build(_ => new BearerTokenAuthenticationPolicy(credential, StorageScope));
-    }
-
-    private StorageAccount(string accountName, Uri blob, Uri queue, Uri table, StorageClientOptions? options)
-    {
-        Name = accountName;
-        BlobEndpoint = blob;
-        QueueEndpoint = queue;
-        TableEndpoint = table;
-        Options = options ?? new StorageClientOptions();
+        Name = name;
+        Tables = tables;
+        Blobs = blobs;
+        Queues = queues;
     }
 
     public string Name { get; }
 
-    public Uri BlobEndpoint { get; }
+    public TableServiceClient Tables { get; }
 
-    public Uri QueueEndpoint { get; }
+    public BlobServiceClient Blobs { get; }
 
-    public Uri TableEndpoint { get; }
+    public QueueServiceClient Queues { get; }
 
-    internal StorageClientOptions Options { get; }
+    public Uri BlobEndpoint => Blobs.Uri;
 
+    public Uri QueueEndpoint => Queues.Uri;
+
+    public Uri TableEndpoint => Tables.Uri;
+
+    /// <summary>Parses and validates <paramref name="connectionString"/> (see <see cref="StorageConnectionString"/>).</summary>
     public static StorageAccount Parse(string connectionString, StorageClientOptions? options = null) =>
-        new(StorageConnectionString.Parse(connectionString), options);
+        FromConnectionString(StorageConnectionString.Parse(connectionString), options);
 
-    internal HttpPipeline Pipeline(StorageService service) => _pipelines[service];
-
-    internal Uri Endpoint(StorageService service) => service switch
+    public static StorageAccount FromConnectionString(StorageConnectionString connection, StorageClientOptions? options = null)
     {
-        StorageService.Blob => BlobEndpoint,
-        StorageService.Queue => QueueEndpoint,
-        _ => TableEndpoint,
-    };
-
-    private void Build(Func<StorageService, HttpPipelinePolicy> auth)
-    {
-        foreach (StorageService service in Enum.GetValues<StorageService>())
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.AccountKey is null)
         {
-            var pipelineOptions = new HttpPipelineOptions(Options) { RequestFailedDetailsParser = new StorageErrorParser() };
-            pipelineOptions.PerRetryPolicies.Add(new StorageHeadersPolicy(service, Options.Clock));
-            if (Options.RequestCounter is { } counter)
-            {
-                pipelineOptions.PerRetryPolicies.Add(new StorageRequestCountingPolicy(counter, service));
-            }
-
-            pipelineOptions.PerRetryPolicies.Add(auth(service));
-            _pipelines[service] = HttpPipelineBuilder.Build(pipelineOptions);
+            throw new FormatException("AccountKey is required in a connection string; use an identity-based connection for managed identity.");
         }
+
+        options ??= new StorageClientOptions();
+        string key = Convert.ToBase64String(connection.AccountKey);
+        var sharedKey = new StorageSharedKeyCredential(connection.AccountName, key);
+        return new StorageAccount(
+            connection.AccountName,
+            new TableServiceClient(connection.TableEndpoint, new TableSharedKeyCredential(connection.AccountName, key), options.ForTables()),
+            new BlobServiceClient(connection.BlobEndpoint, sharedKey, options.ForBlobs()),
+            new QueueServiceClient(connection.QueueEndpoint, sharedKey, options.ForQueues()));
     }
+
+    /// <summary>An account reached with <paramref name="credential"/> at its public endpoints.</summary>
+    public static StorageAccount FromIdentity(string accountName, TokenCredential credential, StorageClientOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(accountName);
+        return FromIdentity(
+            accountName,
+            new Uri($"https://{accountName}.blob.core.windows.net"),
+            new Uri($"https://{accountName}.queue.core.windows.net"),
+            new Uri($"https://{accountName}.table.core.windows.net"),
+            credential,
+            options);
+    }
+
+    public static StorageAccount FromIdentity(string accountName, Uri blob, Uri queue, Uri table, TokenCredential credential, StorageClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        options ??= new StorageClientOptions();
+        return new StorageAccount(
+            accountName,
+            new TableServiceClient(table, credential, options.ForTables()),
+            new BlobServiceClient(blob, credential, options.ForBlobs()),
+            new QueueServiceClient(queue, credential, options.ForQueues()));
+    }
+
+    public TableClient GetTableClient(string tableName) => Tables.GetTableClient(tableName);
+
+    public BlobContainerClient GetBlobContainerClient(string containerName) => Blobs.GetBlobContainerClient(containerName);
+
+    public QueueClient GetQueueClient(string queueName) => Queues.GetQueueClient(queueName);
 }

@@ -1,29 +1,57 @@
 using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Hub.Storage.Queues;
 
 namespace Hub.Storage.Account;
 
 /// <summary>
-/// Pipeline options for every storage client. Defaults: exponential retry, 5 tries, 0.8 s base delay, 30 s cap,
-/// 100 s network timeout; these retry 408, 429, 500, 502, 503, 504 and transport failures (Azure.Core's classifier).
+/// What the hub configures on every storage client, applied to the SDKs' own <see cref="ClientOptions.Retry"/>.
+/// Defaults: exponential retry, 5 retries, 0.8 s base delay, 30 s cap, 100 s network timeout; Azure.Core retries
+/// 408, 429, 500, 502, 503, 504 and transport failures.
 /// </summary>
-public sealed class StorageClientOptions : ClientOptions
+public sealed class StorageClientOptions
 {
-    public StorageClientOptions()
-    {
-        Retry.Mode = RetryMode.Exponential;
-        Retry.MaxRetries = 5;
-        Retry.Delay = TimeSpan.FromSeconds(0.8);
-        Retry.MaxDelay = TimeSpan.FromSeconds(30);
-        Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
-        Diagnostics.IsLoggingContentEnabled = false;
-    }
+    public RetryMode RetryMode { get; set; } = RetryMode.Exponential;
 
-    /// <summary>Sign Table requests with SharedKeyLite instead of SharedKey.</summary>
-    public bool UseSharedKeyLiteForTables { get; set; }
+    public int MaxRetries { get; set; } = 5;
+
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(0.8);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>Counts every request sent (the bench's storage requests per event); null, the default, counts nothing.</summary>
     public StorageRequestCounter? RequestCounter { get; set; }
 
-    /// <summary>The clock that dates requests; tests may move it.</summary>
-    public TimeProvider Clock { get; set; } = TimeProvider.System;
+    internal TableClientOptions ForTables() => Apply(new TableClientOptions(), StorageService.Table);
+
+    internal BlobClientOptions ForBlobs() => Apply(new BlobClientOptions(), StorageService.Blob);
+
+    // Base64 is what the Functions host's queue trigger reads and writes; the SDK's default is plain UTF-8.
+    internal QueueClientOptions ForQueues()
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.MessageDecodingFailed += UndecodableMessages.MoveToPoisonAsync;
+        return Apply(options, StorageService.Queue);
+    }
+
+    private T Apply<T>(T options, StorageService service)
+        where T : ClientOptions
+    {
+        options.Retry.Mode = RetryMode;
+        options.Retry.MaxRetries = MaxRetries;
+        options.Retry.Delay = RetryDelay;
+        options.Retry.MaxDelay = MaxRetryDelay;
+        options.Retry.NetworkTimeout = NetworkTimeout;
+        options.Diagnostics.IsLoggingContentEnabled = false;
+        if (RequestCounter is { } counter)
+        {
+            options.AddPolicy(new StorageRequestCountingPolicy(counter, service), HttpPipelinePosition.PerRetry);
+        }
+
+        return options;
+    }
 }

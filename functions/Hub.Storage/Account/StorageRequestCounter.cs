@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace Hub.Storage.Account;
 
@@ -62,10 +61,4 @@ public sealed class StorageRequestCounter
         };
         return $"{service.ToString().ToLowerInvariant()} {method} {what}";
     }
-}
-
-/// <summary>Feeds a <see cref="StorageRequestCounter"/>; runs per try, so retries count too.</summary>
-internal sealed class StorageRequestCountingPolicy(StorageRequestCounter counter, StorageService service) : HttpPipelineSynchronousPolicy
-{
-    public override void OnSendingRequest(HttpMessage message) => counter.Count(service, message.Request);
 }

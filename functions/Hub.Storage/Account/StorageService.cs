@@ -1,6 +1,6 @@
 namespace Hub.Storage.Account;
 
-/// <summary>The three storage services the hub talks to; each has its own endpoint, API version and signing rules.</summary>
+/// <summary>The three storage services the hub talks to (what <see cref="StorageRequestCounter"/> counts by).</summary>
 public enum StorageService
 {
     Blob,

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Hub.Storage.Blobs;
 using Hub.Storage.Tables;
 
@@ -32,13 +34,13 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        await spill.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await table.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await spill.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<AggregateSnapshot?> LoadAsync(string partition, CancellationToken cancellationToken = default)
     {
-        TableEntity? row = await table.GetAsync(partition, StateRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        TableEntity? row = await table.GetEntityOrDefaultAsync(partition, StateRow, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             return null;
@@ -124,12 +126,12 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         {
             // Only a collision on the inbox row proves the message was applied before; a collision anywhere else
             // (the state row of a new aggregate, an event sequence) is a concurrent writer that won the race.
-            return ex.Status == 409 && inboxIndex >= 0 && ex.FailedIndex == inboxIndex ? CommitOutcome.Duplicate : CommitOutcome.Conflict;
+            return ex.Status == 409 && inboxIndex >= 0 && ex.FailedTransactionActionIndex == inboxIndex ? CommitOutcome.Duplicate : CommitOutcome.Conflict;
         }
     }
 
     public async Task<bool> InboxContainsAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
-        await table.GetAsync(partition, InboxRowKey(messageId), ["At"], cancellationToken).ConfigureAwait(false) is not null;
+        await table.GetEntityOrDefaultAsync(partition, InboxRowKey(messageId), ["At"], cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>History in order, oldest first, a page at a time.</summary>
     public async Task<HistoryPage> HistoryAsync(string partition, string? continuationToken = null, int pageSize = 100, CancellationToken cancellationToken = default)
@@ -137,9 +139,9 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         string filter = TableFilter.And(
             TableFilter.Equal("PartitionKey", partition),
             $"RowKey ge '{EventPrefix}' and RowKey lt 'event.'");
-        TablePage page = await table.QueryPageAsync(filter, null, pageSize, continuationToken, cancellationToken).ConfigureAwait(false);
-        var events = new List<EventRecord>(page.Entities.Count);
-        foreach (TableEntity row in page.Entities)
+        Page<TableEntity> page = await table.QueryPageAsync(filter, pageSize, continuationToken, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var events = new List<EventRecord>(page.Values.Count);
+        foreach (TableEntity row in page.Values)
         {
             events.Add(new EventRecord(
                 row.GetInt64("Sequence") ?? 0,
@@ -158,7 +160,7 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
     {
         string filter = TableFilter.And(TableFilter.Equal("PartitionKey", partition), $"RowKey ge '{OutboxPrefix}' and RowKey lt 'outbox.'");
         var result = new List<OutboxRecord>();
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             result.Add(await ToOutboxAsync(row, cancellationToken).ConfigureAwait(false));
         }
@@ -171,14 +173,14 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string filter = $"RowKey ge '{OutboxPrefix}' and RowKey lt 'outbox.' and CreatedAt lt datetime'{before.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)}'";
-        await foreach (TableEntity row in table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return (row.PartitionKey, await ToOutboxAsync(row, cancellationToken).ConfigureAwait(false));
         }
     }
 
     public Task<bool> CompleteOutboxAsync(string partition, string outboxId, CancellationToken cancellationToken = default) =>
-        table.DeleteAsync(partition, OutboxPrefix + outboxId, cancellationToken: cancellationToken);
+        table.DeleteEntityIfExistsAsync(partition, OutboxPrefix + outboxId, cancellationToken: cancellationToken);
 
     public static string EventRowKey(long sequence) => EventPrefix + sequence.ToString("D19", CultureInfo.InvariantCulture);
 
@@ -200,7 +202,7 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
 
         // Written before the transaction: an aborted commit leaves an orphan blob, never a row pointing at nothing.
         string blobName = $"{row.PartitionKey}/{row.RowKey}/{name}-{Guid.NewGuid():N}";
-        await spill.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(value), new BlobUploadOptions("application/json"), cancellationToken)
+        await spill.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(value), "application/json", cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         row[name + "Blob"] = blobName;
     }
@@ -209,7 +211,7 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
     {
         if (row.GetString(name + "Blob") is { } blobName)
         {
-            BinaryData data = await spill.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+            BinaryData data = await spill.GetBlobClient(blobName).DownloadContentOrDefaultAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new RequestFailedException(404, $"Spilled value {blobName} of {row.PartitionKey}/{row.RowKey} is missing.");
             return data.ToString();
         }

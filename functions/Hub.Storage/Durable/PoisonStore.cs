@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
 using Hub.Storage.Tables;
 
 namespace Hub.Storage.Durable;
@@ -36,7 +38,7 @@ public sealed class PoisonStore(TableClient table, WorkQueue work, TimeProvider 
         return "sha256-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    public Task RecordFailureAsync(string text, Exception error, long dequeueCount, CancellationToken cancellationToken = default)
+    public async Task RecordFailureAsync(string text, Exception error, long dequeueCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(error);
         string message = $"{error.GetType().Name}: {error.Message}";
@@ -46,17 +48,17 @@ public sealed class PoisonStore(TableClient table, WorkQueue work, TimeProvider 
             ["DequeueCount"] = dequeueCount,
             ["FailedAt"] = clock.GetUtcNow(),
         };
-        return table.UpsertAsync(row, TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     public Task ClearFailureAsync(string text, CancellationToken cancellationToken = default) =>
-        table.DeleteAsync(FailurePartition, KeyOf(text), cancellationToken: cancellationToken);
+        table.DeleteEntityIfExistsAsync(FailurePartition, KeyOf(text), cancellationToken: cancellationToken);
 
     /// <summary>Files a message the queue host moved to the poison queue.</summary>
     public async Task<PoisonMessage> AcceptAsync(string text, CancellationToken cancellationToken = default)
     {
         string key = KeyOf(text);
-        TableEntity? failure = await table.GetAsync(FailurePartition, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        TableEntity? failure = await table.GetEntityOrDefaultAsync(FailurePartition, key, cancellationToken: cancellationToken).ConfigureAwait(false);
         var row = new TableEntity(PoisonPartition, key)
         {
             // Binary: a queue message may be 48 KiB of UTF-8, more than a string property's 32 K characters.
@@ -65,31 +67,31 @@ public sealed class PoisonStore(TableClient table, WorkQueue work, TimeProvider 
             ["DequeueCount"] = failure?.GetInt64("DequeueCount") ?? 0,
             ["PoisonedAt"] = clock.GetUtcNow(),
         };
-        await table.UpsertAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        await table.DeleteAsync(FailurePartition, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await table.DeleteEntityIfExistsAsync(FailurePartition, key, cancellationToken: cancellationToken).ConfigureAwait(false);
         return ToMessage(row);
     }
 
     public async Task<(IReadOnlyList<PoisonMessage> Items, string? ContinuationToken)> ListAsync(
         string? continuationToken = null, int pageSize = 100, CancellationToken cancellationToken = default)
     {
-        TablePage page = await table.QueryPageAsync(TableFilter.Equal("PartitionKey", PoisonPartition), null, pageSize, continuationToken, cancellationToken)
+        Page<TableEntity> page = await table.QueryPageAsync(TableFilter.Equal("PartitionKey", PoisonPartition), pageSize, continuationToken, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        return (page.Entities.Select(ToMessage).ToList(), page.ContinuationToken);
+        return (page.Values.Select(ToMessage).ToList(), page.ContinuationToken);
     }
 
     /// <summary>Puts the message back on <c>hub-work</c>; the aggregate inbox keeps a replay from applying twice.</summary>
     /// <returns>False when there is no such poison message.</returns>
     public async Task<bool> ReplayAsync(string id, CancellationToken cancellationToken = default)
     {
-        TableEntity? row = await table.GetAsync(PoisonPartition, id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        TableEntity? row = await table.GetEntityOrDefaultAsync(PoisonPartition, id, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (row is null)
         {
             return false;
         }
 
-        await work.Queue.SendAsync(Encoding.UTF8.GetString(row.GetBinary("Text") ?? []), cancellationToken: cancellationToken).ConfigureAwait(false);
-        await table.DeleteAsync(PoisonPartition, id, row.ETag, cancellationToken).ConfigureAwait(false);
+        await work.Queue.SendMessageAsync(Encoding.UTF8.GetString(row.GetBinary("Text") ?? []), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await table.DeleteEntityIfExistsAsync(PoisonPartition, id, row.ETag, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

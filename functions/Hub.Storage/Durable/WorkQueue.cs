@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Hub.Storage.Blobs;
 using Hub.Storage.Queues;
 
@@ -31,8 +33,8 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        await spill.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await spill.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SendAsync(WorkMessage message, TimeSpan? delay = null, CancellationToken cancellationToken = default)
@@ -42,13 +44,13 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
         if (message.Payload is not null && Encoding.UTF8.GetByteCount(text) > MaxInlineMessageBytes)
         {
             string blobName = $"work/{message.Id}";
-            await spill.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(message.Payload), new BlobUploadOptions("application/json"), cancellationToken)
+            await spill.GetBlobClient(blobName).UploadAsync(BinaryData.FromString(message.Payload), "application/json", cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             text = Serialize(message with { Payload = null, PayloadBlob = blobName });
         }
 
-        TimeSpan? ttl = message.Timer is null ? null : Timeout.InfiniteTimeSpan;
-        await queue.SendAsync(text, delay, ttl, cancellationToken).ConfigureAwait(false);
+        TimeSpan? ttl = message.Timer is null ? null : QueueClientExtensions.NeverExpires;
+        await queue.SendMessageAsync(text, delay, ttl, cancellationToken).ConfigureAwait(false);
         if (delay is { } wait && wait > TimeSpan.Zero)
         {
             DateTimeOffset now = clock.GetUtcNow();
@@ -81,7 +83,7 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
             return message.Payload;
         }
 
-        BinaryData data = await spill.GetBlobClient(message.PayloadBlob).DownloadContentAsync(cancellationToken).ConfigureAwait(false)
+        BinaryData data = await spill.GetBlobClient(message.PayloadBlob).DownloadContentOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Work message {message.Id} refers to payload blob {message.PayloadBlob}, which is missing.");
         return data.ToString();
     }

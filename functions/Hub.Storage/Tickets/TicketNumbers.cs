@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using Hub.Storage.Tables;
 
 namespace Hub.Storage.Tickets;
@@ -41,11 +42,11 @@ public sealed class TicketNumbers(TableClient table, int blockSize = TicketNumbe
     {
         while (true)
         {
-            TableEntity? counter = await table.GetAsync(CounterPartition, CounterRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+            TableEntity? counter = await table.GetEntityOrDefaultAsync(CounterPartition, CounterRow, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (counter is null)
             {
                 var first = new TableEntity(CounterPartition, CounterRow) { ["Next"] = 1L + blockSize };
-                if (await table.TryAddAsync(first, cancellationToken).ConfigureAwait(false) is not null)
+                if (await table.TryAddEntityAsync(first, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     return (1, 1 + blockSize);
                 }
@@ -57,7 +58,7 @@ public sealed class TicketNumbers(TableClient table, int blockSize = TicketNumbe
             counter["Next"] = start + blockSize;
             try
             {
-                await table.UpdateAsync(counter, counter.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await table.UpdateEntityAsync(counter, counter.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 return (start, start + blockSize);
             }
             catch (RequestFailedException ex) when (ex.Status == 412)

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Functions.Durable;
 using Hub.Functions.Tests.Support;
 using Hub.Storage.Durable;
@@ -23,13 +25,13 @@ public sealed class HubWorkTests
         var effectsB = new RecordingEffect(CounterDecider.NotifyEffect);
         await using TestHub a = await TestHub.StartAsync(shared, services => AddCounter(services, effectsA));
         await using TestHub b = await TestHub.StartAsync(shared, services => AddCounter(services, effectsB));
-        var queue = new QueueClient(azurite.Account(), $"{durable}-work");
+        var queue = azurite.Account().GetQueueClient($"{durable}-work");
         await queue.CreateIfNotExistsAsync();
         const int commands = 150;
 
         // Every command is sent twice, as an at-least-once sender would after a lost acknowledgement.
         await Parallel.ForEachAsync(Enumerable.Range(0, commands * 2), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-            await queue.SendAsync(
+            await queue.SendMessageAsync(
                 WorkQueue.Serialize(new WorkMessage($"cmd-{i % commands}", WorkMessage.CommandKind, "counter", $"agg-{i % 10}", $$"""{"type":"notify","text":"n{{i % commands}}"}""")),
                 cancellationToken: ct));
         // The count includes messages being handled, which are deleted only after their effects ran: at zero, no
@@ -63,12 +65,12 @@ public sealed class HubWorkTests
             new Dictionary<string, string?> { ["Hub__FunctionsRoot"] = root },
             services => AddCounter(services, new RecordingEffect(CounterDecider.NotifyEffect)));
         var names = hub.App.Services.GetRequiredService<DurableNames>();
-        var queue = new QueueClient(azurite.Account(), names.WorkQueue);
+        var queue = azurite.Account().GetQueueClient(names.WorkQueue);
         await queue.CreateIfNotExistsAsync();
         Interlocked.Exchange(ref CounterDecider.Explosions, 5);
         hub.Client.DefaultRequestHeaders.Add("x-functions-key", TestHub.AdminKey);
 
-        await queue.SendAsync(WorkQueue.Serialize(new WorkMessage("explosive-1", WorkMessage.CommandKind, "counter", "p1", """{"type":"explode"}""")));
+        await queue.SendMessageAsync(WorkQueue.Serialize(new WorkMessage("explosive-1", WorkMessage.CommandKind, "counter", "p1", """{"type":"explode"}""")));
         JsonElement item = default;
         await WaitUntilAsync(async () =>
         {
@@ -97,11 +99,11 @@ public sealed class HubWorkTests
         Azurite azurite = await Azurite.SharedAsync();
         await using TestHub hub = await TestHub.StartAsync(services: services => AddCounter(services, new RecordingEffect(CounterDecider.NotifyEffect)));
         var names = hub.App.Services.GetRequiredService<DurableNames>();
-        var queue = new QueueClient(azurite.Account(), names.WorkQueue);
+        var queue = azurite.Account().GetQueueClient(names.WorkQueue);
         await queue.CreateIfNotExistsAsync();
         var counter = hub.App.Services.GetRequiredService<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>();
 
-        await queue.SendAsync(WorkQueue.Serialize(new WorkMessage("fwd-1", WorkMessage.CommandKind, "counter", "from", """{"type":"forward","to":"to","by":6}""")));
+        await queue.SendMessageAsync(WorkQueue.Serialize(new WorkMessage("fwd-1", WorkMessage.CommandKind, "counter", "from", """{"type":"forward","to":"to","by":6}""")));
         await WaitUntilAsync(async () => await counter.GetAsync("to") is not null, TimeSpan.FromSeconds(20));
 
         Assert.Equal(6, (await counter.GetAsync("to"))!.State.Count);

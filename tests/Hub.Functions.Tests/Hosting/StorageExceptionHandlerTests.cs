@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Azure;
 using Hub.Functions.Hosting;
+using Hub.Storage.Account;
+using Hub.Storage.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,6 +27,26 @@ public sealed class StorageExceptionHandlerTests
         JsonElement problem = Body(context);
         Assert.Equal(503, problem.GetProperty("status").GetInt32());
         Assert.Equal("Storage unavailable", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task TryHandle_SdkRetriesSpentOnADeadEndpoint_Answers503ProblemWithRetryAfter()
+    {
+        (DefaultHttpContext context, StorageExceptionHandler handler) = Create();
+        int dead = Hub.Testing.Azurite.FreePort();
+        string account = StorageConnectionString.DevelopmentAccountName;
+        var options = new StorageClientOptions { MaxRetries = 2, RetryMode = Azure.Core.RetryMode.Fixed, RetryDelay = TimeSpan.FromMilliseconds(10) };
+        StorageAccount storage = StorageAccount.Parse(
+            $"AccountName={account};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{dead}/{account};QueueEndpoint=http://127.0.0.1:{dead}/{account};TableEndpoint=http://127.0.0.1:{dead}/{account}",
+            options);
+        Exception thrown = await Assert.ThrowsAnyAsync<Exception>(() => storage.GetTableClient("hub").GetEntityOrDefaultAsync("p", "r"));
+
+        bool handled = await handler.TryHandleAsync(context, thrown, default);
+
+        Assert.True(handled);
+        Assert.Equal(503, context.Response.StatusCode);
+        Assert.Equal("30", context.Response.Headers.RetryAfter.ToString());
     }
 
     [Fact]

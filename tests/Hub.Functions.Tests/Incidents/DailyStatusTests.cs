@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Hub.Functions.Incidents;
 using Hub.Functions.Tests.Support;
+using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
+using Hub.Storage.Tables;
 using Hub.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Hub.Functions.Tests.Support.PlaybookConfig;
@@ -125,9 +127,9 @@ public sealed class DailyStatusTests
         long fine = await OpenAsync(hub, new { subject = "VPN down", service = "vpn" });
         var store = hub.App.Services.GetRequiredService<AggregateStore>();
         // The broken incident's state row stays listable but cannot be loaded (its timers column is not JSON).
-        Hub.Storage.Tables.TableEntity row = (await store.Table.GetAsync($"incident:{broken}", AggregateStore.StateRow))!;
+        Azure.Data.Tables.TableEntity row = (await store.Table.GetEntityOrDefaultAsync($"incident:{broken}", AggregateStore.StateRow))!;
         row["Timers"] = "not json";
-        await store.Table.UpsertAsync(row);
+        await store.Table.UpsertEntityAsync(row);
         AdvanceTo(clock, T0.AddHours(25));
 
         DailyStatusHandler.DailyRun run = await hub.App.Services.GetRequiredService<DailyStatusHandler>().RunAsync(CancellationToken.None);
@@ -201,12 +203,12 @@ public sealed class DailyStatusTests
 
     private static async Task<List<Mail>> OutboxAsync(TestHub hub)
     {
-        var outbox = new Hub.Storage.Blobs.BlobContainerClient(
-            (await Azurite.SharedAsync()).Account(), hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>().OutboxContainer);
+        var outbox = (await Azurite.SharedAsync()).Account().GetBlobContainerClient(
+            hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>().OutboxContainer);
         var mails = new List<Mail>();
-        await foreach (Hub.Storage.Blobs.BlobItem blob in outbox.ListAsync())
+        await foreach (Azure.Storage.Blobs.Models.BlobItem blob in outbox.GetBlobsAsync())
         {
-            using JsonDocument document = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentAsync())!.ToString());
+            using JsonDocument document = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync())!.ToString());
             JsonElement m = document.RootElement.GetProperty("mail");
             mails.Add(new Mail(
                 m.GetProperty("kind").GetString()!, m.GetProperty("number").GetInt64(), [.. m.GetProperty("to").EnumerateArray().Select(a => a.GetString()!)],

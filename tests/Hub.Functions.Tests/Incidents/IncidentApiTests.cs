@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Hub.Domain.Incidents;
 using Hub.Functions.Tests.Support;
+using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 using Hub.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -252,15 +253,15 @@ public sealed class IncidentApiTests
     /// <summary>The kinds of the mails of ticket N in the blob outbox, waiting up to 10 s for <paramref name="atLeast"/> of <paramref name="kind"/>.</summary>
     internal static async Task<IReadOnlyList<string>> OutboxKindsAsync(TestHub hub, long ticket, string kind, int atLeast)
     {
-        var outbox = new Hub.Storage.Blobs.BlobContainerClient(
-            (await Azurite.SharedAsync()).Account(), hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>().OutboxContainer);
+        var outbox = (await Azurite.SharedAsync()).Account().GetBlobContainerClient(
+            hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>().OutboxContainer);
         var kinds = new List<string>();
         await HubState.WaitUntilAsync(async () =>
         {
             kinds.Clear();
-            await foreach (Hub.Storage.Blobs.BlobItem blob in outbox.ListAsync())
+            await foreach (Azure.Storage.Blobs.Models.BlobItem blob in outbox.GetBlobsAsync())
             {
-                using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentAsync())!.ToString());
+                using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync())!.ToString());
                 JsonElement m = mail.RootElement.GetProperty("mail");
                 if (m.GetProperty("number").GetInt64() == ticket)
                 {

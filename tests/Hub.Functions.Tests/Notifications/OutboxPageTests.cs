@@ -1,5 +1,6 @@
 using System.Net;
 using Hub.Functions.Tests.Support;
+using Hub.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Notifications;

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Releases;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
@@ -158,7 +160,7 @@ internal static class ReleaseKit
     {
         BlobContainerClient container = hub.App.Services.GetRequiredService<ReleaseRepository>().Container;
         var names = new List<string>();
-        await foreach (BlobItem item in container.ListAsync(prefix))
+        await foreach (BlobItem item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }))
         {
             names.Add(item.Name);
         }
@@ -170,11 +172,11 @@ internal static class ReleaseKit
     public static async Task<IReadOnlyList<JsonElement>> MailsAsync(TestHub hub, long id)
     {
         var names = hub.App.Services.GetRequiredService<DurableNames>();
-        var outbox = new BlobContainerClient((await Hub.Testing.Azurite.SharedAsync()).Account(), names.OutboxContainer);
+        var outbox = (await Hub.Testing.Azurite.SharedAsync()).Account().GetBlobContainerClient(names.OutboxContainer);
         var mails = new List<(DateTimeOffset At, string Id, JsonElement Mail)>();
-        await foreach (BlobItem blob in outbox.ListAsync())
+        await foreach (BlobItem blob in outbox.GetBlobsAsync())
         {
-            using JsonDocument doc = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentAsync())!.ToString());
+            using JsonDocument doc = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync())!.ToString());
             JsonElement mail = doc.RootElement.GetProperty("mail").Clone();
             if (mail.GetProperty("number").GetInt64() == id)
             {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Hub.Storage.Blobs;
 using Hub.Functions.Tests.Support;
 using static Hub.Functions.Tests.Releases.ReleaseKit;
 
@@ -74,7 +75,7 @@ public sealed class ReleaseMetadataApiTests
 
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         var repository = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Hub.Functions.Releases.ReleaseRepository>(hub.App.Services);
-        BinaryData? frozen = await repository.Blob($"sw/metadata/{id}/release.xml").DownloadContentAsync();
+        BinaryData? frozen = await repository.Blob($"sw/metadata/{id}/release.xml").DownloadContentOrDefaultAsync();
         Assert.Equal(first, frozen!.ToString());
         Assert.Equal("1.0.0", (await ReleaseAsync(hub, id)).Metadata!.Version);
     }
@@ -97,7 +98,7 @@ public sealed class ReleaseMetadataApiTests
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var repository = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Hub.Functions.Releases.ReleaseRepository>(hub.App.Services);
-        BinaryData? frozen = await repository.Blob($"sw/metadata/{id}/release.xml").DownloadContentAsync();
+        BinaryData? frozen = await repository.Blob($"sw/metadata/{id}/release.xml").DownloadContentOrDefaultAsync();
         Assert.Equal(accepted, frozen!.ToString());
         Assert.Equal("1.0.0", (await ReleaseAsync(hub, id)).Metadata!.Version);
         Assert.Equal([$"sw/metadata/{id}/draft-{Sha(Encoding.UTF8.GetBytes(accepted))}.xml", $"sw/metadata/{id}/release.xml"],

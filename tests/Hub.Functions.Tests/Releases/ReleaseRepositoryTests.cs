@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
 using Hub.Domain.Tickets;
@@ -132,7 +134,7 @@ public sealed class ReleaseRepositoryTests
         Assert.Equal([staged + "a.rpm", staged + "b.rpm"], stagedBlobs.Order(StringComparer.Ordinal));
         Assert.Empty(unverifiedBlobs);
         Assert.EndsWith($"/sw/production/umd-9/base/{dist}/3.0.0/", production.RepositoryUrl, StringComparison.Ordinal);
-        BinaryData? b = await repository.Blob($"sw/production/umd-9/base/{dist}/3.0.0/b.rpm").DownloadContentAsync();
+        BinaryData? b = await repository.Blob($"sw/production/umd-9/base/{dist}/3.0.0/b.rpm").DownloadContentOrDefaultAsync();
         Assert.Equal(B, b!.ToArray());
         Assert.Empty(await BlobsAsync(hub, staged));
     }
@@ -239,7 +241,7 @@ public sealed class ReleaseRepositoryTests
         Assert.Equal(RolloutProgress.Unverified, retried.Progress);
         Assert.Equal("1.0.0", retried.Metadata!.Version);
         Assert.EndsWith($"/sw/unverified/{dist}/1.0.0/", retried.RepositoryUrl, StringComparison.Ordinal);
-        BinaryData? frozen = await hub.App.Services.GetRequiredService<ReleaseRepository>().Blob($"sw/metadata/{id}/release.xml").DownloadContentAsync();
+        BinaryData? frozen = await hub.App.Services.GetRequiredService<ReleaseRepository>().Blob($"sw/metadata/{id}/release.xml").DownloadContentOrDefaultAsync();
         Assert.Equal(xml, frozen!.ToString());
     }
 

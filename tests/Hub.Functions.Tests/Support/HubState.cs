@@ -1,5 +1,7 @@
 using System.Globalization;
+using Azure.Data.Tables;
 using Hub.Storage.Durable;
+using Hub.Storage.Queues;
 using Hub.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +17,7 @@ internal static class HubState
         var numbers = new List<long>();
         try
         {
-            await foreach (TableEntity row in table.QueryAsync("PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'", ["PartitionKey"]))
+            await foreach (TableEntity row in table.QueryAsync<TableEntity>("PartitionKey ge 'ticket:' and PartitionKey lt 'ticket;' and RowKey eq 'state'", select: ["PartitionKey"]))
             {
                 numbers.Add(long.Parse(row.PartitionKey["ticket:".Length..], CultureInfo.InvariantCulture));
             }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Functions.Tests.Support;
+using Hub.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Tickets;
@@ -50,11 +51,10 @@ public sealed class TicketApiTests
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var names = hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>();
-        var outbox = new Hub.Storage.Blobs.BlobContainerClient(
-            (await Hub.Testing.Azurite.SharedAsync()).Account(), names.Table + "-outbox");
-        var blobs = await outbox.ListAsync().ToListAsync();
+        var outbox = (await Hub.Testing.Azurite.SharedAsync()).Account().GetBlobContainerClient(names.Table + "-outbox");
+        var blobs = await outbox.GetBlobsAsync().ToListAsync();
         var blob = Assert.Single(blobs);
-        using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentAsync())!.ToString());
+        using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync())!.ToString());
         JsonElement m = mail.RootElement.GetProperty("mail");
         Assert.Equal("[hub #1] VPN down", m.GetProperty("subject").GetString());
         Assert.Equal("jane@example.com", m.GetProperty("to")[0].GetString());

@@ -1,3 +1,5 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Functions.Functions;
 using Hub.Functions.Tests.Support;
 using Hub.Storage.Queues;
@@ -16,10 +18,10 @@ public sealed class QueueTriggerTests
         string queueName = Azurite.UniqueName("q");
         var handler = new RecordingHandler("Work");
         await using TestHub hub = await StartAsync(queueName, handler);
-        var queue = new QueueClient(azurite.Account(), queueName);
+        var queue = azurite.Account().GetQueueClient(queueName);
         await queue.CreateIfNotExistsAsync();
 
-        await queue.SendAsync("{\"ticket\":42}");
+        await queue.SendMessageAsync("{\"ticket\":42}");
         await handler.WaitForAsync(1, TimeSpan.FromSeconds(15));
 
         FunctionInvocation invocation = Assert.Single(handler.Invocations);
@@ -27,7 +29,7 @@ public sealed class QueueTriggerTests
         Assert.Equal(InvocationSource.Runner, invocation.Source);
         Assert.Equal(1, invocation.DequeueCount);
         Assert.False(string.IsNullOrEmpty(invocation.Metadata["Id"]));
-        await WaitUntilAsync(async () => (await queue.PeekAsync(1)).Count == 0, "the handled message is deleted");
+        await WaitUntilAsync(async () => (await queue.PeekMessagesAsync(1)).Value.Length == 0, "the handled message is deleted");
     }
 
     [Fact]
@@ -37,19 +39,19 @@ public sealed class QueueTriggerTests
         string queueName = Azurite.UniqueName("q");
         var handler = new RecordingHandler("Work", _ => throw new InvalidOperationException("always fails"));
         await using TestHub hub = await StartAsync(queueName, handler);
-        var queue = new QueueClient(azurite.Account(), queueName);
-        var poison = new QueueClient(azurite.Account(), queueName + "-poison");
+        var queue = azurite.Account().GetQueueClient(queueName);
+        var poison = azurite.Account().GetQueueClient(queueName + "-poison");
         await queue.CreateIfNotExistsAsync();
 
-        await queue.SendAsync("poison me");
+        await queue.SendMessageAsync("poison me");
         await WaitUntilAsync(async () => (await PeekSafeAsync(poison)).Count == 1, "the message reaches the poison queue");
         // The count includes invisible messages: once the original is deleted, no fourth attempt can come.
         await WaitUntilAsync(async () => await queue.GetApproximateMessageCountAsync() == 0, "the original message is deleted");
 
         // host.json in TestFunctions sets maxDequeueCount 3.
         Assert.Equal([1L, 2L, 3L], handler.Invocations.Select(i => i.DequeueCount));
-        Assert.Equal("poison me", Assert.Single(await poison.PeekAsync(5)).Text);
-        Assert.Empty(await queue.PeekAsync(5));
+        Assert.Equal("poison me", Assert.Single((await poison.PeekMessagesAsync(5)).Value).Body.ToString());
+        Assert.Empty((await queue.PeekMessagesAsync(5)).Value);
     }
 
     [Fact]
@@ -60,17 +62,17 @@ public sealed class QueueTriggerTests
         var handler = new RecordingHandler("Work");
         // Every empty poll sleeps 20 s: only the signal can wake the runner sooner.
         await using TestHub hub = await StartAsync(queueName, handler, minPolling: "00:00:20");
-        var queue = new QueueClient(azurite.Account(), queueName);
+        var queue = azurite.Account().GetQueueClient(queueName);
         await queue.CreateIfNotExistsAsync();
         // Once the runner has handled a first (signalled) message it polls again, finds the queue empty and sleeps
         // for the 20 s backoff: only the signal can wake it before then.
         QueueSignals signals = hub.App.Services.GetRequiredService<QueueSignals>();
-        await queue.SendAsync("first");
+        await queue.SendMessageAsync("first");
         signals.Expect(queueName, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
         await handler.WaitForAsync(1, TimeSpan.FromSeconds(15));
 
         var sent = System.Diagnostics.Stopwatch.StartNew();
-        await queue.SendAsync("later", visibilityDelay: TimeSpan.FromSeconds(1));
+        await queue.SendMessageAsync("later", visibilityTimeout: TimeSpan.FromSeconds(1));
         signals.Expect(queueName, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(1));
         await handler.WaitForAsync(2, TimeSpan.FromSeconds(15));
 
@@ -97,17 +99,17 @@ public sealed class QueueTriggerTests
         await using TestHub hub = await StartAsync(queueName, handler);
         QueueSignals hubSignals = hub.App.Services.GetRequiredService<QueueSignals>();
         signals = hubSignals;
-        var queue = new QueueClient(azurite.Account(), queueName);
+        var queue = azurite.Account().GetQueueClient(queueName);
         await queue.CreateIfNotExistsAsync();
 
         // batchSize is 4: four waiting handlers would otherwise fill every slot.
         for (int i = 0; i < 4; i++)
         {
-            await queue.SendAsync($"wait {i}");
+            await queue.SendMessageAsync($"wait {i}");
         }
 
         await WaitUntilAsync(() => Task.FromResult(hubSignals.WaitingCount(queueName) == 4), "four handlers wait");
-        await queue.SendAsync("now");
+        await queue.SendMessageAsync("now");
         await WaitUntilAsync(() => Task.FromResult(handler.Invocations.Any(i => i.Input == "now")), "the fifth message runs while four wait");
         int waitingThen = hubSignals.WaitingCount(queueName);
         release.Set();
@@ -119,7 +121,7 @@ public sealed class QueueTriggerTests
     {
         try
         {
-            return await queue.PeekAsync(5);
+            return (await queue.PeekMessagesAsync(5)).Value;
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 404)
         {

@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Core;
 using Hub.Storage.Account;
 using Hub.Testing;
 
@@ -7,39 +5,20 @@ namespace Hub.Storage.Tests.Account;
 
 public sealed class SmokeTests
 {
-    [Theory]
-    [InlineData(StorageService.Blob, "?comp=list")]
-    [InlineData(StorageService.Queue, "?comp=list")]
-    [InlineData(StorageService.Table, "/Tables")]
-    public async Task Pipeline_SignedListRequest_Succeeds(StorageService service, string path)
-    {
-        Azurite azurite = await Azurite.SharedAsync();
-        StorageAccount account = azurite.Account();
-        var pipeline = account.Pipeline(service);
-        using HttpMessage message = pipeline.CreateMessage();
-        message.Request.Method = RequestMethod.Get;
-        message.Request.Uri.Reset(new Uri(account.Endpoint(service) + path));
-        message.Request.Headers.SetValue("Accept", "application/json;odata=nometadata");
-
-        await pipeline.SendAsync(message, default);
-
-        Assert.True(message.Response.Status == 200, message.Response.Content.ToString());
-    }
-
     [Fact]
-    public async Task Pipeline_TableSignedWithSharedKeyLite_Succeeds()
+    public async Task Parse_AzuriteConnectionString_ReachesEveryServiceWithTheAccountKey()
     {
         Azurite azurite = await Azurite.SharedAsync();
-        StorageAccount account = azurite.Account(new StorageClientOptions { UseSharedKeyLiteForTables = true });
-        var pipeline = account.Pipeline(StorageService.Table);
-        using HttpMessage message = pipeline.CreateMessage();
-        message.Request.Method = RequestMethod.Get;
-        message.Request.Uri.Reset(new Uri(account.Endpoint(StorageService.Table) + "/Tables"));
-        message.Request.Headers.SetValue("Accept", "application/json;odata=nometadata");
+        StorageAccount account = StorageAccount.Parse(azurite.ConnectionString);
 
-        await pipeline.SendAsync(message, default);
+        var containers = await account.Blobs.GetBlobContainersAsync().AsPages(null, 1).FirstAsync();
+        var queues = await account.Queues.GetQueuesAsync().AsPages(null, 1).FirstAsync();
+        var tables = await account.Tables.QueryAsync(maxPerPage: 1).AsPages(null, 1).FirstAsync();
 
-        Assert.Equal(200, message.Response.Status);
-        Assert.StartsWith("SharedKeyLite devstoreaccount1:", message.Request.Headers.TryGetValue("Authorization", out string? auth) ? auth : "", StringComparison.Ordinal);
+        Assert.Equal(200, containers.GetRawResponse().Status);
+        Assert.Equal(200, queues.GetRawResponse().Status);
+        Assert.Equal(200, tables.GetRawResponse().Status);
+        Assert.Equal("devstoreaccount1", account.Name);
+        Assert.Equal(new Uri($"http://127.0.0.1:{azurite.TablePort}/devstoreaccount1"), account.TableEndpoint);
     }
 }

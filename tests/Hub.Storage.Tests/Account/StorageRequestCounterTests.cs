@@ -1,5 +1,7 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Storage.Account;
-using Hub.Storage.Queues;
 using Hub.Storage.Tables;
 using Hub.Testing;
 
@@ -13,18 +15,18 @@ public sealed class StorageRequestCounterTests
         Azurite azurite = await Azurite.SharedAsync();
         var counter = new StorageRequestCounter();
         StorageAccount account = azurite.Account(new StorageClientOptions { RequestCounter = counter });
-        var table = new TableClient(account, Azurite.UniqueName());
-        var queue = new QueueClient(account, Azurite.UniqueName("q"));
+        TableClient table = account.GetTableClient(Azurite.UniqueName());
+        QueueClient queue = account.GetQueueClient(Azurite.UniqueName("q"));
 
         await table.CreateIfNotExistsAsync();
         await queue.CreateIfNotExistsAsync();
         IReadOnlyDictionary<string, long> before = counter.Snapshot();
-        await table.AddAsync(new TableEntity("p", "r1"));
-        Assert.NotNull(await table.GetAsync("p", "r1"));
-        Assert.Null(await table.GetAsync("p", "missing"));
+        await table.AddEntityAsync(new TableEntity("p", "r1"));
+        Assert.NotNull(await table.GetEntityOrDefaultAsync("p", "r1"));
+        Assert.Null(await table.GetEntityOrDefaultAsync("p", "missing"));
         await table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("p", "r2"))]);
-        await queue.SendAsync("hello");
-        IReadOnlyList<QueueMessage> received = await queue.ReceiveAsync(1);
+        await queue.SendMessageAsync("hello");
+        QueueMessage[] received = await queue.ReceiveMessagesAsync(1);
         await queue.DeleteMessageAsync(received[0].MessageId, received[0].PopReceipt);
 
         IReadOnlyDictionary<string, long> used = StorageRequestCounter.Difference(before, counter.Snapshot());
@@ -47,7 +49,7 @@ public sealed class StorageRequestCounterTests
         Azurite azurite = await Azurite.SharedAsync();
         var counter = new StorageRequestCounter();
         _ = azurite.Account(new StorageClientOptions { RequestCounter = counter });
-        var table = new TableClient(azurite.Account(), Azurite.UniqueName());
+        TableClient table = azurite.Account().GetTableClient(Azurite.UniqueName());
 
         await table.CreateIfNotExistsAsync();
 

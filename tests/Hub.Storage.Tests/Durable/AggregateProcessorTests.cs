@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 using Hub.Testing;
@@ -102,7 +103,7 @@ public sealed class AggregateProcessorTests
         await harness.Counter.HandleAsync("team/a#1?x\\y", "m/1", new Increment(3), "tester");
 
         Assert.Equal(3, (await harness.Counter.GetAsync("team/a#1?x\\y"))!.State.Count);
-        Assert.NotNull(await harness.Table.GetAsync("counter:team~2Fa~231~3Fx~5Cy", AggregateStore.StateRow));
+        Assert.NotNull(await harness.Table.GetEntityOrDefaultAsync("counter:team~2Fa~231~3Fx~5Cy", AggregateStore.StateRow));
         Assert.True(await harness.Store.InboxContainsAsync("counter:team~2Fa~231~3Fx~5Cy", "m/1"));
     }
 
@@ -115,7 +116,7 @@ public sealed class AggregateProcessorTests
 
         EventRecord e = Assert.Single((await harness.Counter.HistoryAsync("big")).Events);
         Assert.Equal(100_000, e.Data.Count(c => c == 'x'));
-        TableEntity row = (await harness.Table.GetAsync(harness.Counter.PartitionOf("big"), AggregateStore.EventRowKey(1)))!;
+        TableEntity row = (await harness.Table.GetEntityOrDefaultAsync(harness.Counter.PartitionOf("big"), AggregateStore.EventRowKey(1)))!;
         Assert.Null(row.GetString("Data"));
         Assert.NotNull(row.GetString("DataBlob"));
     }

@@ -1,4 +1,5 @@
 using Hub.Storage.Durable;
+using Hub.Storage.Queues;
 using Hub.Testing;
 
 namespace Hub.Storage.Tests.Durable;
@@ -33,7 +34,7 @@ public sealed class PoisonStoreTests
         var (listed, _) = await harness.Poison.ListAsync();
         bool replayed = await harness.Poison.ReplayAsync("boom-1");
         bool again = await harness.Poison.ReplayAsync("boom-1");
-        await harness.Queue.SendAsync(text); // a stray second copy of the same message
+        await harness.Queue.SendMessageAsync(text); // a stray second copy of the same message
         await harness.DrainAsync(async () => await harness.Queue.GetApproximateMessageCountAsync() == 0, TimeSpan.FromSeconds(20));
 
         PoisonMessage item = Assert.Single(listed);

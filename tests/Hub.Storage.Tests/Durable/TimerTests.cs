@@ -1,3 +1,5 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Storage.Durable;
 using Hub.Storage.Queues;
 using Hub.Testing;
@@ -73,8 +75,8 @@ public sealed class TimerTests
         await harness.Counter.HandleAsync("t5", "set", new SetAlarm("wake", DateTimeOffset.UtcNow), "tester");
         QueueMessage message = await ReceiveOneAsync(harness.Queue);
 
-        await harness.Dispatcher.HandleAsync(message.Text, 1);
-        await harness.Dispatcher.HandleAsync(message.Text, 2);
+        await harness.Dispatcher.HandleAsync(message.Body.ToString(), 1);
+        await harness.Dispatcher.HandleAsync(message.Body.ToString(), 2);
 
         Assert.Equal(1, (await harness.Counter.GetAsync("t5"))!.State.Rings);
     }
@@ -90,7 +92,7 @@ public sealed class TimerTests
 
         // Sent invisible for the queue's longest wait, six days: nothing to receive now.
         Assert.Equal(TimeSpan.FromDays(6), harness.Work.TimerDelay(due));
-        Assert.Empty(await harness.Queue.ReceiveAsync(1));
+        Assert.Empty((await harness.Queue.ReceiveMessagesAsync(1)).Value);
         Assert.Equal(1, await harness.Queue.GetApproximateMessageCountAsync());
         // The invisible message is what the runtime sent: the live token of the "review" slot.
         TimerSlot slot = (await harness.Store.LoadAsync(harness.Counter.PartitionOf("t6")))!.Timers["review"];
@@ -115,8 +117,8 @@ public sealed class TimerTests
         using var cts = new CancellationTokenSource(Patience);
         while (true)
         {
-            var received = await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30), cts.Token);
-            if (received.Count == 1)
+            QueueMessage[] received = await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30), cts.Token);
+            if (received.Length == 1)
             {
                 return received[0];
             }

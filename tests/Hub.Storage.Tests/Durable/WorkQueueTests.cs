@@ -12,8 +12,8 @@ public sealed class WorkQueueTests
         string big = "{\"type\":\"notify\",\"text\":\"" + new string('y', 200_000) + "\"}";
 
         await harness.Work.SendAsync(new WorkMessage("big-1", WorkMessage.CommandKind, "counter", "w1", big));
-        var received = Assert.Single(await harness.Queue.ReceiveAsync(1));
-        WorkMessage message = WorkQueue.Parse(received.Text);
+        var received = Assert.Single((await harness.Queue.ReceiveMessagesAsync(1)).Value);
+        WorkMessage message = WorkQueue.Parse(received.Body.ToString());
 
         Assert.Null(message.Payload);
         Assert.Equal("work/big-1", message.PayloadBlob);
@@ -28,7 +28,7 @@ public sealed class WorkQueueTests
         string quoted = "[" + string.Join(",", Enumerable.Repeat("\"a\"", 7_500)) + "]";
 
         await harness.Work.SendAsync(new WorkMessage("quotes-1", WorkMessage.CommandKind, "counter", "w3", quoted));
-        WorkMessage message = WorkQueue.Parse(Assert.Single(await harness.Queue.ReceiveAsync(1)).Text);
+        WorkMessage message = WorkQueue.Parse(Assert.Single((await harness.Queue.ReceiveMessagesAsync(1)).Value).Body.ToString());
 
         Assert.Equal("work/quotes-1", message.PayloadBlob);
         Assert.Equal(quoted, await harness.Work.ReadPayloadAsync(message));

@@ -1,20 +1,22 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Storage.Queues;
-using Hub.Testing;
 
 namespace Hub.Storage.Tests.Queues;
 
-/// <summary>Visibility is measured in whole seconds by the service; these tests use 1-2 s windows to stay fast.</summary>
+/// <summary>
+/// The visibility semantics durable timers and the queue runner rely on. Visibility is measured in whole seconds by
+/// the service; these tests use 1-2 s windows to stay fast.
+/// </summary>
 public sealed class QueueVisibilityTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-
     [Fact]
     public async Task Receive_BeforeVisibilityDelay_ReturnsNothing()
     {
-        QueueClient queue = await CreateQueueAsync();
+        QueueClient queue = await TestQueues.CreateAsync();
 
-        await queue.SendAsync("timer:incident-42", visibilityDelay: TimeSpan.FromSeconds(30));
-        IReadOnlyList<QueueMessage> received = await queue.ReceiveAsync();
+        await queue.SendMessageAsync("timer:incident-42", visibilityTimeout: TimeSpan.FromSeconds(30));
+        QueueMessage[] received = await queue.ReceiveMessagesAsync();
 
         Assert.Empty(received);
     }
@@ -22,90 +24,67 @@ public sealed class QueueVisibilityTests
     [Fact]
     public async Task Receive_AfterVisibilityDelay_ReturnsMessage()
     {
-        QueueClient queue = await CreateQueueAsync();
-        SendReceipt receipt = await queue.SendAsync("timer:incident-43", visibilityDelay: TimeSpan.FromSeconds(1));
-        IReadOnlyList<QueueMessage> before = await queue.ReceiveAsync();
+        QueueClient queue = await TestQueues.CreateAsync();
+        SendReceipt receipt = await queue.SendMessageAsync("timer:incident-43", visibilityTimeout: TimeSpan.FromSeconds(1));
+        QueueMessage[] before = await queue.ReceiveMessagesAsync();
 
-        QueueMessage after = await ReceiveOneWithinAsync(queue, TimeSpan.FromSeconds(30));
+        QueueMessage after = await TestQueues.ReceiveOneWithinAsync(queue, TimeSpan.FromSeconds(30));
 
         Assert.Empty(before);
         Assert.Equal(receipt.MessageId, after.MessageId);
-        Assert.Equal("timer:incident-43", after.Text);
-        Assert.True(receipt.NextVisibleOn >= receipt.InsertedOn.AddSeconds(1));
+        Assert.Equal("timer:incident-43", after.Body.ToString());
+        Assert.True(receipt.TimeNextVisible >= receipt.InsertionTime.AddSeconds(1));
     }
 
     [Fact]
     public async Task Receive_CountAndVisibilityTimeout_HidesThenRedeliversWithHigherDequeueCount()
     {
-        QueueClient queue = await CreateQueueAsync();
-        await queue.SendAsync("a");
-        await queue.SendAsync("b");
-        await queue.SendAsync("c");
+        QueueClient queue = await TestQueues.CreateAsync();
+        await queue.SendMessageAsync("a");
+        await queue.SendMessageAsync("b");
+        await queue.SendMessageAsync("c");
 
-        IReadOnlyList<QueueMessage> first = await queue.ReceiveAsync(maxMessages: 2, visibilityTimeout: TimeSpan.FromSeconds(1));
-        IReadOnlyList<QueueMessage> rest = await queue.ReceiveAsync(maxMessages: 32, visibilityTimeout: TimeSpan.FromSeconds(60));
-        QueueMessage again = await ReceiveOneWithinAsync(queue, TimeSpan.FromSeconds(60));
+        QueueMessage[] first = await queue.ReceiveMessagesAsync(maxMessages: 2, visibilityTimeout: TimeSpan.FromSeconds(1));
+        QueueMessage[] rest = await queue.ReceiveMessagesAsync(maxMessages: 32, visibilityTimeout: TimeSpan.FromSeconds(60));
+        QueueMessage again = await TestQueues.ReceiveOneWithinAsync(queue, TimeSpan.FromSeconds(60));
 
-        Assert.Equal(2, first.Count);
+        Assert.Equal(2, first.Length);
         Assert.All(first, m => Assert.Equal(1, m.DequeueCount));
-        Assert.Equal("c", Assert.Single(rest).Text);
+        Assert.Equal("c", Assert.Single(rest).Body.ToString());
         Assert.Contains(again.MessageId, first.Select(m => m.MessageId));
         Assert.Equal(2, again.DequeueCount);
     }
 
     [Fact]
-    public async Task UpdateVisibility_ReceivedMessage_ReturnsNewPopReceiptAndOldOneNoLongerDeletes()
+    public async Task UpdateMessage_ReceivedMessage_ReturnsNewPopReceiptAndOldOneNoLongerDeletes()
     {
-        QueueClient queue = await CreateQueueAsync();
-        await queue.SendAsync("original");
-        QueueMessage received = Assert.Single(await queue.ReceiveAsync(visibilityTimeout: TimeSpan.FromSeconds(30)));
+        QueueClient queue = await TestQueues.CreateAsync();
+        await queue.SendMessageAsync("original");
+        QueueMessage received = Assert.Single((await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30))).Value);
 
-        string newReceipt = await queue.UpdateVisibilityAsync(received.MessageId, received.PopReceipt, TimeSpan.FromSeconds(1), "updated");
-        bool deletedWithOld = await queue.DeleteMessageAsync(received.MessageId, received.PopReceipt);
-        QueueMessage again = await ReceiveOneWithinAsync(queue, TimeSpan.FromSeconds(30));
-        bool deletedWithNew = await queue.DeleteMessageAsync(again.MessageId, again.PopReceipt);
+        UpdateReceipt update = await queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, "updated", TimeSpan.FromSeconds(1));
+        bool deletedWithOld = await queue.TryDeleteMessageAsync(received.MessageId, received.PopReceipt);
+        QueueMessage again = await TestQueues.ReceiveOneWithinAsync(queue, TimeSpan.FromSeconds(30));
+        bool deletedWithNew = await queue.TryDeleteMessageAsync(again.MessageId, again.PopReceipt);
 
-        Assert.NotEqual(received.PopReceipt, newReceipt);
+        Assert.NotEqual(received.PopReceipt, update.PopReceipt);
         Assert.False(deletedWithOld);
-        Assert.Equal("updated", again.Text);
+        Assert.Equal("updated", again.Body.ToString());
         Assert.True(deletedWithNew);
     }
 
     [Fact]
-    public async Task DeleteMessage_StalePopReceiptAfterRedelivery_ReturnsFalse()
+    public async Task TryDeleteMessage_StalePopReceiptAfterRedelivery_ReturnsFalse()
     {
-        QueueClient queue = await CreateQueueAsync();
-        await queue.SendAsync("work");
-        QueueMessage first = Assert.Single(await queue.ReceiveAsync(visibilityTimeout: TimeSpan.FromSeconds(1)));
-        QueueMessage second = await ReceiveOneWithinAsync(queue, TimeSpan.FromSeconds(30));
+        QueueClient queue = await TestQueues.CreateAsync();
+        await queue.SendMessageAsync("work");
+        QueueMessage first = Assert.Single((await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(1))).Value);
+        QueueMessage second = await TestQueues.ReceiveOneWithinAsync(queue, TimeSpan.FromSeconds(30));
 
-        bool deletedWithStale = await queue.DeleteMessageAsync(first.MessageId, first.PopReceipt);
-        bool deletedWithCurrent = await queue.DeleteMessageAsync(second.MessageId, second.PopReceipt);
+        bool deletedWithStale = await queue.TryDeleteMessageAsync(first.MessageId, first.PopReceipt);
+        bool deletedWithCurrent = await queue.TryDeleteMessageAsync(second.MessageId, second.PopReceipt);
 
         Assert.False(deletedWithStale);
         Assert.True(deletedWithCurrent);
-    }
-
-    private static async Task<QueueMessage> ReceiveOneWithinAsync(QueueClient queue, TimeSpan visibilityTimeout)
-    {
-        using var timeout = new CancellationTokenSource(Deadline);
-        while (true)
-        {
-            IReadOnlyList<QueueMessage> received = await queue.ReceiveAsync(visibilityTimeout: visibilityTimeout, cancellationToken: timeout.Token);
-            if (received.Count > 0)
-            {
-                return received[0];
-            }
-
-            await Task.Delay(250, timeout.Token);
-        }
-    }
-
-    private static async Task<QueueClient> CreateQueueAsync()
-    {
-        Azurite azurite = await Azurite.SharedAsync();
-        var queue = new QueueClient(azurite.Account(), Azurite.UniqueName("q"));
-        await queue.CreateIfNotExistsAsync();
-        return queue;
     }
 }

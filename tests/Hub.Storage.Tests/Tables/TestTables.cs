@@ -1,4 +1,4 @@
-using Hub.Storage.Tables;
+using Azure.Data.Tables;
 using Hub.Testing;
 
 namespace Hub.Storage.Tests.Tables;
@@ -9,7 +9,7 @@ internal static class TestTables
     public static async Task<TableClient> CreateAsync()
     {
         Azurite azurite = await Azurite.SharedAsync();
-        var table = new TableClient(azurite.Account(), Azurite.UniqueName());
+        TableClient table = azurite.Account().GetTableClient(Azurite.UniqueName());
         await table.CreateIfNotExistsAsync();
         return table;
     }

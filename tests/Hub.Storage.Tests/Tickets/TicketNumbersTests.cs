@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Hub.Storage.Tables;
 using Hub.Storage.Tickets;
 using Hub.Testing;
@@ -15,7 +16,7 @@ public sealed class TicketNumbersTests
         long[] taken = [await numbers.NextAsync(), await numbers.NextAsync(), await numbers.NextAsync(), await numbers.NextAsync()];
 
         Assert.Equal([1L, 2L, 3L, 4L], taken);
-        Assert.Equal(7, (await table.GetAsync(TicketNumbers.CounterPartition, TicketNumbers.CounterRow))!.GetInt64("Next"));
+        Assert.Equal(7, (await table.GetEntityOrDefaultAsync(TicketNumbers.CounterPartition, TicketNumbers.CounterRow))!.GetInt64("Next"));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class TicketNumbersTests
     private static async Task<TableClient> NewTableAsync()
     {
         Azurite azurite = await Azurite.SharedAsync();
-        var table = new TableClient(azurite.Account(), Azurite.UniqueName("n"));
+        var table = azurite.Account().GetTableClient(Azurite.UniqueName("n"));
         await table.CreateIfNotExistsAsync();
         return table;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Azure.Data.Tables;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 
@@ -48,7 +49,7 @@ public sealed class AlertDeliveryLog(AggregateStore store)
         }
 
         string partition = Partition(format, deliveryKey);
-        if (await _table.GetAsync(partition, DoneRow, ["At"], cancellationToken) is null)
+        if (await _table.GetEntityOrDefaultAsync(partition, DoneRow, ["At"], cancellationToken) is null)
         {
             return false;
         }
@@ -60,7 +61,7 @@ public sealed class AlertDeliveryLog(AggregateStore store)
     public async Task MarkDoneAsync(string format, string deliveryKey, int alerts, DateTimeOffset at, CancellationToken cancellationToken)
     {
         string partition = Partition(format, deliveryKey);
-        await _table.UpsertAsync(
+        await _table.UpsertEntityAsync(
             new TableEntity(partition, DoneRow)
             {
                 ["Format"] = format,

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Intake.Mail;
 using Hub.Domain.Tickets;
 using Hub.Storage.Blobs;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Hub.Functions.Functions;
 using Hub.Functions.Hosting;
 using Hub.Storage.Account;
@@ -29,8 +31,8 @@ public sealed class QueueTriggerRunner(
     // The receive lease; renewed at half-time while the handler runs, so a slow handler keeps its message.
     private static readonly TimeSpan MinimumLease = TimeSpan.FromSeconds(30);
 
-    private readonly QueueClient _queue = new(account, function.QueueName!);
-    private readonly QueueClient _poison = new(account, function.QueueName + "-poison");
+    private readonly QueueClient _queue = account.GetQueueClient(function.QueueName!);
+    private readonly QueueClient _poison = account.GetQueueClient(function.QueueName + "-poison");
     private bool _poisonCreated;
 
     public string FunctionName => function.Name;
@@ -39,7 +41,7 @@ public sealed class QueueTriggerRunner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RetryAsync(() => _queue.CreateIfNotExistsAsync(stoppingToken), "create the queue", stoppingToken);
+        await RetryAsync(() => _queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken), "create the queue", stoppingToken);
         logger.LogInformation("Listening to queue '{Queue}' for function '{FunctionName}'", _queue.Name, function.Name);
 
         var running = new List<Task>();
@@ -58,10 +60,10 @@ public sealed class QueueTriggerRunner(
                     continue;
                 }
 
-                IReadOnlyList<QueueMessage> messages;
+                QueueMessage[] messages;
                 try
                 {
-                    messages = await _queue.ReceiveAsync(Math.Min(32, settings.BatchSize - active), Lease, stoppingToken);
+                    messages = (await _queue.ReceiveMessagesAsync(Math.Min(32, settings.BatchSize - active), Lease, stoppingToken)).Value;
                 }
                 catch (RequestFailedException ex)
                 {
@@ -75,7 +77,7 @@ public sealed class QueueTriggerRunner(
                     messages = [];
                 }
 
-                if (messages.Count == 0)
+                if (messages.Length == 0)
                 {
                     await SleepAsync(delay, stoppingToken);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(settings.MaxPollingInterval.Ticks, options.QueueMinPollingInterval.Ticks)));
@@ -129,14 +131,14 @@ public sealed class QueueTriggerRunner(
             ["DequeueCount"] = message.DequeueCount.ToString(CultureInfo.InvariantCulture),
             ["Id"] = message.MessageId,
             ["PopReceipt"] = message.PopReceipt,
-            ["InsertionTime"] = message.InsertedOn.ToString("O", CultureInfo.InvariantCulture),
-            ["ExpirationTime"] = message.ExpiresOn.ToString("O", CultureInfo.InvariantCulture),
-            ["NextVisibleTime"] = message.NextVisibleOn.ToString("O", CultureInfo.InvariantCulture),
+            ["InsertionTime"] = message.InsertedOn?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+            ["ExpirationTime"] = message.ExpiresOn?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+            ["NextVisibleTime"] = message.NextVisibleOn?.ToString("O", CultureInfo.InvariantCulture) ?? "",
             ["sys.MethodName"] = function.Name,
             ["sys.UtcNow"] = now.ToString("O", CultureInfo.InvariantCulture),
             ["sys.RandGuid"] = Guid.NewGuid().ToString(),
         };
-        var invocation = new FunctionInvocation(function.Name, TriggerKind.Queue, function.BindingName, message.Text, null, metadata, InvocationSource.Runner);
+        var invocation = new FunctionInvocation(function.Name, TriggerKind.Queue, function.BindingName, message.Body.ToString(), null, metadata, InvocationSource.Runner);
 
         var receipt = new PopReceiptHolder(message.PopReceipt);
         using var renewal = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -156,7 +158,7 @@ public sealed class QueueTriggerRunner(
         {
             if (outcome.Succeeded)
             {
-                await _queue.DeleteMessageAsync(message.MessageId, receipt.Value, CancellationToken.None);
+                await _queue.TryDeleteMessageAsync(message.MessageId, receipt.Value, CancellationToken.None);
             }
             else if (message.DequeueCount >= settings.MaxDequeueCount)
             {
@@ -164,7 +166,7 @@ public sealed class QueueTriggerRunner(
             }
             else
             {
-                await _queue.UpdateVisibilityAsync(message.MessageId, receipt.Value, settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
+                await _queue.UpdateMessageAsync(message.MessageId, receipt.Value, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: CancellationToken.None);
             }
         }
         catch (RequestFailedException ex)
@@ -178,13 +180,13 @@ public sealed class QueueTriggerRunner(
     {
         if (!_poisonCreated)
         {
-            await _poison.CreateIfNotExistsAsync(CancellationToken.None);
+            await _poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
             _poisonCreated = true;
         }
 
         // Never expires: a poison message waits for an operator to look at it and replay it.
-        await _poison.SendAsync(message.Text, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: CancellationToken.None);
-        await _queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
+        await _poison.SendMessageAsync(message.Body, timeToLive: QueueClientExtensions.NeverExpires, cancellationToken: CancellationToken.None);
+        await _queue.TryDeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
         logger.LogError(
             "Message {MessageId} failed {DequeueCount} times; moved from '{Queue}' to '{PoisonQueue}'",
             message.MessageId, message.DequeueCount, _queue.Name, _poison.Name);
@@ -197,7 +199,7 @@ public sealed class QueueTriggerRunner(
             while (true)
             {
                 await Task.Delay(Lease / 2, clock, ct);
-                receipt.Value = await _queue.UpdateVisibilityAsync(messageId, receipt.Value, Lease, cancellationToken: ct);
+                receipt.Value = (await _queue.UpdateMessageAsync(messageId, receipt.Value, visibilityTimeout: Lease, cancellationToken: ct)).Value.PopReceipt;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

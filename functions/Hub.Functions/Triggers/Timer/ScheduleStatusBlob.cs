@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Storage.Blobs;
 
 namespace Hub.Functions.Triggers.Timer;
@@ -14,7 +16,7 @@ public sealed class ScheduleStatusBlob(BlobClient blob)
     public async Task<(ScheduleStatus? Status, ETag? ETag)> ReadAsync(CancellationToken ct)
     {
         // One GET gives the content and the ETag of that same version.
-        await using BlobDownload? download = await blob.DownloadAsync(ct);
+        using BlobDownloadStreamingResult? download = await blob.DownloadStreamingOrDefaultAsync(ct);
         if (download is null)
         {
             return (null, null);
@@ -22,12 +24,12 @@ public sealed class ScheduleStatusBlob(BlobClient blob)
 
         try
         {
-            return (await JsonSerializer.DeserializeAsync<ScheduleStatus>(download.Content, cancellationToken: ct), download.Properties.ETag);
+            return (await JsonSerializer.DeserializeAsync<ScheduleStatus>(download.Content, cancellationToken: ct), download.Details.ETag);
         }
         catch (JsonException)
         {
             // An unreadable status is replaced (still guarded by its ETag) rather than blocking the timer forever.
-            return (null, download.Properties.ETag);
+            return (null, download.Details.ETag);
         }
     }
 
@@ -41,7 +43,14 @@ public sealed class ScheduleStatusBlob(BlobClient blob)
 
         try
         {
-            await blob.UploadAsync(content, new BlobUploadOptions(ContentType: "application/json", IfMatch: ifMatch), ct);
+            await blob.UploadAsync(
+                content,
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                    Conditions = new BlobRequestConditions { IfMatch = ifMatch },
+                },
+                ct);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 409)

@@ -1,5 +1,8 @@
 using System.Globalization;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Hub.Functions.Functions;
 using Hub.Functions.Hosting;
 using Hub.Storage.Account;
@@ -28,7 +31,7 @@ public sealed class TimerTriggerRunner(
     private static readonly TimeSpan PastDueTolerance = TimeSpan.FromSeconds(1);
 
     private readonly TimerSchedule _schedule = function.Schedule!;
-    private readonly BlobContainerClient _container = new(account, LockContainer);
+    private readonly BlobContainerClient _container = account.GetBlobContainerClient(LockContainer);
     private bool _startupRunDone;
 
     public string FunctionName => function.Name;
@@ -42,9 +45,9 @@ public sealed class TimerTriggerRunner(
         {
             try
             {
-                await _container.CreateIfNotExistsAsync(stoppingToken);
+                await _container.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 await lockBlob.UploadIfAbsentAsync(BinaryData.Empty, cancellationToken: stoppingToken);
-                BlobLeaseClient lease = lockBlob.GetLeaseClient();
+                BlobLeaseClient lease = lockBlob.GetBlobLeaseClient();
                 if (await lease.TryAcquireAsync(options.TimerLeaseDuration, stoppingToken))
                 {
                     await RunWhileHoldingAsync(lease, status, stoppingToken);
@@ -162,7 +165,7 @@ public sealed class TimerTriggerRunner(
                 await Task.Delay(interval, clock, held.Token);
                 try
                 {
-                    if (await lease.RenewAsync(held.Token))
+                    if (await lease.TryRenewAsync(held.Token))
                     {
                         lastRenewed = clock.GetTimestamp();
                         interval = options.TimerLeaseRenewInterval;
@@ -200,7 +203,7 @@ public sealed class TimerTriggerRunner(
         {
             // Releasing lets another instance take over at once instead of after the lease expires.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await lease.ReleaseAsync(timeout.Token);
+            await lease.ReleaseIfHeldAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is RequestFailedException or OperationCanceledException)
         {

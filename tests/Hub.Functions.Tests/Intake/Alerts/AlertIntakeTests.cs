@@ -2,15 +2,17 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Hub.Domain.Intake.Alerts;
 using Hub.Domain.Tickets;
 using Hub.Functions.Intake.Alerts;
 using Hub.Functions.Tests.Support;
-using static Hub.Functions.Tests.Support.HubState;
 using Hub.Storage.Durable;
+using Hub.Storage.Queues;
 using Hub.Storage.Tables;
 using Hub.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using static Hub.Functions.Tests.Support.HubState;
 
 namespace Hub.Functions.Tests.Intake.Alerts;
 
@@ -112,17 +114,17 @@ public sealed class AlertIntakeTests
         JsonElement second = await AcceptedAsync(await PostAsync(hub, body));
         WorkQueue work = hub.App.Services.GetRequiredService<WorkQueue>();
         WorkDispatcher dispatcher = hub.App.Services.GetRequiredService<WorkDispatcher>();
-        IReadOnlyList<Hub.Storage.Queues.QueueMessage> queued = await work.Queue.ReceiveAsync(32);
-        foreach (Hub.Storage.Queues.QueueMessage message in queued)
+        Azure.Storage.Queues.Models.QueueMessage[] queued = await work.Queue.ReceiveMessagesAsync(32);
+        foreach (Azure.Storage.Queues.Models.QueueMessage message in queued)
         {
-            await dispatcher.HandleAsync(message.Text, message.DequeueCount);
+            await dispatcher.HandleAsync(message.Body.ToString(), message.DequeueCount);
         }
 
         JsonElement third = await AcceptedAsync(await PostAsync(hub, body));
 
         Assert.False(first.GetProperty("duplicate").GetBoolean());
         Assert.False(second.GetProperty("duplicate").GetBoolean());
-        Assert.Equal(2, queued.Count);
+        Assert.Equal(2, queued.Length);
         Assert.True(third.GetProperty("duplicate").GetBoolean());
         Assert.Equal(new long[] { 1 }, await TicketNumbersAsync(hub));
         Assert.Equal(1, (await TicketAsync(hub, 1))!.Alert!.FiringCount);
@@ -148,7 +150,7 @@ public sealed class AlertIntakeTests
         WorkMessage applied = await HandleQueuedAsync(first);
 
         JsonElement repeat = await AcceptedAsync(await PostAsync(second, body));
-        WorkMessage queued = WorkQueue.Parse(Assert.Single(await second.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveAsync(32)).Text);
+        WorkMessage queued = WorkQueue.Parse(Assert.Single((await second.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveMessagesAsync(32)).Value).Body.ToString());
         CommandStatus status = await second.App.Services.GetRequiredService<AlertDeliveryHandler>()
             .HandleJsonAsync(queued.AggregateId, queued.Id, queued.Payload!, queued.Actor, default);
 
@@ -330,9 +332,9 @@ public sealed class AlertIntakeTests
     // Hands the one queued work message of a custom-handler hub to its dispatcher, as the queue trigger would.
     private static async Task<WorkMessage> HandleQueuedAsync(TestHub hub)
     {
-        Hub.Storage.Queues.QueueMessage message = Assert.Single(await hub.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveAsync(32));
-        await hub.App.Services.GetRequiredService<WorkDispatcher>().HandleAsync(message.Text, message.DequeueCount);
-        return WorkQueue.Parse(message.Text);
+        Azure.Storage.Queues.Models.QueueMessage message = Assert.Single((await hub.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveMessagesAsync(32)).Value);
+        await hub.App.Services.GetRequiredService<WorkDispatcher>().HandleAsync(message.Body.ToString(), message.DequeueCount);
+        return WorkQueue.Parse(message.Body.ToString());
     }
 
     private static async Task<JsonElement> AcceptedAsync(HttpResponseMessage response)

@@ -3,16 +3,19 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Mail;
 using Hub.Domain.Tickets;
 using Hub.Functions.Intake.Mail;
 using Hub.Functions.Tests.Support;
-using static Hub.Functions.Tests.Support.HubState;
 using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using static Hub.Functions.Tests.Support.HubState;
 
 namespace Hub.Functions.Tests.Intake.Mail;
 
@@ -259,7 +262,7 @@ public sealed class MailIntakeTests
         AttachmentRef third = created.Attachments[2];
         // SHA-256 of "log line 3\n", computed with sha256sum.
         Assert.Equal("mail/" + Sha256Hex("log line 3\n"), third.BlobName);
-        Assert.Equal("log line 3\n", (await store.Container.GetBlobClient(third.BlobName).DownloadContentAsync())!.ToString());
+        Assert.Equal("log line 3\n", (await store.Container.GetBlobClient(third.BlobName).DownloadContentOrDefaultAsync())!.ToString());
         Assert.Equal(11, third.Size);
     }
 
@@ -433,8 +436,8 @@ public sealed class MailIntakeTests
     // The kinds of the notification mails ticket N put in the mail outbox; waits up to 10 s for at least that many.
     private static async Task<IReadOnlyList<string>> NotificationsAsync(TestHub hub, long number, int atLeast)
     {
-        var outbox = new BlobContainerClient(
-            (await Hub.Testing.Azurite.SharedAsync()).Account(), hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>().Table + "-outbox");
+        var outbox = (await Hub.Testing.Azurite.SharedAsync()).Account().GetBlobContainerClient(
+            hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>().Table + "-outbox");
         string prefix = Hub.Storage.Durable.TableKey.Escape($"ticket:{number.ToString(CultureInfo.InvariantCulture)}/");
         DateTime deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
@@ -442,9 +445,9 @@ public sealed class MailIntakeTests
             var kinds = new List<string>();
             try
             {
-                await foreach (BlobItem blob in outbox.ListAsync(prefix))
+                await foreach (BlobItem blob in outbox.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }))
                 {
-                    using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentAsync())!.ToString());
+                    using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync())!.ToString());
                     kinds.Add(mail.RootElement.GetProperty("mail").GetProperty("kind").GetString()!);
                 }
             }

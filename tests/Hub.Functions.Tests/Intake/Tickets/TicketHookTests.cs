@@ -3,13 +3,14 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Tickets;
 using Hub.Functions.Tests.Support;
-using static Hub.Functions.Tests.Support.HubState;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using static Hub.Functions.Tests.Support.HubState;
 
 namespace Hub.Functions.Tests.Intake.Tickets;
 
