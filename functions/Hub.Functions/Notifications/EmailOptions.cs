@@ -36,7 +36,7 @@ public sealed class EmailOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>These settings as the bounds of the SendGrid client's resilience pipeline.</summary>
-    public OutboundPolicy Policy => new(MaxAttempts, RetryDelay, MaxRetryAfter, Timeout, MaxSendTime) { CutLongRetryAfter = true };
+    public OutboundPolicy Policy() => new(MaxAttempts, RetryDelay, MaxRetryAfter, Timeout, MaxSendTime) { CutLongRetryAfter = true };
 
     /// <summary>The longest a send can take with these settings: every attempt timing out and every wait at its longest.</summary>
     public TimeSpan WorstCaseSendTime() => (Timeout * MaxAttempts) + (MaxRetryAfter * (MaxAttempts - 1));
