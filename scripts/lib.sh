@@ -26,7 +26,7 @@ ensure_node() {
   apt_install nodejs npm
 }
 
-# Azurite is a devDependency: install it when node_modules is missing or older than the lock file.
+# Azurite and MailDev (the tests' SMTP server) are devDependencies: install them when node_modules is missing or older than the lock file.
 ensure_npm_packages() {
   ensure_node
   local stamp="$REPO_ROOT/node_modules/.package-lock.json"

@@ -1,119 +1,86 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Azure;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Hub.Domain.Configuration;
+using Hub.Functions.Outbound;
+using Polly;
+using Polly.Timeout;
 
 namespace Hub.Functions.Connectors;
 
 /// <summary>
-/// HTTP for connectors: one attempt per <see cref="SendAsync"/> on an Azure.Core pipeline without retries of its own,
-/// and <see cref="RetryAsync{T}"/> around whole attempts. Retrying here rather than inside the pipeline lets a
-/// connector look before it repeats a request that is not idempotent (an RT create).
+/// HTTP for connectors: requests on the <see cref="OutboundHttp.ConnectorClient"/> client, and <see cref="RunAsync"/>,
+/// which runs a whole attempt in the connector's resilience pipeline (<see cref="OutboundHttp.ConnectorPipeline"/>):
+/// retrying whole attempts rather than single requests lets a connector look before it repeats a request that is not
+/// idempotent (an RT create), and sign each attempt afresh (a webhook).
 /// </summary>
-internal sealed class ConnectorHttp
+internal sealed class ConnectorHttp(ConnectorDefinition definition, IHttpClientFactory clients, ResiliencePipeline<string> pipeline, TimeProvider clock)
 {
-    /// <summary>A Retry-After beyond this is not waited for inside one dispatch; the outbox sweeper retries later.</summary>
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+    public Uri Url => definition.Url;
 
     /// <summary>
-    /// All attempts of one dispatch, back-off included, end within this: the outbox sweeper (docs/durable.md) must never
-    /// find the row while its first dispatch is still running. What is left over is retried by the sweeper.
+    /// Runs <paramref name="attempt"/> until it succeeds, fails permanently, or the pipeline's attempts or time run out;
+    /// what still fails is a <see cref="ConnectorException"/> that the outbox retries later when it is transient.
     /// </summary>
-    public static readonly TimeSpan DispatchBudget = TimeSpan.FromMinutes(2);
-
-    private readonly HttpPipeline _pipeline;
-    private readonly ConnectorDefinition _definition;
-    private readonly TimeProvider _clock;
-    private readonly TimeSpan _baseDelay;
-
-    public ConnectorHttp(ConnectorDefinition definition, TimeProvider clock, TimeSpan baseDelay)
+    public async Task<string> RunAsync(Func<CancellationToken, Task<string>> attempt, CancellationToken cancellationToken)
     {
-        _definition = definition;
-        _clock = clock;
-        _baseDelay = baseDelay;
-        var options = new ConnectorClientOptions();
-        options.Retry.MaxRetries = 0;
-        options.Retry.NetworkTimeout = definition.Timeout;
-        options.Diagnostics.IsLoggingContentEnabled = false;
-        options.Diagnostics.ApplicationId = "integration-hub";
-        _pipeline = HttpPipelineBuilder.Build(options);
-    }
-
-    public Uri Url => _definition.Url;
-
-    /// <summary>Runs <paramref name="attempt"/> up to 1 + MaxRetries times while it fails transiently, backing off exponentially.</summary>
-    public async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
-    {
-        DateTimeOffset deadline = _clock.GetUtcNow() + DispatchBudget;
-        for (int tries = 0; ; tries++)
+        try
         {
-            try
-            {
-                return await attempt(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConnectorException e) when (e.Transient && tries < _definition.MaxRetries && (e.RetryAfter is null || e.RetryAfter <= MaxRetryAfter))
-            {
-                TimeSpan delay = e.RetryAfter ?? _baseDelay * Math.Pow(2, tries) * (0.8 + (Random.Shared.NextDouble() * 0.4));
-                if (_clock.GetUtcNow() + delay + _definition.Timeout > deadline)
-                {
-                    throw; // another attempt could outlast the dispatch budget: the sweeper retries later
-                }
-
-                await Task.Delay(delay, _clock, cancellationToken).ConfigureAwait(false);
-            }
+            return await pipeline.ExecuteAsync(async ct => await attempt(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new ConnectorException($"{definition.Name}: {definition.Url.Host} did not answer within {e.Timeout.TotalSeconds:0.#} s", transient: true, innerException: e);
         }
     }
 
     /// <summary>One request. 2xx returns the body; anything else throws a <see cref="ConnectorException"/> that says what came back.</summary>
-    public async Task<BinaryData> SendAsync(RequestMethod method, Uri uri, IEnumerable<(string Name, string Value)> headers, BinaryData? body, CancellationToken cancellationToken)
+    public async Task<BinaryData> SendAsync(HttpMethod method, Uri uri, IEnumerable<(string Name, string Value)> headers, BinaryData? body, CancellationToken cancellationToken)
     {
-        using HttpMessage message = _pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(uri);
+        using var request = new HttpRequestMessage(method, uri);
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("integration-hub", null));
         foreach ((string name, string value) in headers)
         {
-            message.Request.Headers.SetValue(name, value);
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         if (body is not null)
         {
-            message.Request.Headers.SetValue("Content-Type", "application/json");
-            message.Request.Content = RequestContent.Create(body);
+            request.Content = new ByteArrayContent(body.ToArray());
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
         // Host only: a webhook URL's path or query may carry a secret (Slack- and Teams-style URLs), and this text is
         // logged and stored on the calling aggregate.
-        string what = $"{_definition.Name}: {method} to {uri.Host}";
+        string what = $"{definition.Name}: {method} to {uri.Host}";
+        HttpResponseMessage response;
         try
         {
-            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            response = await clients.CreateClient(OutboundHttp.ConnectorClient).SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ConnectorException($"{what} timed out after {_definition.Timeout.TotalSeconds:0} s", transient: true, innerException: e);
-        }
-        catch (RequestFailedException e)
+        catch (HttpRequestException e)
         {
             throw new ConnectorException($"{what} failed: {e.Message}", transient: true, innerException: e);
         }
 
-        Response response = message.Response;
-        BinaryData content = response.Content;
-        if (response.Status is >= 200 and < 300)
+        using (response)
         {
-            return content;
-        }
+            var content = BinaryData.FromBytes(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+            int status = (int)response.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                return content;
+            }
 
-        // 401/403 are an operator's to fix (a rotated or wrong credential), like a missing setting: retried later, not
-        // dropped, so nothing is lost while the setting is corrected.
-        bool transient = response.Status is 401 or 403 or 408 or 429 or >= 500;
-        throw new ConnectorException($"{what} answered {response.Status}: {Describe(content)}", transient, response.Status)
-        {
-            RetryAfter = RetryAfter(response),
-        };
+            // 401/403 are an operator's to fix (a rotated or wrong credential), like a missing setting: retried later, not
+            // dropped, so nothing is lost while the setting is corrected.
+            bool transient = status is 401 or 403 or 408 or 429 or >= 500;
+            throw new ConnectorException($"{what} answered {status.ToString(CultureInfo.InvariantCulture)}: {Describe(content)}", transient, status)
+            {
+                RetryAfter = OutboundResilience.RetryAfter(response.Headers.RetryAfter, clock),
+            };
+        }
     }
 
     /// <summary>The error message in a JSON answer ("message", as RT REST2 and most APIs send it), else the text, shortened.</summary>
@@ -162,12 +129,4 @@ internal sealed class ConnectorHttp
                 _ => null,
             }
             : null;
-
-    private static TimeSpan? RetryAfter(Response response) =>
-        response.Headers.TryGetValue("Retry-After", out string? value)
-        && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds)
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
-
-    private sealed class ConnectorClientOptions : ClientOptions;
 }

@@ -1,3 +1,4 @@
+using Hub.Functions.Outbound;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Connectors;
@@ -7,6 +8,7 @@ public static class ConnectorServices
     /// <summary>The configured outbound ticket-system connectors and the <c>connector.call</c> side effect.</summary>
     public static IServiceCollection AddConnectors(this IServiceCollection services)
     {
+        services.AddConnectorHttp();
         services.AddSingleton<TicketSystemConnectors>();
         services.AddSingleton<ISideEffectHandler>(sp => new ConnectorCallEffect(
             sp.GetRequiredService<TicketSystemConnectors>(),

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Core;
 using Hub.Domain.Connectors;
 using Hub.Domain.Configuration;
 
@@ -29,7 +28,7 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
     {
         ArgumentNullException.ThrowIfNull(call);
         var create = new CreateAttempts();
-        return http.RetryAsync(ct => call.Operation switch
+        return http.RunAsync(ct => call.Operation switch
         {
             ConnectorCall.Create => CreateAsync(call, create, ct),
             ConnectorCall.Update => UpdateAsync(call, ct),
@@ -75,7 +74,7 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
         BinaryData answer;
         try
         {
-            answer = await http.SendAsync(RequestMethod.Post, Api("ticket"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+            answer = await http.SendAsync(HttpMethod.Post, Api("ticket"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
         }
         catch (ConnectorException e) when (e.Status is >= 400 and < 500)
         {
@@ -95,7 +94,7 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
         }
 
         AddCustomFields(body, call);
-        await http.SendAsync(RequestMethod.Put, Api($"ticket/{Uri.EscapeDataString(call.ExternalId!)}"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        await http.SendAsync(HttpMethod.Put, Api($"ticket/{Uri.EscapeDataString(call.ExternalId!)}"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
         return call.ExternalId!;
     }
 
@@ -107,14 +106,14 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
             body["Subject"] = call.Subject;
         }
 
-        await http.SendAsync(RequestMethod.Post, Api($"ticket/{Uri.EscapeDataString(call.ExternalId!)}/comment"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        await http.SendAsync(HttpMethod.Post, Api($"ticket/{Uri.EscapeDataString(call.ExternalId!)}/comment"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
         return call.ExternalId!;
     }
 
     private async Task<string?> FindReferringAsync(string link, CancellationToken ct)
     {
         string query = $"RefersTo = '{link.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}'";
-        BinaryData answer = await http.SendAsync(RequestMethod.Get, Api("tickets?query=" + Uri.EscapeDataString(query)), Headers(), body: null, ct);
+        BinaryData answer = await http.SendAsync(HttpMethod.Get, Api("tickets?query=" + Uri.EscapeDataString(query)), Headers(), body: null, ct);
         using JsonDocument json = ParseSearch(answer);
         return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("items", out JsonElement items) && items.ValueKind == JsonValueKind.Array && items.GetArrayLength() > 0
             ? ConnectorHttp.IdOf(items[0])

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Hub.Domain.Configuration;
+using Hub.Functions.Outbound;
 
 namespace Hub.Functions.Connectors;
 
@@ -7,7 +8,7 @@ namespace Hub.Functions.Connectors;
 /// The configured connectors, built on first use. Credentials are read from their app setting on every request, so a
 /// rotated token or secret applies without a restart.
 /// </summary>
-public sealed class TicketSystemConnectors(HubConfiguration config, IConfiguration settings, TimeProvider clock)
+public sealed class TicketSystemConnectors(HubConfiguration config, IConfiguration settings, IHttpClientFactory clients, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, ITicketSystemConnector> _connectors = new(StringComparer.OrdinalIgnoreCase);
 
@@ -20,7 +21,7 @@ public sealed class TicketSystemConnectors(HubConfiguration config, IConfigurati
 
     private ITicketSystemConnector Create(ConnectorDefinition definition)
     {
-        var http = new ConnectorHttp(definition, clock, RetryDelay);
+        var http = new ConnectorHttp(definition, clients, OutboundHttp.ConnectorPipeline(definition, RetryDelay, clock), clock);
         string? Secret() => settings[definition.SecretSetting.Replace("__", ":", StringComparison.Ordinal)] is { Length: > 0 } value ? value : null;
         return definition.Type switch
         {

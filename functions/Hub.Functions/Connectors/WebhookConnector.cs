@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Azure.Core;
 using Hub.Domain.Configuration;
 using Hub.Domain.Connectors;
 using Hub.Functions.Security;
@@ -25,7 +24,7 @@ internal sealed class WebhookConnector(ConnectorDefinition definition, Connector
         var payload = new WebhookEvent(
             "ticket." + call.Operation, callId, call.ExternalId, call.Queue, call.Subject, call.Text, call.Status, call.CustomFields, call.LinkBackUrl);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(payload, Json);
-        return http.RetryAsync(async ct =>
+        return http.RunAsync(async ct =>
         {
             if (secret() is not { Length: > 0 } value || !StandardWebhooks.TryDecodeSecret(value, out byte[] key))
             {
@@ -36,7 +35,7 @@ internal sealed class WebhookConnector(ConnectorDefinition definition, Connector
             string timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             string signature = StandardWebhooks.SignaturePrefix + Convert.ToBase64String(StandardWebhooks.Sign(key, callId, timestamp, body));
             BinaryData answer = await http.SendAsync(
-                RequestMethod.Post,
+                HttpMethod.Post,
                 http.Url,
                 [(WebhookVerifier.IdHeader, callId), (WebhookVerifier.TimestampHeader, timestamp), (WebhookVerifier.SignatureHeader, signature)],
                 new BinaryData(body),

@@ -1,3 +1,5 @@
+using Hub.Functions.Outbound;
+
 namespace Hub.Functions.Notifications;
 
 /// <summary>The <c>Hub__Email__*</c> settings: which sender delivers mail and its secrets. Validated at start.</summary>
@@ -24,30 +26,20 @@ public sealed class EmailOptions
     /// <summary>Attempts per send on 429 and 5xx (the first included) before the outbox sweeper takes over. Default 3.</summary>
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>The first retry's delay; each next one doubles, with jitter (±20 %). Default 1 s.</summary>
+    /// <summary>The first retry's delay; each next one doubles, with jitter, up to <see cref="MaxRetryAfter"/>. Default 1 s.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest wait a Retry-After header can ask for; a longer one is cut to this. Default 10 s.</summary>
+    /// <summary>The longest wait between two attempts: a longer Retry-After is cut to this. Default 10 s.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Per-request time limit. Default 20 s.</summary>
+    /// <summary>Per-attempt time limit (SMTP: per connection, command and reply). Default 20 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>The delay before retry number <paramref name="attempt"/> + 1 when SendGrid sent no Retry-After, before jitter.</summary>
-    public TimeSpan BackOff(int attempt) => RetryDelay * Math.Pow(2, attempt - 1);
+    /// <summary>These settings as the bounds of the SendGrid client's resilience pipeline.</summary>
+    public OutboundPolicy Policy() => new(MaxAttempts, RetryDelay, MaxRetryAfter, Timeout, MaxSendTime) { CutLongRetryAfter = true };
 
     /// <summary>The longest a send can take with these settings: every attempt timing out and every wait at its longest.</summary>
-    public TimeSpan WorstCaseSendTime()
-    {
-        TimeSpan total = Timeout * MaxAttempts;
-        for (int attempt = 1; attempt < MaxAttempts; attempt++)
-        {
-            TimeSpan backOff = BackOff(attempt) * 1.2;
-            total += backOff > MaxRetryAfter ? backOff : MaxRetryAfter;
-        }
-
-        return total;
-    }
+    public TimeSpan WorstCaseSendTime() => (Timeout * MaxAttempts) + (MaxRetryAfter * (MaxAttempts - 1));
 
     public string? SmtpHost { get; set; }
 
@@ -81,9 +73,9 @@ public sealed class EmailOptions
             yield return "Hub__Email__MaxAttempts must be between 1 and 10.";
         }
 
-        if (RetryDelay < TimeSpan.Zero || Timeout <= TimeSpan.Zero || MaxRetryAfter < TimeSpan.Zero)
+        if (RetryDelay < TimeSpan.Zero || Timeout < TimeSpan.FromMilliseconds(10) || MaxRetryAfter < TimeSpan.Zero)
         {
-            yield return "Hub__Email__RetryDelay and Hub__Email__MaxRetryAfter must not be negative and Hub__Email__Timeout must be positive.";
+            yield return "Hub__Email__RetryDelay and Hub__Email__MaxRetryAfter must not be negative and Hub__Email__Timeout must be at least 10 ms.";
         }
         else if (MaxAttempts is >= 1 and <= 10 && WorstCaseSendTime() > MaxSendTime)
         {

@@ -1,3 +1,4 @@
+using Hub.Functions.Outbound;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Notifications;
@@ -19,6 +20,7 @@ public static class NotificationServices
         switch (options.Sender)
         {
             case "sendgrid":
+                services.AddSendGridHttp(options);
                 services.AddSingleton<IMailSender, SendGridSender>();
                 break;
             case "smtp":

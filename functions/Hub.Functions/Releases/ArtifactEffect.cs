@@ -172,8 +172,9 @@ public sealed class ArtifactException(string message) : Exception(message);
 /// <summary>
 /// Fetches release.xml and packages from a provider's Sync-URL over HTTP(S): streaming, at most the declared size
 /// (and the configured maximum), within the configured time, with the SHA-256 computed while the bytes go to the blob.
+/// Retries until the answer's headers arrive are the release-fetch client's (Outbound/OutboundHttp.cs).
 /// </summary>
-public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration config)
+public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration config, TimeProvider clock)
 {
     public const string ClientName = "release-fetch";
 
@@ -182,8 +183,8 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentNullException.ThrowIfNull(package);
         string what = $"package '{package.Name}' ({package.Path})";
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(config.Releases.Fetch.Timeout);
+        using var deadline = new CancellationTokenSource(config.Releases.Fetch.Timeout, clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         HashingStream? read = null;
         try
         {
@@ -230,8 +231,8 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
     public async Task<byte[]> FetchBytesAsync(Uri source, int limit, string what, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(config.Releases.Fetch.Timeout);
+        using var deadline = new CancellationTokenSource(config.Releases.Fetch.Timeout, clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
             using HttpResponseMessage response = await SendAsync(source, what, timeout.Token);
@@ -280,6 +281,11 @@ public sealed class PackageFetcher(IHttpClientFactory clients, HubConfiguration 
         catch (HttpRequestException ex)
         {
             throw new ArtifactException($"{what}: fetching {Shown(source)} failed: {ex.Message}");
+        }
+        catch (Polly.Timeout.TimeoutRejectedException ex)
+        {
+            // The release-fetch client's pipeline (Outbound/OutboundHttp.cs) gave up waiting for the answer's headers.
+            throw new ArtifactException($"{what}: fetching {Shown(source)} took longer than {ex.Timeout}.");
         }
 
         if (!response.IsSuccessStatusCode)

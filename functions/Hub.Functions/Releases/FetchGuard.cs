@@ -7,7 +7,9 @@ namespace Hub.Functions.Releases;
 /// <summary>
 /// Keeps the hub's fetches from a provider's Sync-URL and releaseXmlUrl off internal networks (SSRF): the connection is
 /// made only to addresses that DNS resolution returned and that are public, unless the host is listed in
-/// <c>releases.fetch.allowedHosts</c>; redirects are never followed (a 3xx is a failed fetch).
+/// <c>releases.fetch.allowedHosts</c>; redirects are never followed (a 3xx is a failed fetch). It is the primary handler
+/// of the release-fetch client (Outbound/OutboundHttp.cs), below that client's resilience pipeline; a refusal is not
+/// retried.
 /// </summary>
 public static class FetchGuard
 {
@@ -74,14 +76,14 @@ public static class FetchGuard
         {
             if (addresses.FirstOrDefault(a => !IsPublic(a)) is { } inner)
             {
-                throw new HttpRequestException(
+                throw new FetchRefusedException(
                     $"{endpoint.Host} resolves to {inner}, which is not a public address; the hub fetches from public addresses only unless releases.fetch.allowedHosts lists the host.");
             }
         }
 
         if (addresses.Length == 0)
         {
-            throw new HttpRequestException($"{endpoint.Host} has no address.");
+            throw new FetchRefusedException($"{endpoint.Host} has no address.");
         }
 
         // Connect to the addresses checked above, never to a second resolution (DNS rebinding).

@@ -1,5 +1,6 @@
 using Hub.Domain.Releases;
 using Hub.Functions.Durable;
+using Hub.Functions.Outbound;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Releases;
@@ -14,8 +15,7 @@ public static class ReleaseServices
         services.AddSingleton<ReleaseRepository>();
         services.AddSingleton<ReleaseMetricsStore>();
         services.AddSingleton<ISideEffectHandler>(sp => sp.GetRequiredService<ReleaseMetricsStore>());
-        services.AddHttpClient(PackageFetcher.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => FetchGuard.Handler(sp.GetRequiredService<Hub.Domain.Configuration.HubConfiguration>().Releases.Fetch));
+        services.AddReleaseFetchHttp();
         services.AddSingleton<PackageFetcher>();
         services.AddSingleton<ISideEffectHandler>(sp => new ArtifactEffect(
             sp.GetRequiredService<AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent>>,

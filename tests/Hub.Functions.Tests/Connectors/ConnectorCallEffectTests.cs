@@ -100,7 +100,7 @@ public sealed class ConnectorCallEffectTests : IAsyncLifetime
     private ConnectorCallEffect Effect(int maxRetries = 2)
     {
         var definition = new ConnectorDefinition("rt", ConnectorType.Rt, _rt.BaseAddress, "Hub__Connectors__RtToken", TimeSpan.FromSeconds(10), maxRetries);
-        var connectors = new TicketSystemConnectors(RtConnectorTests.Config(definition), RtConnectorTests.Settings(FakeRt.Token), TimeProvider.System)
+        var connectors = new TicketSystemConnectors(RtConnectorTests.Config(definition), RtConnectorTests.Settings(FakeRt.Token), RtConnectorTests.Clients(), TimeProvider.System)
         {
             RetryDelay = TimeSpan.FromMilliseconds(10),
         };

@@ -3,7 +3,10 @@ using Hub.Domain.Configuration;
 using Hub.Domain.Connectors;
 using Hub.Functions.Connectors;
 using Hub.Functions.Tests.Support;
+using Hub.Functions.Outbound;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hub.Functions.Tests.Connectors;
 
@@ -174,6 +177,36 @@ public sealed class RtConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Send_429WithRetryAfter_WaitsOnTheInjectedClockThenRetries()
+    {
+        RtTicket ticket = _rt.Seed("sw-rel", "Release");
+        _rt.FailNext(429, retryAfterSeconds: 20);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        // A per-attempt timeout far beyond the test, so moving the clock can only release the wait between attempts.
+        var definition = new ConnectorDefinition("rt", ConnectorType.Rt, _rt.BaseAddress, TokenSetting, TimeSpan.FromHours(1), 3);
+        ITicketSystemConnector rt = new TicketSystemConnectors(Config(definition), Settings(FakeRt.Token), Clients(), clock).Find("rt")!;
+
+        Task<string> send = rt.SendAsync(new ConnectorCall("rt", ConnectorCall.Update, ExternalId: ticket.Id, Status: "open"), "call-12", CancellationToken.None);
+        await PollAsync(() => _rt.Requests.Count == 1);
+        // Move the injected clock a second at a time until the retry has gone out: it must take the 20 s RT asked for.
+        TimeSpan advanced = TimeSpan.Zero;
+        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_rt.Requests.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            advanced += TimeSpan.FromSeconds(1);
+            await Task.Delay(50);
+        }
+
+        string id = await send.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(advanced >= TimeSpan.FromSeconds(20), $"retried after {advanced} on the injected clock");
+        Assert.Equal(ticket.Id, id);
+        Assert.Equal(2, _rt.Requests.Count);
+        Assert.Equal("open", ticket.Status);
+    }
+
+    [Fact]
     public async Task Send_TokenSettingMissing_FailsTransientlyNamingTheSettingAndSendsNothing()
     {
         var error = await Assert.ThrowsAsync<ConnectorException>(() =>
@@ -198,13 +231,29 @@ public sealed class RtConnectorTests : IAsyncLifetime
     public async Task Connector_UnderAPathPrefix_CallsRest2UnderThatPrefix()
     {
         var definition = new ConnectorDefinition("rt", ConnectorType.Rt, new Uri(_rt.BaseAddress, "/rt/"), TokenSetting, TimeSpan.FromSeconds(5), 0);
-        var connectors = new TicketSystemConnectors(Config(definition), Settings(FakeRt.Token), TimeProvider.System);
+        var connectors = new TicketSystemConnectors(Config(definition), Settings(FakeRt.Token), RtConnectorTests.Clients(), TimeProvider.System);
 
         await Assert.ThrowsAsync<ConnectorException>(() =>
             connectors.Find("rt")!.SendAsync(new ConnectorCall("rt", ConnectorCall.CommentOperation, ExternalId: "1", Text: "x"), "c", CancellationToken.None));
 
         Assert.Equal("/rt/REST/2.0/ticket/1/comment", Assert.Single(_rt.Requests).Path);
     }
+
+    private static async Task PollAsync(Func<bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
+    private static readonly Lazy<IHttpClientFactory> SharedClients =
+        new(() => new ServiceCollection().AddConnectorHttp().BuildServiceProvider().GetRequiredService<IHttpClientFactory>());
+
+    /// <summary>The connectors' HTTP client as the hub registers it.</summary>
+    internal static IHttpClientFactory Clients() => SharedClients.Value;
 
     internal static HubConfiguration Config(params ConnectorDefinition[] connectors) =>
         Hub.Functions.Configuration.HubConfigurationLoader.Load(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "config", "hub.yaml")) with { Connectors = connectors };
@@ -215,7 +264,7 @@ public sealed class RtConnectorTests : IAsyncLifetime
     private ITicketSystemConnector Connector(string? token = FakeRt.Token, TimeSpan? timeout = null, int maxRetries = 3)
     {
         var definition = new ConnectorDefinition("rt", ConnectorType.Rt, _rt.BaseAddress, TokenSetting, timeout ?? TimeSpan.FromSeconds(10), maxRetries);
-        var connectors = new TicketSystemConnectors(Config(definition), Settings(token), TimeProvider.System) { RetryDelay = TimeSpan.FromMilliseconds(20) };
+        var connectors = new TicketSystemConnectors(Config(definition), Settings(token), RtConnectorTests.Clients(), TimeProvider.System) { RetryDelay = TimeSpan.FromMilliseconds(20) };
         return connectors.Find("RT")!;
     }
 }

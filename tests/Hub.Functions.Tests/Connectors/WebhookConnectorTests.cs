@@ -114,7 +114,7 @@ public sealed class WebhookConnectorTests : IAsyncLifetime
     private ITicketSystemConnector Connector(string secret, int maxRetries = 2)
     {
         var definition = new ConnectorDefinition("tickets-webhook", ConnectorType.Webhook, _url, SecretSetting, TimeSpan.FromSeconds(10), maxRetries);
-        var connectors = new TicketSystemConnectors(RtConnectorTests.Config(definition), RtConnectorTests.Settings(secret, SecretSetting), TimeProvider.System)
+        var connectors = new TicketSystemConnectors(RtConnectorTests.Config(definition), RtConnectorTests.Settings(secret, SecretSetting), RtConnectorTests.Clients(), TimeProvider.System)
         {
             RetryDelay = TimeSpan.FromMilliseconds(10),
         };

@@ -4,6 +4,7 @@ using Hub.Domain.Configuration;
 using Hub.Domain.Tickets;
 using Hub.Functions.Configuration;
 using Hub.Functions.Notifications;
+using Hub.Functions.Outbound;
 using Hub.Functions.Tests.Support;
 using Hub.Storage.Durable;
 using Hub.Testing;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Hub.Functions.Tests.Notifications;
 
 /// <summary>The SendGrid v3 Mail Send client against a local server implementing the documented contract.</summary>
-public sealed class SendGridSenderTests
+public sealed class SendGridSenderTests : IDisposable
 {
     private static readonly HubConfiguration Config = HubConfigurationLoader.Load(Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"));
 
@@ -22,15 +23,28 @@ public sealed class SendGridSenderTests
         42, "ProductionDefect", "incident-page", "internal", ["alice@example.org"], ["amit-auto-defect@example.org"],
         "[hub #42] PAGE (tech-lead, round 1): acknowledge by 2026-11-04 10:15 UTC - Archive <unresponsive>", "You are paged.\nAcknowledge now.", "<m1@example.org>");
 
-    private static SendGridSender Sender(FakeSendGrid fake, int attempts = 4) => new(
-        new EmailOptions { Sender = "sendgrid", SendGridApiKey = FakeSendGrid.ApiKey, SendGridUrl = fake.Url, MaxAttempts = attempts, RetryDelay = TimeSpan.FromMilliseconds(20) },
-        NullLogger<SendGridSender>.Instance);
+    private readonly List<ServiceProvider> _services = [];
+
+    public void Dispose() => _services.ForEach(s => s.Dispose());
+
+    // The sender as the hub builds it: the SendGrid package's client on the outbound HTTP pipeline.
+    private SendGridSender Sender(FakeSendGrid fake, int attempts = 4, TimeSpan? maxRetryAfter = null, string apiKey = FakeSendGrid.ApiKey)
+    {
+        var options = new EmailOptions
+        {
+            Sender = "sendgrid", SendGridApiKey = apiKey, SendGridUrl = fake.Url, MaxAttempts = attempts, RetryDelay = TimeSpan.FromMilliseconds(20),
+            MaxRetryAfter = maxRetryAfter ?? TimeSpan.FromSeconds(10),
+        };
+        ServiceProvider services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddSendGridHttp(options).BuildServiceProvider();
+        _services.Add(services);
+        return new SendGridSender(options, services.GetRequiredService<IHttpClientFactory>(), NullLogger<SendGridSender>.Instance);
+    }
 
     [Fact]
     public async Task Send_IncidentPage_PostsTheDocumentedRequestShape()
     {
         await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
-        using SendGridSender sender = Sender(fake);
+        SendGridSender sender = Sender(fake);
 
         await sender.SendAsync(MailTemplates.Render("incident:42/0000000000000000002-00-abc", Page, Config), CancellationToken.None);
 
@@ -61,7 +75,7 @@ public sealed class SendGridSenderTests
     public async Task Send_429ThenServerError_RetriesWithBackoffUntilAccepted()
     {
         await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
-        using SendGridSender sender = Sender(fake);
+        SendGridSender sender = Sender(fake);
         fake.Script.Enqueue((429, """{"errors":[{"message":"too many requests","field":null}]}""", "1"));
         fake.Script.Enqueue((503, "", null));
         var started = DateTime.UtcNow;
@@ -79,9 +93,7 @@ public sealed class SendGridSenderTests
     public async Task Send_RetryAfterLongerThanTheCap_WaitsOnlyTheCap()
     {
         await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
-        using var sender = new SendGridSender(
-            new EmailOptions { Sender = "sendgrid", SendGridApiKey = FakeSendGrid.ApiKey, SendGridUrl = fake.Url, RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryAfter = TimeSpan.FromMilliseconds(300) },
-            NullLogger<SendGridSender>.Instance);
+        SendGridSender sender = Sender(fake, attempts: 3, maxRetryAfter: TimeSpan.FromMilliseconds(300));
         fake.Script.Enqueue((429, """{"errors":[{"message":"too many requests","field":null}]}""", "45"));
         var started = System.Diagnostics.Stopwatch.StartNew();
 
@@ -111,7 +123,7 @@ public sealed class SendGridSenderTests
     public async Task Send_ServerErrorsEveryTime_FailsTransientAfterMaxAttempts()
     {
         await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
-        using SendGridSender sender = Sender(fake, attempts: 3);
+        SendGridSender sender = Sender(fake, attempts: 3);
         for (int i = 0; i < 5; i++)
         {
             fake.Script.Enqueue((500, "", null));
@@ -121,14 +133,15 @@ public sealed class SendGridSenderTests
 
         Assert.False(error.Permanent);
         Assert.Equal(3, fake.Requests.Count);
-        Assert.Contains("after 3 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Equal(500, error.Status);
+        Assert.EndsWith("; the outbox sweeper retries mail k-2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Send_400_FailsPermanentWithSendGridsMessageWithoutRetrying()
     {
         await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
-        using SendGridSender sender = Sender(fake);
+        SendGridSender sender = Sender(fake);
         fake.Script.Enqueue((400, """{"errors":[{"message":"The from address does not match a verified Sender Identity.","field":"from","help":null}]}""", null));
 
         var error = await Assert.ThrowsAsync<MailSendException>(() => sender.SendAsync(MailTemplates.Render("k-3", Page, Config), CancellationToken.None));
@@ -143,12 +156,13 @@ public sealed class SendGridSenderTests
     public async Task Send_WrongApiKey_Is401Permanent()
     {
         await using FakeSendGrid fake = await FakeSendGrid.StartAsync();
-        using var sender = new SendGridSender(new EmailOptions { SendGridApiKey = "SG.wrong", SendGridUrl = fake.Url }, NullLogger<SendGridSender>.Instance);
+        SendGridSender sender = Sender(fake, apiKey: "SG.wrong");
 
         var error = await Assert.ThrowsAsync<MailSendException>(() => sender.SendAsync(MailTemplates.Render("k-4", Page, Config), CancellationToken.None));
 
         Assert.True(error.Permanent);
         Assert.Contains("The provided authorization grant is invalid", error.Message, StringComparison.Ordinal);
+        Assert.Single(fake.Requests);
     }
 
     [Fact]

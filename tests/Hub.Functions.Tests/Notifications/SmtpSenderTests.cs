@@ -1,72 +1,76 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using System.Text.Json;
 using Hub.Domain.Configuration;
-using Hub.Domain.Intake.Mail;
 using Hub.Domain.Tickets;
 using Hub.Functions.Configuration;
 using Hub.Functions.Notifications;
 using Hub.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hub.Functions.Tests.Notifications;
 
-/// <summary>The optional SMTP sender against a tiny SMTP server (RFC 5321 happy path) written here.</summary>
+/// <summary>The optional SMTP sender (MailKit) against a real SMTP server, MailDev, reading what it received.</summary>
 public sealed class SmtpSenderTests
 {
+    private static readonly HubConfiguration Config = HubConfigurationLoader.Load(Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"));
+
+    private static SmtpSender Sender(int port) =>
+        new(new EmailOptions { Sender = "smtp", SmtpHost = "127.0.0.1", SmtpPort = port, SmtpEnableSsl = false, Timeout = TimeSpan.FromSeconds(10) }, NullLogger<SmtpSender>.Instance);
+
     [Fact]
-    public async Task Send_Notification_TransfersOneMultipartMailWithTheHubHeadersToEveryRecipient()
+    public async Task Send_Notification_DeliversOneMultipartMailWithTheHubHeadersAndBccInTheEnvelopeOnly()
     {
-        HubConfiguration config = HubConfigurationLoader.Load(Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"));
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        Task<(List<string> Commands, string Data)> server = ServeOneAsync(listener);
-        var sender = new SmtpSender(new EmailOptions { Sender = "smtp", SmtpHost = "127.0.0.1", SmtpPort = port, SmtpEnableSsl = false });
+        MailDev server = await MailDev.SharedAsync();
+        string id = "incident:7/" + Guid.NewGuid().ToString("N");
         var notification = new TicketNotification(7, "ProductionDefect", "incident-status", "internal", ["ops@example.org"], ["mirror@example.org"],
-            "[hub #7] Status update: Archive slow", "Failover done.", null);
+            "[hub #7] Status update: Archive slow", "Failover done.", "<m7@example.org>");
 
-        await sender.SendAsync(MailTemplates.Render("incident:7/0001", notification, config), CancellationToken.None);
-        (List<string> commands, string data) = await server.WaitAsync(TimeSpan.FromSeconds(10));
+        await Sender(server.SmtpPort).SendAsync(MailTemplates.Render(id, notification, Config), CancellationToken.None);
+        JsonElement mail = Assert.Single(await server.WaitForAsync("X-Hub-Outbox-Id", id, TimeSpan.FromSeconds(10)));
+        string source = await server.SourceAsync(mail.GetProperty("id").GetString()!);
 
-        Assert.Contains("MAIL FROM:<hub@example.org>", commands);
-        Assert.Contains("RCPT TO:<ops@example.org>", commands);
-        Assert.Contains("RCPT TO:<mirror@example.org>", commands);
-        Assert.Contains($"{MailThreading.LoopHeader}: integration-hub", data, StringComparison.Ordinal);
-        Assert.Contains("X-Hub-Outbox-Id: incident:7/0001", data, StringComparison.Ordinal);
-        Assert.Contains("Subject: [hub #7] Status update: Archive slow", data, StringComparison.Ordinal);
-        Assert.Contains("multipart/alternative", data, StringComparison.Ordinal);
-        Assert.Contains("text/plain", data, StringComparison.Ordinal);
-        Assert.Contains("text/html", data, StringComparison.Ordinal);
-        Assert.DoesNotContain("mirror@example.org", data.Split("\r\n\r\n")[0], StringComparison.Ordinal);
+        Assert.Equal(("hub@example.org", "Integration Hub"), (mail.GetProperty("from")[0].GetProperty("address").GetString(), mail.GetProperty("from")[0].GetProperty("name").GetString()));
+        Assert.Equal(["ops@example.org"], mail.GetProperty("to").EnumerateArray().Select(a => a.GetProperty("address").GetString()));
+        Assert.Equal(["ops@example.org", "mirror@example.org"], mail.GetProperty("envelope").GetProperty("to").EnumerateArray().Select(a => a.GetProperty("address").GetString()));
+        Assert.Equal("[hub #7] Status update: Archive slow", mail.GetProperty("subject").GetString());
+        JsonElement headers = mail.GetProperty("headers");
+        Assert.Equal("integration-hub", headers.GetProperty("x-hub-loop").GetString());
+        Assert.Equal("incident-status", headers.GetProperty("x-hub-kind").GetString());
+        Assert.Equal("auto-generated", headers.GetProperty("auto-submitted").GetString());
+        Assert.Equal("<m7@example.org>", headers.GetProperty("in-reply-to").GetString());
+        string head = source[..source.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+        Assert.Contains("Reply-To: map-support@example.org", head, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: multipart/alternative", head, StringComparison.Ordinal);
+        Assert.DoesNotContain("mirror@example.org", head, StringComparison.Ordinal);
+        Assert.StartsWith("Incident status update\n", mail.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Failover done.", mail.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            "<!DOCTYPE html><html><body style=\"font-family:sans-serif\"><h2>Incident status update</h2><p>Failover done.</p>"
+            + "<hr><p style=\"color:#666\">Reply to this mail to add to ticket #7; keep &quot;[hub #7]&quot; in the subject.<br>Integration Hub - ProductionDefect</p></body></html>",
+            mail.GetProperty("html").GetString()?.TrimEnd('\n'));
     }
 
     [Fact]
-    public async Task Send_SubjectAndHeaderWithLineBreaks_TheTemplateCollapsesThemAndTheMailIsTransferred()
+    public async Task Send_SubjectAndHeaderWithLineBreaks_TheTemplateCollapsesThemAndTheMailIsDelivered()
     {
-        HubConfiguration config = HubConfigurationLoader.Load(Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"));
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        Task<(List<string> Commands, string Data)> server = ServeOneAsync(listener);
-        var sender = new SmtpSender(new EmailOptions { Sender = "smtp", SmtpHost = "127.0.0.1", SmtpPort = port, SmtpEnableSsl = false });
+        MailDev server = await MailDev.SharedAsync();
+        string id = "incident:7/" + Guid.NewGuid().ToString("N");
         var notification = new TicketNotification(7, "ProductionDefect", "incident-task", "internal", ["dba@example.org"], [],
             "[hub #7] Task from the Tech Lead: check\r\nthe\tdisk\u0000array", "Check it.", "<parent@example.org>\r\nBcc: x@example.org");
 
-        OutgoingMail mail = MailTemplates.Render("incident:7/0002", notification, config);
-        await sender.SendAsync(mail, CancellationToken.None);
-        (_, string data) = await server.WaitAsync(TimeSpan.FromSeconds(10));
+        OutgoingMail rendered = MailTemplates.Render(id, notification, Config);
+        await Sender(server.SmtpPort).SendAsync(rendered, CancellationToken.None);
+        JsonElement mail = Assert.Single(await server.WaitForAsync("X-Hub-Outbox-Id", id, TimeSpan.FromSeconds(10)));
+        string source = await server.SourceAsync(mail.GetProperty("id").GetString()!);
 
-        Assert.Equal("[hub #7] Task from the Tech Lead: check the disk array", mail.Subject);
-        Assert.Equal("<parent@example.org> Bcc: x@example.org", mail.Headers["In-Reply-To"]);
-        Assert.Contains("Subject: [hub #7] Task from the Tech Lead: check the disk array", data, StringComparison.Ordinal);
-        Assert.DoesNotContain("\r\nBcc:", data.Split("\r\n\r\n")[0], StringComparison.Ordinal);
+        Assert.Equal("[hub #7] Task from the Tech Lead: check the disk array", mail.GetProperty("subject").GetString());
+        Assert.Equal(["dba@example.org"], mail.GetProperty("envelope").GetProperty("to").EnumerateArray().Select(a => a.GetProperty("address").GetString()));
+        Assert.DoesNotContain("\r\nBcc:", source[..source.IndexOf("\r\n\r\n", StringComparison.Ordinal)], StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Send_MailSystemNetMailCannotBuild_IsAPermanentFailureNotARetry()
+    public async Task Send_MailThatCannotBeBuilt_IsAPermanentFailureNotARetry()
     {
-        var sender = new SmtpSender(new EmailOptions { Sender = "smtp", SmtpHost = "127.0.0.1", SmtpPort = 1, SmtpEnableSsl = false });
+        SmtpSender sender = Sender(Azurite.FreePort());
         var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["X-Hub-Kind"] = "incident-task" };
         var lineBreak = new OutgoingMail("incident:7/0003", "hub@example.org", "Hub", "hub@example.org", ["dba@example.org"], [],
             "two\r\nlines", "text", "<p>html</p>", headers, []);
@@ -80,44 +84,16 @@ public sealed class SmtpSenderTests
         Assert.Contains("incident:7/0003", subject.Message, StringComparison.Ordinal);
     }
 
-    // Answers one session: greeting, EHLO, MAIL, RCPT..., DATA up to the lone dot, QUIT.
-    private static async Task<(List<string>, string)> ServeOneAsync(TcpListener listener)
+    [Fact]
+    public async Task Send_NoServerListening_IsATransientFailureForTheSweeper()
     {
-        using TcpClient client = await listener.AcceptTcpClientAsync();
-        using NetworkStream stream = client.GetStream();
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-        var commands = new List<string>();
-        var data = new StringBuilder();
-        await writer.WriteLineAsync("220 test.local ESMTP");
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            commands.Add(line);
-            string verb = line.Split(' ', ':')[0].ToUpperInvariant();
-            switch (verb)
-            {
-                case "EHLO":
-                case "HELO":
-                    await writer.WriteLineAsync("250 test.local");
-                    break;
-                case "DATA":
-                    await writer.WriteLineAsync("354 end with <CRLF>.<CRLF>");
-                    while (await reader.ReadLineAsync() is { } body && body != ".")
-                    {
-                        data.Append(body).Append("\r\n");
-                    }
+        int port = Azurite.FreePort();
+        var mail = new OutgoingMail("incident:7/0004", "hub@example.org", "Hub", "hub@example.org", ["dba@example.org"], [],
+            "one line", "text", "<p>html</p>", new Dictionary<string, string>(StringComparer.Ordinal), []);
 
-                    await writer.WriteLineAsync("250 2.0.0 queued as " + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture));
-                    break;
-                case "QUIT":
-                    await writer.WriteLineAsync("221 bye");
-                    return (commands, data.ToString());
-                default:
-                    await writer.WriteLineAsync("250 ok");
-                    break;
-            }
-        }
+        MailSendException error = await Assert.ThrowsAsync<MailSendException>(() => Sender(port).SendAsync(mail, CancellationToken.None));
 
-        return (commands, data.ToString());
+        Assert.False(error.Permanent);
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }
 }

@@ -2,8 +2,12 @@ using System.Net;
 using System.Text;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
+using Hub.Functions.Configuration;
+using Hub.Functions.Outbound;
 using Hub.Functions.Releases;
 using Hub.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using static Hub.Functions.Tests.Releases.ReleaseKit;
 
 namespace Hub.Functions.Tests.Releases;
@@ -48,6 +52,24 @@ public sealed class ReleaseFetchGuardTests
         Assert.Equal(RolloutProgress.Failed, release.Progress);
         Assert.Contains("127.0.0.1 resolves to 127.0.0.1, which is not a public address", release.FailureReason, StringComparison.Ordinal);
         Assert.Empty(sync.Requests);
+    }
+
+    [Fact]
+    public async Task ReleaseFetch_GuardRefusal_IsNotRetriedByTheOutboundPipeline()
+    {
+        // The shipped configuration allows no internal host. A retry would wait for its back-off on this clock, which
+        // never moves, so a retried refusal would not come back within the test's deadline.
+        var config = HubConfigurationLoader.Load(Path.Combine(Hub.Testing.Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        using ServiceProvider services = new ServiceCollection()
+            .AddSingleton(config).AddSingleton<TimeProvider>(new FakeTimeProvider()).AddReleaseFetchHttp().BuildServiceProvider();
+        HttpClient client = services.GetRequiredService<IHttpClientFactory>().CreateClient(PackageFetcher.ClientName);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        HttpRequestException error = await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync(new Uri("http://127.0.0.1:9/a.rpm"), deadline.Token));
+
+        Assert.True(FetchRefusedException.IsRefusal(error));
+        Assert.Contains("127.0.0.1 resolves to 127.0.0.1, which is not a public address", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

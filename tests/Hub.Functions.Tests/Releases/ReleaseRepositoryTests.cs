@@ -69,6 +69,25 @@ public sealed class ReleaseRepositoryTests
     }
 
     [Fact]
+    public async Task Unverified_FetchAnswered503ThenTheFile_IsRetriedByTheOutboundPipelineAndPlaced()
+    {
+        await using TestHub hub = await StartAsync();
+        await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
+        string dist = Dist();
+        sync.Files["a.rpm"] = A;
+        sync.Failures["a.rpm"] = new([503]);
+        long id = await CreateAsync(hub, sync.BaseAddress);
+        await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", ProviderKey, Xml("1.0.0", "umd-4", new Dictionary<string, byte[]> { ["a.rpm"] = A }, dist: dist));
+
+        await MoveAsync(hub, id, "Unverified", ProviderKey);
+
+        ReleaseState release = await ReleaseAsync(hub, id);
+        Assert.Equal(RolloutProgress.Unverified, release.Progress);
+        Assert.Equal(["a.rpm", "a.rpm"], sync.Requests.ToArray());
+        Assert.Equal([$"sw/unverified/{dist}/1.0.0/a.rpm"], await BlobsAsync(hub, $"sw/unverified/{dist}/"));
+    }
+
+    [Fact]
     public async Task Unverified_FetchSlowerThanTheLimit_FailedNamingTheTimeLimit()
     {
         string config = ConfigText();

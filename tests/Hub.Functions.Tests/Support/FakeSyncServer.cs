@@ -33,6 +33,9 @@ internal sealed class FakeSyncServer : IAsyncDisposable
     /// <summary>Paths whose answer announces the whole file, sends half of it, then drops the connection.</summary>
     public ConcurrentDictionary<string, bool> Drops { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Paths whose next answers are these statuses (one per request), before the file is served.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<int>> Failures { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Paths answered with a 302 to the given URL.</summary>
     public ConcurrentDictionary<string, string> Redirects { get; } = new(StringComparer.Ordinal);
 
@@ -60,6 +63,11 @@ internal sealed class FakeSyncServer : IAsyncDisposable
                 await http.Response.Body.FlushAsync(http.RequestAborted);
                 http.Abort();
                 return Results.Empty;
+            }
+
+            if (server.Failures.TryGetValue(path, out ConcurrentQueue<int>? failures) && failures.TryDequeue(out int status))
+            {
+                return Results.StatusCode(status);
             }
 
             if (server.Redirects.TryGetValue(path, out string? location))
