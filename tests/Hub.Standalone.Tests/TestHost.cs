@@ -32,8 +32,9 @@ public sealed class TestHost : IAsyncDisposable
             ["AzureFunctionsWebHost:hostid"] = "host" + unique,
             ["WorkQueue"] = "work" + unique,
             ["TickSchedule"] = tickSchedule,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Hub.Standalone"] = "Error",
+            // STANDALONE_TEST_LOG=Information shows what the hosts do when a test needs looking into.
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("STANDALONE_TEST_LOG") ?? "Warning",
+            ["Logging:LogLevel:Hub.Standalone"] = Environment.GetEnvironmentVariable("STANDALONE_TEST_LOG") ?? "Error",
         };
     }
 

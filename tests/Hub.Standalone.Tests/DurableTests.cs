@@ -1,0 +1,35 @@
+using Hub.Standalone.TestFunctions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Standalone.Tests;
+
+public sealed class DurableTests
+{
+    [Fact]
+    public async Task Approval_ActivityDurableTimerAndEvent_CompletesWithTheDecision()
+    {
+        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        var probe = new Probe();
+        await using TestHost host = await TestHost.StartAsync(probe, TestHost.Settings(azurite));
+        DurableTaskClient client = host.Services.GetRequiredService<DurableTaskClient>();
+        using var within = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        string id = await client.ScheduleNewOrchestrationInstanceAsync(
+            "Approval", new ApprovalRequest("ada", 2), new StartOrchestrationOptions("approval-ada"), within.Token);
+        OrchestrationMetadata? waiting = await Poll.UntilAsync(
+            () => client.GetInstanceAsync(id, within.Token),
+            m => m?.SerializedCustomStatus == "\"waiting for decision\"",
+            TimeSpan.FromSeconds(60));
+        await client.RaiseEventAsync(id, "decision", "approved", within.Token);
+        OrchestrationMetadata done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, within.Token);
+
+        Assert.Equal("approval-ada", id);
+        Assert.Equal("\"waiting for decision\"", waiting?.SerializedCustomStatus);
+        Assert.True(waiting!.LastUpdatedAt - waiting.CreatedAt >= TimeSpan.FromSeconds(2), "the durable timer did not hold the orchestration for 2 s");
+        Assert.Equal(["ada"], probe.Of("greet"));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("\"hello ada: approved\"", done.SerializedOutput);
+    }
+}
