@@ -19,7 +19,7 @@ public sealed class DurableTests
         string id = await client.ScheduleNewOrchestrationInstanceAsync(
             "Approval", new ApprovalRequest("ada", 2), new StartOrchestrationOptions("approval-ada"), within.Token);
         OrchestrationMetadata? waiting = await Poll.UntilAsync(
-            () => client.GetInstanceAsync(id, within.Token),
+            () => client.GetInstanceAsync(id, getInputsAndOutputs: true, within.Token),
             m => m?.SerializedCustomStatus == "\"waiting for decision\"",
             TimeSpan.FromSeconds(60));
         await client.RaiseEventAsync(id, "decision", "approved", within.Token);

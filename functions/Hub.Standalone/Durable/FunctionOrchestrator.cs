@@ -21,7 +21,7 @@ internal sealed class FunctionOrchestrator(FunctionDefinition function, ServiceP
         object?[] arguments = function.Method.GetParameters()
             .Select(p => p.ParameterType == typeof(TaskOrchestrationContext) ? wrapped : (object?)null)
             .ToArray();
-        return _invoker.InvokeAsync(accessor.Services, arguments);
+        return _invoker.InvokeAsync(accessor.Services, arguments, orchestration: true);
     }
 
     public static void Validate(FunctionDefinition function)

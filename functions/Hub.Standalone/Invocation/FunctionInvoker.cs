@@ -36,8 +36,13 @@ internal sealed class FunctionInvoker
     /// <summary>What the function produces once awaited (<c>void</c> for Task, ValueTask and void).</summary>
     public Type ResultType { get; }
 
-    public async Task<object?> InvokeAsync(IServiceProvider services, object?[] arguments)
+    /// <param name="orchestration">
+    /// True for an orchestrator: its awaits must resume on the orchestration's own scheduler (no
+    /// ConfigureAwait(false)), or the episode ends before the function does and the completion is lost.
+    /// </param>
+    public async Task<object?> InvokeAsync(IServiceProvider services, object?[] arguments, bool orchestration = false)
     {
+        bool anyContext = !orchestration;
         object? target = _factory?.Invoke(services, []);
         try
         {
@@ -55,15 +60,15 @@ internal sealed class FunctionInvoker
             switch (returned)
             {
                 case Task task:
-                    await task.ConfigureAwait(false);
+                    await task.ConfigureAwait(!anyContext);
                     return _unwrap?.Invoke(task);
                 case ValueTask valueTask:
-                    await valueTask.ConfigureAwait(false);
+                    await valueTask.ConfigureAwait(!anyContext);
                     return null;
                 case not null when _unwrap is not null:
                     // ValueTask<T>: box-free awaiting needs the concrete type, so go through AsTask.
                     var asTask = (Task)returned.GetType().GetMethod(nameof(ValueTask<int>.AsTask))!.Invoke(returned, null)!;
-                    await asTask.ConfigureAwait(false);
+                    await asTask.ConfigureAwait(!anyContext);
                     return asTask.GetType().GetProperty(nameof(Task<int>.Result))!.GetValue(asTask);
                 default:
                     return returned;
@@ -74,7 +79,7 @@ internal sealed class FunctionInvoker
             switch (target)
             {
                 case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(!anyContext);
                     break;
                 case IDisposable disposable:
                     disposable.Dispose();
