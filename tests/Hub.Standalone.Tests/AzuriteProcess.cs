@@ -14,11 +14,13 @@ public sealed class AzuriteProcess
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static AzuriteProcess? _shared;
-    private readonly Process _process;
+    private readonly int _blob, _queue, _table;
+    private Process _process;
 
     private AzuriteProcess(Process process, int blob, int queue, int table)
     {
         _process = process;
+        (_blob, _queue, _table) = (blob, queue, table);
         ConnectionString =
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
             "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
@@ -67,7 +69,23 @@ public sealed class AzuriteProcess
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<AzuriteProcess> StartAsync()
+    /// <summary>An Azurite of the calling test's own, which it may stop and start again (an outage).</summary>
+    public static Task<AzuriteProcess> StartPrivateAsync() => StartAsync();
+
+    /// <summary>Kills the process: every request fails until <see cref="RestartAsync"/>.</summary>
+    public void Stop() => Kill();
+
+    /// <summary>Starts Azurite again on the same ports (empty: persistence is in memory).</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        AzuriteProcess fresh = await StartAsync(_blob, _queue, _table);
+        _process = fresh._process;
+    }
+
+    private static Task<AzuriteProcess> StartAsync() => StartAsync(FreePort(), FreePort(), FreePort());
+
+    private static async Task<AzuriteProcess> StartAsync(int blob, int queue, int table)
     {
         string entry = Path.Combine(RepositoryRoot(), "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(entry))
@@ -75,7 +93,6 @@ public sealed class AzuriteProcess
             throw new InvalidOperationException($"Azurite is not installed at {entry}: run 'npm ci' (scripts/test.sh does).");
         }
 
-        int blob = FreePort(), queue = FreePort(), table = FreePort();
         var start = new ProcessStartInfo("node")
         {
             ArgumentList =
@@ -135,6 +152,7 @@ public sealed class AzuriteProcess
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
             }
         }
         catch (InvalidOperationException)

@@ -33,10 +33,15 @@ public sealed class MetadataContractTests
                 e => e.DisplayName!,
                 e => string.Join(",", e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []) + " " + e.RoutePattern.RawText);
 
-        Assert.Equal(["Approval", "Greet", "Items_Get", "Items_Rename", "Tick", "Work"], generated.Select(c => c.Name));
+        Assert.Equal(["Approval", "Approvals_Start", "Greet", "Items_Get", "Items_Rename", "Tick", "Work"], generated.Select(c => c.Name));
         Assert.Equal(generated, mapped);
         Assert.Equal(
-            new Dictionary<string, string> { ["Items_Get"] = "GET /api/items/{id:int}", ["Items_Rename"] = "PUT,PATCH /api/items/{id:int}/names/{name}" },
+            new Dictionary<string, string>
+            {
+                ["Approvals_Start"] = "POST /api/approvals/{name}",
+                ["Items_Get"] = "GET /api/items/{id:int}",
+                ["Items_Rename"] = "PUT,PATCH /api/items/{id:int}/names/{name}",
+            },
             routed);
         Assert.Equal("0 */5 * * * *", ((IReadOnlyList<MappedFunction>)app.Services.GetService(typeof(IReadOnlyList<MappedFunction>))!)
             .Single(f => f.Name == "Tick").ResolvedSchedule);

@@ -75,6 +75,12 @@ internal static class HttpFunctionEndpoints
             return context => ValueTask.FromResult<object?>(context.RequestAborted);
         }
 
+        if (parameter.GetCustomAttribute<Microsoft.Azure.Functions.Worker.DurableClientAttribute>() is not null)
+        {
+            // The Functions host binds [DurableClient]; standalone it is the host's one client, from DI.
+            return context => ValueTask.FromResult<object?>(context.RequestServices.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>());
+        }
+
         if (parameter.GetCustomAttribute<FromBody>() is not null)
         {
             return async context =>
@@ -91,7 +97,7 @@ internal static class HttpFunctionEndpoints
         {
             throw new InvalidOperationException(
                 $"Parameter '{name}' of function '{function.Name}' cannot be bound by the standalone host: HTTP functions take " +
-                "HttpRequest, CancellationToken, a [FromBody] value and route parameters by name (keep FunctionContext out).");
+                "HttpRequest, CancellationToken, [DurableClient], a [FromBody] value and route parameters by name (keep FunctionContext out).");
         }
 
         return context => ValueTask.FromResult(
