@@ -92,7 +92,8 @@ internal static class HttpFunctionEndpoints
 
         string name = parameter.Name!;
         TypeConverter converter = TypeDescriptor.GetConverter(type);
-        bool routeParameter = function.Trigger is HttpTrigger { Route: { } route } && route.Contains('{' + name, StringComparison.OrdinalIgnoreCase);
+        bool routeParameter = function.Trigger is HttpTrigger { Route: { } route }
+            && Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse(route).GetParameter(name) is not null;
         if (!routeParameter || !converter.CanConvertFrom(typeof(string)))
         {
             throw new InvalidOperationException(
