@@ -77,12 +77,15 @@ public static class StandaloneHost
     private static void AddTimers(IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, string hostId)
     {
         TimeZoneInfo zone = settings["WEBSITE_TIME_ZONE"] is { Length: > 0 } name ? TimeZoneInfo.FindSystemTimeZoneById(name) : TimeZoneInfo.Utc;
-        var timers = functions
-            .Where(f => f.Trigger is Discovery.TimerTrigger)
-            .Select(f => (Discovery.TimerTrigger)f.Trigger is var t
-                ? new TimerFunction(f, t, TimerSchedule.Parse(settings.Resolve(t.Schedule), zone))
-                : null!)
-            .ToList();
+        var timers = new List<TimerFunction>();
+        foreach (FunctionDefinition function in functions)
+        {
+            if (function.Trigger is Discovery.TimerTrigger timer)
+            {
+                timers.Add(new TimerFunction(function, timer, TimerSchedule.Parse(settings.Resolve(timer.Schedule), zone)));
+            }
+        }
+
         if (timers.Count == 0)
         {
             return;
@@ -99,12 +102,15 @@ public static class StandaloneHost
 
     private static void AddQueues(IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, QueueSettings queueSettings)
     {
-        var queues = functions
-            .Where(f => f.Trigger is Discovery.QueueTrigger)
-            .Select(f => (Discovery.QueueTrigger)f.Trigger is var q
-                ? new QueueFunction(f, settings.Resolve(q.QueueName), settings.Connection(q.Connection))
-                : null!)
-            .ToList();
+        var queues = new List<QueueFunction>();
+        foreach (FunctionDefinition function in functions)
+        {
+            if (function.Trigger is Discovery.QueueTrigger queue)
+            {
+                queues.Add(new QueueFunction(function, settings.Resolve(queue.QueueName), settings.Connection(queue.Connection)));
+            }
+        }
+
         if (queues.Count == 0)
         {
             return;
