@@ -1,0 +1,164 @@
+using Hub.Standalone.Discovery;
+using Hub.Standalone.Durable;
+using Hub.Standalone.Http;
+using Hub.Standalone.Queues;
+using Hub.Standalone.Settings;
+using Hub.Standalone.Timers;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Standalone;
+
+/// <summary>
+/// Runs <c>[Function]</c> methods without the Functions host: HTTP triggers on Kestrel, timers under blob leases,
+/// queue listeners, and orchestrators and activities on the Durable Task SDK worker over DTFx's Azure Storage backend.
+/// </summary>
+public static class StandaloneHost
+{
+    /// <summary>The blob container the Functions host keeps its timer status and locks in.</summary>
+    public const string HostsContainer = "azure-webjobs-hosts";
+
+    public static async Task RunAsync(StandaloneHostOptions options)
+    {
+        await using WebApplication app = Build(options);
+        await app.RunAsync().ConfigureAwait(false);
+    }
+
+    public static WebApplication Build(StandaloneHostOptions options)
+    {
+        string root = Path.GetFullPath(options.ContentRoot ?? Directory.GetCurrentDirectory());
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = options.Args, ContentRootPath = root });
+
+        // Functions' precedence: local.settings.json Values below the environment and the command line.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = LocalSettings.Load(Path.Combine(root, "local.settings.json")),
+        });
+        builder.Configuration.AddInMemoryCollection(options.Settings);
+        var settings = new AppSettings(builder.Configuration);
+        HostJson host = HostJson.Load(Path.Combine(root, "host.json"));
+        IReadOnlyList<FunctionDefinition> functions = FunctionCatalog.Discover(options.Assemblies);
+        string hostId = builder.Configuration["AzureFunctionsWebHost:hostid"] ?? "standalone";
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(host);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMvcCore();
+        builder.Services.AddSingleton<IReadOnlyList<MappedFunction>>(Map(functions, host, settings));
+        options.ConfigureServices?.Invoke(builder.Services, builder.Configuration);
+
+        AddTimers(builder.Services, functions, settings, hostId);
+        AddQueues(builder.Services, functions, settings, host.Queues);
+        AddDurable(builder.Services, functions, settings, host.Durable, options.InstanceId);
+
+        WebApplication app = builder.Build();
+        app.Services.GetRequiredService<ServiceProviderAccessor>().Services = app.Services;
+        HttpFunctionEndpoints.Map(app, functions, host.RoutePrefix);
+        return app;
+    }
+
+    private static List<MappedFunction> Map(IReadOnlyList<FunctionDefinition> functions, HostJson host, AppSettings settings) =>
+        functions.Select(f => f.Trigger switch
+        {
+            Discovery.HttpTrigger http => new MappedFunction(f.Name, http.Type, http.Route ?? f.Name, http.Methods, null, null,
+                HttpFunctionEndpoints.Pattern(host.RoutePrefix, f, http), null, null),
+            Discovery.TimerTrigger timer => new MappedFunction(f.Name, timer.Type, null, [], timer.Schedule, null, null,
+                settings.Resolve(timer.Schedule), null),
+            Discovery.QueueTrigger queue => new MappedFunction(f.Name, queue.Type, null, [], null, queue.QueueName, null,
+                null, settings.Resolve(queue.QueueName)),
+            _ => new MappedFunction(f.Name, f.Trigger.Type, null, [], null, null, null, null, null),
+        }).ToList();
+
+    private static void AddTimers(IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, string hostId)
+    {
+        TimeZoneInfo zone = settings["WEBSITE_TIME_ZONE"] is { Length: > 0 } name ? TimeZoneInfo.FindSystemTimeZoneById(name) : TimeZoneInfo.Utc;
+        var timers = new List<TimerFunction>();
+        foreach (FunctionDefinition function in functions)
+        {
+            if (function.Trigger is Discovery.TimerTrigger timer)
+            {
+                timers.Add(new TimerFunction(function, timer, TimerSchedule.Parse(settings.Resolve(timer.Schedule), zone)));
+            }
+        }
+
+        if (timers.Count == 0)
+        {
+            return;
+        }
+
+        services.AddHostedService(sp =>
+        {
+            var container = new BlobContainerClient(settings.StorageConnectionString, HostsContainer);
+            ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Standalone.Timers");
+            TimeProvider time = sp.GetRequiredService<TimeProvider>();
+            return new TimerService(timers.Select(t => new TimerRunner(t, container, hostId, sp, time, logger)).ToList());
+        });
+    }
+
+    private static void AddQueues(IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, QueueSettings queueSettings)
+    {
+        var queues = new List<QueueFunction>();
+        foreach (FunctionDefinition function in functions)
+        {
+            if (function.Trigger is Discovery.QueueTrigger queue)
+            {
+                queues.Add(new QueueFunction(function, settings.Resolve(queue.QueueName), settings.Connection(queue.Connection)));
+            }
+        }
+
+        if (queues.Count == 0)
+        {
+            return;
+        }
+
+        services.AddHostedService(sp =>
+        {
+            ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Standalone.Queues");
+            TimeProvider time = sp.GetRequiredService<TimeProvider>();
+            return new QueueService(queues.Select(q => new QueueListener(q, queueSettings, sp, time, logger)).ToList());
+        });
+    }
+
+    private static void AddDurable(
+        IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, DurableSettings durable, string workerId)
+    {
+        var accessor = new ServiceProviderAccessor();
+        services.AddSingleton(accessor);
+        var endpoint = new DurableEndpoint(FreePort.Next());
+        services.AddSingleton(endpoint);
+        string hubName = settings.Resolve(durable.HubName);
+        services.AddHostedService(sp => new DurableSidecar(
+            endpoint, durable, hubName, settings.StorageConnectionString, workerId, sp.GetRequiredService<ILoggerFactory>()));
+
+        services.AddDurableTaskWorker(worker =>
+        {
+            worker.UseGrpc(endpoint.Channel);
+            worker.AddTasks(registry =>
+            {
+                foreach (FunctionDefinition function in functions)
+                {
+                    switch (function.Trigger)
+                    {
+                        case Discovery.OrchestrationTrigger:
+                            FunctionOrchestrator.Validate(function);
+                            registry.AddOrchestrator(function.Name, new FunctionOrchestrator(function, accessor));
+                            break;
+                        case Discovery.ActivityTrigger:
+                            registry.AddActivity(function.Name, new FunctionActivity(function, accessor));
+                            break;
+                    }
+                }
+            });
+        });
+        services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc(endpoint.Channel);
+            client.RegisterDirectly();
+        });
+    }
+}

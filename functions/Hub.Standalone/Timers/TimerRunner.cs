@@ -1,0 +1,229 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Hub.Standalone.Invocation;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Standalone.Timers;
+
+/// <summary>
+/// Runs one timer function on the instance that holds its blob lease, so each occurrence fires once however many
+/// instances share the storage account (the Functions host's singleton lock). The status blob records the last
+/// occurrence, so a new lease holder knows whether one was missed and fires it once as past due.
+/// </summary>
+internal sealed class TimerRunner(
+    TimerFunction timer,
+    BlobContainerClient container,
+    string hostId,
+    IServiceProvider services,
+    TimeProvider time,
+    ILogger logger)
+{
+    // Blob leases last 15 to 60 s; the holder renews well inside that, and a crashed holder's lease lapses in 15 s.
+    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
+    internal static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan AcquireEvery = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ErrorDelay = TimeSpan.FromSeconds(5);
+
+    private readonly FunctionInvoker _invoker = new(timer.Definition);
+    private readonly BlobClient _lock = container.GetBlobClient($"locks/{hostId}/{timer.Definition.Name}/lock");
+    private readonly BlobClient _status = container.GetBlobClient($"timers/{hostId}/{timer.Definition.Name}/status");
+    private bool _ranOnStartup;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                string? leaseId = await TryAcquireAsync(stopping).ConfigureAwait(false);
+                if (leaseId is null)
+                {
+                    await Task.Delay(AcquireEvery, time, stopping).ConfigureAwait(false);
+                    continue;
+                }
+
+                await LeadAsync(_lock.GetBlobLeaseClient(leaseId), stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Storage down or the lease lost: log, wait, try again; a timer must never stop the host.
+                logger.LogWarning(e, "Timer {Function}: {Message}; retrying in {Delay}.", timer.Definition.Name, e.Message, ErrorDelay);
+                await DelayQuietlyAsync(ErrorDelay, stopping).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<string?> TryAcquireAsync(CancellationToken stopping)
+    {
+        await container.CreateIfNotExistsAsync(cancellationToken: stopping).ConfigureAwait(false);
+        try
+        {
+            await _lock.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, stopping).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // The lock blob exists already (possibly leased by another instance).
+        }
+
+        try
+        {
+            BlobLeaseClient lease = _lock.GetBlobLeaseClient(Guid.NewGuid().ToString());
+            Response<BlobLease> acquired = await lease.AcquireAsync(LeaseDuration, cancellationToken: stopping).ConfigureAwait(false);
+            return acquired.Value.LeaseId;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+    }
+
+    private async Task LeadAsync(BlobLeaseClient lease, CancellationToken stopping)
+    {
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        Task renewal = RenewAsync(lease, lost);
+        try
+        {
+            await FireOnScheduleAsync(lost.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            logger.LogWarning("Timer {Function}: lease lost; trying to take it back.", timer.Definition.Name);
+        }
+        finally
+        {
+            await lost.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(false);
+            if (stopping.IsCancellationRequested)
+            {
+                // Hand the schedule over at once instead of making the next instance wait out the lease.
+                try
+                {
+                    await lease.ReleaseAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e)
+                {
+                    logger.LogDebug(e, "Timer {Function}: lease release failed; it lapses by itself.", timer.Definition.Name);
+                }
+            }
+        }
+    }
+
+    private async Task RenewAsync(BlobLeaseClient lease, CancellationTokenSource lost)
+    {
+        while (!lost.IsCancellationRequested)
+        {
+            if (!await DelayQuietlyAsync(RenewEvery, lost.Token).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            try
+            {
+                await lease.RenewAsync(cancellationToken: lost.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Timer {Function}: lease renewal failed; giving up the schedule.", timer.Definition.Name);
+                await lost.CancelAsync().ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    private async Task FireOnScheduleAsync(CancellationToken lost)
+    {
+        TimerStatus? status = await ReadStatusAsync(lost).ConfigureAwait(false);
+        DateTimeOffset now = time.GetUtcNow();
+        if (timer.Trigger.RunOnStartup && !_ranOnStartup)
+        {
+            _ranOnStartup = true;
+            await FireAsync(now, isPastDue: false, lost).ConfigureAwait(false);
+        }
+        else if (timer.Trigger.UseMonitor && status is not null && timer.Schedule.Next(status.Last) is var missed && missed < now)
+        {
+            // An occurrence went by while no instance held the lease: fire it once, as the Functions host does.
+            await FireAsync(missed, isPastDue: true, lost).ConfigureAwait(false);
+        }
+
+        // Never before the last recorded occurrence: a wake-up a tick early must not fire the same occurrence twice.
+        DateTimeOffset fired = status?.Last ?? DateTimeOffset.MinValue;
+        while (true)
+        {
+            DateTimeOffset current = time.GetUtcNow();
+            DateTimeOffset next = timer.Schedule.Next(current > fired ? current : fired);
+            TimeSpan wait = next - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, lost).ConfigureAwait(false);
+            }
+
+            await FireAsync(next, isPastDue: false, lost).ConfigureAwait(false);
+            fired = next;
+        }
+    }
+
+    private async Task FireAsync(DateTimeOffset occurrence, bool isPastDue, CancellationToken lost)
+    {
+        DateTimeOffset next = timer.Schedule.Next(occurrence);
+        var info = new TimerInfo
+        {
+            IsPastDue = isPastDue,
+            ScheduleStatus = new ScheduleStatus { Last = occurrence.UtcDateTime, Next = next.UtcDateTime, LastUpdated = time.GetUtcNow().UtcDateTime },
+        };
+        object?[] arguments = timer.Definition.Method.GetParameters()
+            .Select(p => p.ParameterType == typeof(TimerInfo) ? info : p.ParameterType == typeof(CancellationToken) ? (object)lost : null)
+            .ToArray();
+        try
+        {
+            await using AsyncServiceScope scope = services.CreateAsyncScope();
+            await _invoker.InvokeAsync(scope.ServiceProvider, arguments).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !lost.IsCancellationRequested)
+        {
+            // A failed run is logged and the schedule goes on, as in the Functions host.
+            logger.LogError(e, "Timer {Function} failed for {Occurrence:O}.", timer.Definition.Name, occurrence);
+        }
+
+        var status = new TimerStatus(occurrence, next, time.GetUtcNow());
+        await _status.UploadAsync(BinaryData.FromObjectAsJson(status), overwrite: true, lost).ConfigureAwait(false);
+    }
+
+    private async Task<TimerStatus?> ReadStatusAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Response<BlobDownloadResult> content = await _status.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return content.Value.Content.ToObjectFromJson<TimerStatus>();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<bool> DelayQuietlyAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

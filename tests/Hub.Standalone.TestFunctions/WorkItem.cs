@@ -1,0 +1,3 @@
+namespace Hub.Standalone.TestFunctions;
+
+public sealed record WorkItem(string Id, bool Fail);

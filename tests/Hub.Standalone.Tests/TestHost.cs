@@ -1,0 +1,61 @@
+using Hub.Standalone.TestFunctions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Standalone.Tests;
+
+/// <summary>A standalone host over the test functions, with the TestApp's host.json and unique names per test.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    private TestHost(WebApplication app, Uri address)
+    {
+        App = app;
+        Address = address;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static string TestAppFolder => Path.Combine(AzuriteProcess.RepositoryRoot(), "tests", "Hub.Standalone.TestApp");
+
+    /// <summary>The settings one test's hosts share: the same storage, hub, host id and queue.</summary>
+    public static Dictionary<string, string?> Settings(AzuriteProcess azurite, string tickSchedule = "0 0 0 1 1 *")
+    {
+        string unique = Guid.NewGuid().ToString("N")[..12];
+        return new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["TaskHubName"] = "hub" + unique,
+            ["AzureFunctionsWebHost:hostid"] = "host" + unique,
+            ["WorkQueue"] = "work" + unique,
+            ["TickSchedule"] = tickSchedule,
+            // STANDALONE_TEST_LOG=Information shows what the hosts do when a test needs looking into.
+            ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("STANDALONE_TEST_LOG") ?? "Warning",
+            ["Logging:LogLevel:Hub.Standalone"] = Environment.GetEnvironmentVariable("STANDALONE_TEST_LOG") ?? "Error",
+        };
+    }
+
+    public static async Task<TestHost> StartAsync(Probe probe, IDictionary<string, string?> settings)
+    {
+        int port = AzuriteProcess.FreePort();
+        var all = new Dictionary<string, string?>(settings) { ["urls"] = $"http://127.0.0.1:{port}" };
+        WebApplication app = StandaloneHost.Build(new StandaloneHostOptions
+        {
+            Assemblies = [typeof(Probe).Assembly],
+            ContentRoot = TestAppFolder,
+            Settings = all,
+            ConfigureServices = (services, _) => services.AddSingleton(probe),
+        });
+        await app.StartAsync();
+        return new TestHost(app, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using Hub.Standalone.TestFunctions;
+
+namespace Hub.Standalone.Tests;
+
+public sealed class TimerTriggerTests
+{
+    [Fact]
+    public async Task Tick_TwoHostsOneStopped_FiresEveryOccurrenceOnceAndHandsOver()
+    {
+        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        var probe = new Probe();
+        Dictionary<string, string?> settings = TestHost.Settings(azurite, tickSchedule: "*/1 * * * * *");
+        TestHost first = await TestHost.StartAsync(probe, settings);
+        await using TestHost second = await TestHost.StartAsync(probe, settings);
+
+        IReadOnlyList<string> beforeStop = await Poll.UntilAsync(() => probe.Of("tick"), t => t.Count >= 3, TimeSpan.FromSeconds(30));
+        await first.DisposeAsync();
+        int atStop = probe.Of("tick").Count;
+        IReadOnlyList<string> ticks = await Poll.UntilAsync(() => probe.Of("tick"), t => t.Count >= atStop + 3, TimeSpan.FromSeconds(40));
+
+        Assert.True(beforeStop.Count >= 3, $"only {beforeStop.Count} ticks before the stop");
+        Assert.True(ticks.Count >= atStop + 3, $"only {ticks.Count - atStop} ticks after the stop");
+        Assert.Equal(ticks.Count, ticks.Distinct().Count());
+        Assert.All(ticks, t => Assert.Equal(0, DateTimeOffset.Parse(t, CultureInfo.InvariantCulture).Millisecond));
+        Assert.Equal(ticks.Order(StringComparer.Ordinal), ticks);
+    }
+}
