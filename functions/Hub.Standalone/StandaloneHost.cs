@@ -133,7 +133,7 @@ public static class StandaloneHost
         services.AddSingleton(endpoint);
         string hubName = settings.Resolve(durable.HubName);
         services.AddHostedService(sp => new DurableSidecar(
-            endpoint, durable, hubName, settings.StorageConnectionString, workerId, sp.GetRequiredService<ILoggerFactory>()));
+            endpoint, durable, hubName, settings.StorageConnectionString, workerId, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
 
         services.AddDurableTaskWorker(worker =>
         {

@@ -23,7 +23,8 @@ internal sealed class DurableSidecar(
     string hubName,
     string connectionString,
     string workerId,
-    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+    ILoggerFactory loggerFactory,
+    TimeProvider time) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _server;
@@ -52,7 +53,7 @@ internal sealed class DurableSidecar(
         builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(
-            new ResilientOrchestrationService(service, loggerFactory.CreateLogger<DurableSidecar>(), _stopping.Token));
+            new ResilientOrchestrationService(service, loggerFactory.CreateLogger<DurableSidecar>(), time, _stopping.Token));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         _server = builder.Build();

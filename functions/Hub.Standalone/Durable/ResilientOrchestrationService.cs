@@ -1,5 +1,7 @@
 using DurableTask.Core;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace Hub.Standalone.Durable;
 
@@ -8,7 +10,7 @@ namespace Hub.Standalone.Durable;
 /// the sidecar starts its dispatchers from an <c>async void</c> handler, where a storage exception would end the
 /// process. Every other member forwards; the dispatchers' own loops already log and retry fetch failures.
 /// </summary>
-internal sealed class ResilientOrchestrationService(IOrchestrationService inner, ILogger logger, CancellationToken stopping) : IOrchestrationService
+internal sealed class ResilientOrchestrationService(IOrchestrationService inner, ILogger logger, TimeProvider time, CancellationToken stopping) : IOrchestrationService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
     private volatile bool _started;
@@ -25,33 +27,35 @@ internal sealed class ResilientOrchestrationService(IOrchestrationService inner,
 
     public async Task StartAsync()
     {
-        while (true)
+        // Polly retries the start forever at a steady pace until it succeeds or the host stops.
+        ResiliencePipeline startup = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(_ => !stopping.IsCancellationRequested),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Constant,
+                Delay = RetryDelay,
+                OnRetry = args =>
+                {
+                    logger.LogWarning(args.Outcome.Exception, "Durable task hub could not start ({Message}); retrying in {Delay}.", args.Outcome.Exception?.Message, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+        try
         {
-            try
-            {
-                await inner.CreateIfNotExistsAsync().ConfigureAwait(false);
-                await inner.StartAsync().ConfigureAwait(false);
-                _started = true;
-                return;
-            }
-            catch (Exception e)
-            {
-                if (stopping.IsCancellationRequested)
+            await startup.ExecuteAsync(
+                async _ =>
                 {
-                    // The host is going away (its logger factory may be disposed already): nothing to start.
-                    return;
-                }
-
-                logger.LogWarning(e, "Durable task hub could not start ({Message}); retrying in {Delay}.", e.Message, RetryDelay);
-                try
-                {
-                    await Task.Delay(RetryDelay, stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+                    await inner.CreateIfNotExistsAsync().ConfigureAwait(false);
+                    await inner.StartAsync().ConfigureAwait(false);
+                },
+                stopping).ConfigureAwait(false);
+            _started = true;
+        }
+        catch (Exception) when (stopping.IsCancellationRequested)
+        {
+            // The host is going away (its logger factory may be disposed already): nothing to start.
         }
     }
 
