@@ -11,9 +11,9 @@ public sealed class CrashRecoveryTests
     [Fact]
     public async Task Approval_HostKilledMidOrchestration_AnotherInstanceCompletesItWithinAMinute()
     {
-        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        Azurite azurite = await Azurite.SharedAsync();
         Dictionary<string, string?> settings = TestHost.Settings(azurite);
-        int port = AzuriteProcess.FreePort();
+        int port = Azurite.FreePort();
         using Process first = StartRunner(settings, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await Poll.UntilAsync(() => IsUpAsync(http), up => up, TimeSpan.FromSeconds(60));
@@ -47,7 +47,7 @@ public sealed class CrashRecoveryTests
     private static Process StartRunner(Dictionary<string, string?> settings, int port)
     {
         string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        string runner = Path.Combine(AzuriteProcess.RepositoryRoot(), "tests", "Hub.Standalone.TestRunner", "bin", configuration, "net10.0", "Hub.Standalone.TestRunner.dll");
+        string runner = Path.Combine(Azurite.RepositoryRoot(), "tests", "Hub.Standalone.TestRunner", "bin", configuration, "net10.0", "Hub.Standalone.TestRunner.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { runner, TestHost.TestAppFolder },

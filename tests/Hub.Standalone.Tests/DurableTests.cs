@@ -10,7 +10,7 @@ public sealed class DurableTests
     [Fact]
     public async Task Approval_ActivityDurableTimerAndEvent_CompletesWithTheDecision()
     {
-        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        Azurite azurite = await Azurite.SharedAsync();
         var probe = new Probe();
         await using TestHost host = await TestHost.StartAsync(probe, TestHost.Settings(azurite));
         DurableTaskClient client = host.Services.GetRequiredService<DurableTaskClient>();

@@ -8,7 +8,7 @@ public sealed class HttpTriggerTests
     [Fact]
     public async Task Get_RouteAndQuery_BindsIdAndAnswersFromActionResult()
     {
-        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        Azurite azurite = await Azurite.SharedAsync();
         var probe = new Probe();
         await using TestHost host = await TestHost.StartAsync(probe, TestHost.Settings(azurite));
         using var http = new HttpClient { BaseAddress = host.Address };
@@ -23,7 +23,7 @@ public sealed class HttpTriggerTests
     [Fact]
     public async Task Rename_DeclaredMethodsOnly_BindsBothRouteValuesAndAnswersFromIResult()
     {
-        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        Azurite azurite = await Azurite.SharedAsync();
         var probe = new Probe();
         await using TestHost host = await TestHost.StartAsync(probe, TestHost.Settings(azurite));
         using var http = new HttpClient { BaseAddress = host.Address };

@@ -15,7 +15,7 @@ public sealed class MetadataContractTests
     [Fact]
     public async Task FunctionsMetadata_EveryFunction_IsExactlyWhatTheStandaloneHostMaps()
     {
-        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        Azurite azurite = await Azurite.SharedAsync();
         Dictionary<string, string?> settings = TestHost.Settings(azurite, tickSchedule: "0 */5 * * * *");
         IReadOnlyList<Contract> generated = ReadMetadata();
         await using WebApplication app = StandaloneHost.Build(new StandaloneHostOptions

@@ -12,7 +12,7 @@ public sealed class QueueTriggerTests
     [Fact]
     public async Task Work_GoodAndFailingMessage_HandlesOneAndPoisonsTheOtherAfterMaxDequeueCount()
     {
-        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        Azurite azurite = await Azurite.SharedAsync();
         var probe = new Probe();
         Dictionary<string, string?> settings = TestHost.Settings(azurite);
         var queue = new QueueClient(azurite.ConnectionString, settings["WorkQueue"], Base64);

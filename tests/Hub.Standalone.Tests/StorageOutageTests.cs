@@ -10,41 +10,35 @@ public sealed class StorageOutageTests
     [Fact]
     public async Task Host_StorageDownThenBack_KeepsServingAndItsQueueListenerAndTimerResume()
     {
-        AzuriteProcess azurite = await AzuriteProcess.StartPrivateAsync();
-        try
-        {
-            var probe = new Probe();
-            Dictionary<string, string?> settings = TestHost.Settings(azurite, tickSchedule: "*/1 * * * * *");
-            var queue = new QueueClient(azurite.ConnectionString, settings["WorkQueue"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-            await using TestHost host = await TestHost.StartAsync(probe, settings);
-            using var http = new HttpClient { BaseAddress = host.Address };
-            await Poll.UntilAsync(() => probe.Of("tick"), t => t.Count > 0, TimeSpan.FromSeconds(30));
+        // A private one: stopping the shared one would fail every other test of the run.
+        await using Azurite azurite = await Azurite.StartAsync();
+        var probe = new Probe();
+        Dictionary<string, string?> settings = TestHost.Settings(azurite, tickSchedule: "*/1 * * * * *");
+        var queue = new QueueClient(azurite.ConnectionString, settings["WorkQueue"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await using TestHost host = await TestHost.StartAsync(probe, settings);
+        using var http = new HttpClient { BaseAddress = host.Address };
+        await Poll.UntilAsync(() => probe.Of("tick"), t => t.Count > 0, TimeSpan.FromSeconds(30));
 
-            azurite.Stop();
-            // The outage itself: long enough for every loop to fail several times (the listener and timers retry every 5 s).
-            await Task.Delay(TimeSpan.FromSeconds(12));
-            bool stoppedDuringOutage = host.App.Lifetime.ApplicationStopping.IsCancellationRequested;
-            await azurite.RestartAsync();
-            DateTimeOffset restarted = DateTimeOffset.UtcNow;
-            await queue.CreateIfNotExistsAsync();
-            await queue.SendMessageAsync("""{"id":"after-outage","fail":false}""");
-            IReadOnlyList<string> done = await Poll.UntilAsync(() => probe.Of("work-done"), d => d.Count > 0, TimeSpan.FromSeconds(40));
-            IReadOnlyList<string> ticks = await Poll.UntilAsync(
-                () => probe.Of("tick"),
-                t => t.Any(tick => DateTimeOffset.Parse(tick, CultureInfo.InvariantCulture) > restarted),
-                TimeSpan.FromSeconds(40));
-            HttpResponseMessage response = await http.GetAsync(new Uri("/api/items/1", UriKind.Relative));
+        azurite.Stop();
+        // The outage itself: long enough for every loop to fail several times (the listener and timers retry every 5 s).
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        bool stoppedDuringOutage = host.App.Lifetime.ApplicationStopping.IsCancellationRequested;
+        await azurite.RestartAsync();
+        DateTimeOffset restarted = DateTimeOffset.UtcNow;
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendMessageAsync("""{"id":"after-outage","fail":false}""");
+        IReadOnlyList<string> done = await Poll.UntilAsync(() => probe.Of("work-done"), d => d.Count > 0, TimeSpan.FromSeconds(40));
+        IReadOnlyList<string> ticks = await Poll.UntilAsync(
+            () => probe.Of("tick"),
+            t => t.Any(tick => DateTimeOffset.Parse(tick, CultureInfo.InvariantCulture) > restarted),
+            TimeSpan.FromSeconds(40));
+        HttpResponseMessage response = await http.GetAsync(new Uri("/api/items/1", UriKind.Relative));
 
-            Assert.False(stoppedDuringOutage);
-            Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
-            Assert.Equal(["after-outage"], done);
-            Assert.Contains(ticks, tick => DateTimeOffset.Parse(tick, CultureInfo.InvariantCulture) > restarted);
-            Assert.Equal(ticks.Count, ticks.Distinct().Count());
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        finally
-        {
-            azurite.Stop();
-        }
+        Assert.False(stoppedDuringOutage);
+        Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(["after-outage"], done);
+        Assert.Contains(ticks, tick => DateTimeOffset.Parse(tick, CultureInfo.InvariantCulture) > restarted);
+        Assert.Equal(ticks.Count, ticks.Distinct().Count());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

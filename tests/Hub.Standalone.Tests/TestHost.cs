@@ -19,10 +19,10 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static string TestAppFolder => Path.Combine(AzuriteProcess.RepositoryRoot(), "tests", "Hub.Standalone.TestApp");
+    public static string TestAppFolder => Path.Combine(Azurite.RepositoryRoot(), "tests", "Hub.Standalone.TestApp");
 
     /// <summary>The settings one test's hosts share: the same storage, hub, host id and queue.</summary>
-    public static Dictionary<string, string?> Settings(AzuriteProcess azurite, string tickSchedule = "0 0 0 1 1 *")
+    public static Dictionary<string, string?> Settings(Azurite azurite, string tickSchedule = "0 0 0 1 1 *")
     {
         string unique = Guid.NewGuid().ToString("N")[..12];
         return new Dictionary<string, string?>
@@ -40,7 +40,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public static async Task<TestHost> StartAsync(Probe probe, IDictionary<string, string?> settings)
     {
-        int port = AzuriteProcess.FreePort();
+        int port = Azurite.FreePort();
         var all = new Dictionary<string, string?>(settings) { ["urls"] = $"http://127.0.0.1:{port}" };
         WebApplication app = StandaloneHost.Build(new StandaloneHostOptions
         {

@@ -8,7 +8,7 @@ public sealed class TimerTriggerTests
     [Fact]
     public async Task Tick_TwoHostsOneStopped_FiresEveryOccurrenceOnceAndHandsOver()
     {
-        AzuriteProcess azurite = await AzuriteProcess.SharedAsync();
+        Azurite azurite = await Azurite.SharedAsync();
         var probe = new Probe();
         Dictionary<string, string?> settings = TestHost.Settings(azurite, tickSchedule: "*/1 * * * * *");
         TestHost first = await TestHost.StartAsync(probe, settings);

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Hub.Storage.Account;
@@ -7,15 +7,16 @@ namespace Hub.Testing;
 
 /// <summary>
 /// A real Azurite (from the repository's node_modules) on free loopback ports with in-memory persistence. One process
-/// serves a whole test run; tests isolate themselves with unique table, container and queue names.
+/// serves a whole test run (<see cref="SharedAsync"/>); tests isolate themselves with unique table, container and queue
+/// names. A test that takes storage away (an outage) starts one of its own (<see cref="StartAsync()"/>).
 /// </summary>
 public sealed class Azurite : IAsyncDisposable
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static Azurite? _shared;
-    private readonly Process _process;
+    private NodeProcess _process;
 
-    private Azurite(Process process, int blobPort, int queuePort, int tablePort)
+    private Azurite(NodeProcess process, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
         BlobPort = blobPort;
@@ -37,19 +38,13 @@ public sealed class Azurite : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{StorageConnectionString.DevelopmentAccountName};" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/{StorageConnectionString.DevelopmentAccountName};";
 
-    /// <summary>The process-wide instance, started on first use and killed when the test process exits.</summary>
+    /// <summary>The process-wide instance, started on first use; it exits by itself with the test process.</summary>
     public static async Task<Azurite> SharedAsync()
     {
         await Gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_shared is null)
-            {
-                _shared = await StartAsync().ConfigureAwait(false);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => _shared.Kill();
-            }
-
-            return _shared;
+            return _shared ??= await StartAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -57,55 +52,33 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// An Azurite of the calling test's own, which it may <see cref="Stop"/> and <see cref="RestartAsync"/>; disposing
+    /// it kills it (and it exits by itself with the test process).
+    /// </summary>
     public static async Task<Azurite> StartAsync()
     {
-        string root = RepositoryRoot();
-        string entry = Path.Combine(root, "node_modules", "azurite", "dist", "src", "azurite.js");
-        if (!File.Exists(entry))
-        {
-            throw new InvalidOperationException($"Azurite is not installed at {entry}: run 'npm ci' in {root} (scripts/test.sh does).");
-        }
-
         int blob = FreePort(), queue = FreePort(), table = FreePort();
-        var start = new ProcessStartInfo("node")
-        {
-            ArgumentList =
-            {
-                // npm serves Azurite 3.35 here, older than the Azure SDKs' default service versions: without
-                // --skipApiVersionCheck it refuses their x-ms-version.
-                entry, "--inMemoryPersistence", "--silent", "--disableTelemetry", "--disableProductStyleUrl", "--skipApiVersionCheck",
-                "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // Azurite writes its debug and extent files relative to the working directory; keep them out of the tree.
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        return new Azurite(await LaunchAsync(blob, queue, table).ConfigureAwait(false), blob, queue, table);
+    }
 
-        var azurite = new Azurite(process, blob, queue, table);
-        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await IsListeningAsync(blob).ConfigureAwait(false) && await IsListeningAsync(queue).ConfigureAwait(false)
-                 && await IsListeningAsync(table).ConfigureAwait(false)))
+    /// <summary>Kills this Azurite: every request fails until <see cref="RestartAsync"/>.</summary>
+    public void Stop()
+    {
+        // Every other test of the run uses the shared one.
+        if (ReferenceEquals(this, _shared))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                azurite.Kill();
-                throw new InvalidOperationException($"Azurite did not start on ports {blob}/{queue}/{table} (exited: {process.HasExited}): {output}");
-            }
-
-            await Task.Delay(100).ConfigureAwait(false);
+            throw new InvalidOperationException("The shared Azurite cannot be stopped: start one of the test's own with Azurite.StartAsync().");
         }
 
-        return azurite;
+        _process.Kill();
+    }
+
+    /// <summary>Starts this Azurite again on the same ports, empty (persistence is in memory).</summary>
+    public async Task RestartAsync()
+    {
+        Stop();
+        _process = await LaunchAsync(BlobPort, QueuePort, TablePort).ConfigureAwait(false);
     }
 
     public StorageAccount Account(StorageClientOptions? options = null) => StorageAccount.Parse(ConnectionString, options);
@@ -115,7 +88,7 @@ public sealed class Azurite : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Kill();
+        _process.Kill();
         return ValueTask.CompletedTask;
     }
 
@@ -139,19 +112,34 @@ public sealed class Azurite : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private void Kill()
+    private static async Task<NodeProcess> LaunchAsync(int blob, int queue, int table)
     {
-        try
+        NodeProcess process = NodeProcess.Start(
+            "Azurite",
+            Path.Combine("azurite", "dist", "src", "azurite.js"),
+            // Azurite writes its debug and extent files relative to the working directory; keep them out of the tree.
+            Path.GetTempPath(),
+            // npm serves Azurite 3.35 here, older than the Azure SDKs' default service versions: without
+            // --skipApiVersionCheck it refuses their x-ms-version.
+            "--inMemoryPersistence", "--silent", "--disableTelemetry", "--disableProductStyleUrl", "--skipApiVersionCheck",
+            "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1", "--tablePort", table.ToString(CultureInfo.InvariantCulture));
+        DateTime deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await IsListeningAsync(blob).ConfigureAwait(false) && await IsListeningAsync(queue).ConfigureAwait(false)
+                 && await IsListeningAsync(table).ConfigureAwait(false)))
         {
-            if (!_process.HasExited)
+            bool exited = process.HasExited;
+            if (exited || DateTime.UtcNow > deadline)
             {
-                _process.Kill(entireProcessTree: true);
+                process.Kill();
+                throw new InvalidOperationException($"Azurite did not start on ports {blob}/{queue}/{table} (exited: {exited}): {process.Output}");
             }
+
+            await Task.Delay(100).ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+
+        return process;
     }
 
     private static async Task<bool> IsListeningAsync(int port)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -14,11 +13,11 @@ public sealed class MailDev : IAsyncDisposable
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static MailDev? _shared;
-    private readonly Process _process;
+    private readonly NodeProcess _process;
     private readonly string _directory;
     private readonly HttpClient _api;
 
-    private MailDev(Process process, string directory, int smtpPort, int webPort)
+    private MailDev(NodeProcess process, string directory, int smtpPort, int webPort)
     {
         _process = process;
         _directory = directory;
@@ -28,19 +27,13 @@ public sealed class MailDev : IAsyncDisposable
 
     public int SmtpPort { get; }
 
-    /// <summary>The process-wide instance, started on first use and killed when the test process exits.</summary>
+    /// <summary>The process-wide instance, started on first use; it exits by itself with the test process.</summary>
     public static async Task<MailDev> SharedAsync()
     {
         await Gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_shared is null)
-            {
-                _shared = await StartAsync().ConfigureAwait(false);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => _shared.Kill();
-            }
-
-            return _shared;
+            return _shared ??= await StartAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -50,43 +43,24 @@ public sealed class MailDev : IAsyncDisposable
 
     public static async Task<MailDev> StartAsync()
     {
-        string root = Azurite.RepositoryRoot();
-        string entry = Path.Combine(root, "node_modules", "maildev", "dist", "bin", "maildev.js");
-        if (!File.Exists(entry))
-        {
-            throw new InvalidOperationException($"MailDev is not installed at {entry}: run 'npm ci' in {root} (scripts/test.sh does).");
-        }
-
         int smtp = Azurite.FreePort(), web = Azurite.FreePort();
         string directory = Directory.CreateTempSubdirectory("maildev-").FullName;
-        var start = new ProcessStartInfo("node")
-        {
-            ArgumentList =
-            {
-                entry, "--silent", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1",
-                "--smtp", smtp.ToString(CultureInfo.InvariantCulture), "--web", web.ToString(CultureInfo.InvariantCulture),
-                "--mail-directory", directory,
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for MailDev.");
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        NodeProcess process = NodeProcess.Start(
+            "MailDev",
+            Path.Combine("maildev", "dist", "bin", "maildev.js"),
+            directory,
+            "--silent", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1",
+            "--smtp", smtp.ToString(CultureInfo.InvariantCulture), "--web", web.ToString(CultureInfo.InvariantCulture),
+            "--mail-directory", directory);
         var maildev = new MailDev(process, directory, smtp, web);
         DateTime deadline = DateTime.UtcNow.AddSeconds(60);
         while (!await maildev.IsHealthyAsync().ConfigureAwait(false))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            bool exited = process.HasExited;
+            if (exited || DateTime.UtcNow > deadline)
             {
                 maildev.Kill();
-                throw new InvalidOperationException($"MailDev did not start on ports {smtp}/{web} (exited: {process.HasExited}): {output}");
+                throw new InvalidOperationException($"MailDev did not start on ports {smtp}/{web} (exited: {exited}): {process.Output}");
             }
 
             await Task.Delay(100).ConfigureAwait(false);
@@ -150,18 +124,7 @@ public sealed class MailDev : IAsyncDisposable
 
     private void Kill()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
+        _process.Kill();
         _api.Dispose();
         try
         {
