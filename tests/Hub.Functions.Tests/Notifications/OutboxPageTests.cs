@@ -40,8 +40,11 @@ public sealed class OutboxLimitTests
         var outbox = hub.App.Services.GetRequiredService<Hub.Functions.Notifications.BlobMailOutbox>();
         await hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableStorage>().EnsureAsync(CancellationToken.None);
         // An old blob that is not a mail at all: reading it would fail the page, so it must not be read.
-        await outbox.Container.GetBlobClient("aaa-old.json").UploadIfAbsentAsync(BinaryData.FromString("not json"), "application/json", CancellationToken.None);
-        await Task.Delay(TimeSpan.FromMilliseconds(1100)); // blob times have one-second resolution
+        var old = outbox.Container.GetBlobClient("aaa-old.json");
+        await old.UploadIfAbsentAsync(BinaryData.FromString("not json"), "application/json", CancellationToken.None);
+        // Blob times have one-second resolution: the mails below must be written in a later second than this blob.
+        DateTimeOffset written = (await old.GetPropertiesAsync()).Value.LastModified;
+        await HubState.WaitUntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow >= written.AddSeconds(1)));
         for (int i = 0; i < 2; i++)
         {
             HttpResponseMessage created = await PlaybookConfig.SendAsync(hub, HttpMethod.Post, "/api/tickets", "operator-key-0123456789abcdef", new
