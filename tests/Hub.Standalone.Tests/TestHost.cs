@@ -1,6 +1,7 @@
 using Hub.Standalone.TestFunctions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Hub.Standalone.Tests;
 
@@ -38,7 +39,7 @@ public sealed class TestHost : IAsyncDisposable
         };
     }
 
-    public static async Task<TestHost> StartAsync(Probe probe, IDictionary<string, string?> settings)
+    public static async Task<TestHost> StartAsync(Probe probe, IDictionary<string, string?> settings, WarningCounter? warnings = null)
     {
         int port = Azurite.FreePort();
         var all = new Dictionary<string, string?>(settings) { ["urls"] = $"http://127.0.0.1:{port}" };
@@ -47,7 +48,15 @@ public sealed class TestHost : IAsyncDisposable
             Assemblies = [typeof(Probe).Assembly],
             ContentRoot = TestAppFolder,
             Settings = all,
-            ConfigureServices = (services, _) => services.AddSingleton(probe),
+            ConfigureServices = (services, _) =>
+            {
+                services.AddSingleton(probe);
+                if (warnings is not null)
+                {
+                    // Its own filter: the test settings keep Hub.Standalone's categories at Error for the console.
+                    services.AddLogging(logging => logging.AddProvider(warnings).AddFilter<WarningCounter>("Hub.Standalone", LogLevel.Warning));
+                }
+            },
         });
         await app.StartAsync();
         return new TestHost(app, new Uri($"http://127.0.0.1:{port}"));
