@@ -10,6 +10,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Hub.Standalone;
@@ -31,6 +32,7 @@ public static class StandaloneHost
 
     public static WebApplication Build(StandaloneHostOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         string root = Path.GetFullPath(options.ContentRoot ?? Directory.GetCurrentDirectory());
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = options.Args, ContentRootPath = root });
 
@@ -40,6 +42,24 @@ public static class StandaloneHost
             InitialData = LocalSettings.Load(Path.Combine(root, "local.settings.json")),
         });
         builder.Configuration.AddInMemoryCollection(options.Settings);
+        options.ConfigureServices?.Invoke(builder.Services, builder.Configuration);
+        AddFunctions(builder, options);
+        WebApplication app = builder.Build();
+        MapFunctions(app);
+        return app;
+    }
+
+    /// <summary>
+    /// Adds the functions of <see cref="StandaloneHostOptions.Assemblies"/> to an application whose configuration the
+    /// caller has already arranged: timers, queue listeners and the Durable worker as hosted services, HTTP routes
+    /// once <see cref="MapFunctions"/> is called on the built application. host.json is read from
+    /// <see cref="StandaloneHostOptions.ContentRoot"/>.
+    /// </summary>
+    public static void AddFunctions(WebApplicationBuilder builder, StandaloneHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        string root = Path.GetFullPath(options.ContentRoot ?? Directory.GetCurrentDirectory());
         var settings = new AppSettings(builder.Configuration);
         HostJson host = HostJson.Load(Path.Combine(root, "host.json"));
         IReadOnlyList<FunctionDefinition> functions = FunctionCatalog.Discover(options.Assemblies);
@@ -47,19 +67,27 @@ public static class StandaloneHost
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(host);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMvcCore();
         builder.Services.AddSingleton<IReadOnlyList<MappedFunction>>(Map(functions, host, settings));
-        options.ConfigureServices?.Invoke(builder.Services, builder.Configuration);
+        builder.Services.AddSingleton(new FunctionRoutes(functions, host.RoutePrefix, options.HttpFilter));
 
         AddTimers(builder.Services, functions, settings, hostId);
         AddQueues(builder.Services, functions, settings, host.Queues);
         AddDurable(builder.Services, functions, settings, host.Durable, options.InstanceId);
+    }
 
-        WebApplication app = builder.Build();
-        app.Services.GetRequiredService<ServiceProviderAccessor>().Services = app.Services;
-        HttpFunctionEndpoints.Map(app, functions, host.RoutePrefix);
-        return app;
+    /// <summary>Maps the HTTP functions that <see cref="AddFunctions"/> found onto the application's routes.</summary>
+    public static void MapFunctions(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetService<ServiceProviderAccessor>() is { } accessor)
+        {
+            accessor.Services = app.Services;
+        }
+
+        FunctionRoutes routes = app.Services.GetRequiredService<FunctionRoutes>();
+        HttpFunctionEndpoints.Map(app, routes.Functions, routes.RoutePrefix, routes.Filter);
     }
 
     private static List<MappedFunction> Map(IReadOnlyList<FunctionDefinition> functions, HostJson host, AppSettings settings) =>
@@ -127,6 +155,12 @@ public static class StandaloneHost
     private static void AddDurable(
         IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, DurableSettings durable, string workerId)
     {
+        if (!functions.Any(f => f.Trigger is Discovery.OrchestrationTrigger or Discovery.ActivityTrigger))
+        {
+            // No orchestrator or activity: no task hub to start (and no client to offer).
+            return;
+        }
+
         var accessor = new ServiceProviderAccessor();
         services.AddSingleton(accessor);
         var endpoint = new DurableEndpoint(FreePort.Next());
@@ -162,3 +196,6 @@ public static class StandaloneHost
         });
     }
 }
+
+/// <summary>What <see cref="StandaloneHost.MapFunctions"/> maps: the HTTP functions found and how to wrap them.</summary>
+internal sealed record FunctionRoutes(IReadOnlyList<FunctionDefinition> Functions, string RoutePrefix, HttpFunctionFilter? Filter);

@@ -21,6 +21,18 @@ public sealed class StandaloneHostOptions
     /// <summary>The app's own services, as its Functions Program.cs registers them.</summary>
     public Action<IServiceCollection, IConfiguration>? ConfigureServices { get; init; }
 
+    /// <summary>
+    /// Wraps every HTTP function's invocation (authentication, limits, error answers): what a worker middleware does
+    /// under the Functions host. It may answer itself instead of calling the function.
+    /// </summary>
+    public HttpFunctionFilter? HttpFilter { get; init; }
+
     /// <summary>This process's identity for the Durable worker and the timer leases; unique per process by default.</summary>
     public string InstanceId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 }
+
+/// <summary>
+/// Runs around one HTTP function: <paramref name="function"/> is the method about to run, <paramref name="next"/>
+/// binds its arguments, runs it and writes its result.
+/// </summary>
+public delegate Task HttpFunctionFilter(Microsoft.AspNetCore.Http.HttpContext context, MethodInfo function, Func<Task> next);

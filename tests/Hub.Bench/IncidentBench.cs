@@ -120,7 +120,7 @@ internal static class IncidentBench
     private static async Task<WebApplication> StartAsync(string config)
     {
         Azurite azurite = await Azurite.SharedAsync();
-        WebApplication app = HubApp.Build(new HubLaunchOptions
+        WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
         {
             Settings = new Dictionary<string, string?>
             {

@@ -28,7 +28,7 @@ internal static class IntakeBench
         // Every storage request the hub sends is counted; the bench's own polling goes through clients of its own.
         var requests = new StorageRequestCounter();
         var observer = StorageAccount.Parse(azurite.ConnectionString);
-        WebApplication app = HubApp.Build(new HubLaunchOptions
+        WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
         {
             ConfigureServices = services => services.AddSingleton(requests),
             Settings = new Dictionary<string, string?>

@@ -26,7 +26,7 @@ internal static class ReleaseBench
     {
         Azurite azurite = await Azurite.SharedAsync();
         int port = Azurite.FreePort();
-        WebApplication app = HubApp.Build(new HubLaunchOptions
+        WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
         {
             Settings = new Dictionary<string, string?>
             {

@@ -87,7 +87,9 @@ public static partial class HubApp
         builder.Services.AddIntake();
         builder.Services.AddIntakeLimits(configuration);
         builder.Services.AddHubOpenApi();
+        builder.Services.AddSingleton<Http.HttpFunctionGuard>();
         launch.ConfigureServices?.Invoke(builder.Services);
+        launch.ConfigureHost?.Invoke(builder, Path.GetDirectoryName(hostJson)!, host);
         if (mode == HostMode.Standalone)
         {
             AddTriggerRunners(builder.Services, catalog);
@@ -105,7 +107,7 @@ public static partial class HubApp
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthEndpoints();
+        launch.MapHost?.Invoke(app);
         app.MapAdminEndpoints();
         app.MapPoisonEndpoints();
         app.UseRateLimiter();

@@ -13,8 +13,27 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        bool unavailable = Unavailable(exception, httpContext);
+        ProblemDetails problem = Describe(httpContext, exception);
 
+        // The exception middleware has already logged it; this line says what the caller was told.
+        logger.LogWarning("Answered {Status} for {Method} {Path}", problem.Status, httpContext.Request.Method, httpContext.Request.Path);
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "30";
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = null });
+    }
+
+    /// <summary>
+    /// The problem an exception answers: 503 when storage is down or slow (5xx, timeouts, transport failures, the
+    /// SDKs' spent retries), else 500; both carry the request's trace id and no stack trace.
+    /// </summary>
+    public static ProblemDetails Describe(HttpContext httpContext, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        bool unavailable = Unavailable(exception, httpContext);
         var problem = new ProblemDetails
         {
             Status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
@@ -30,15 +49,7 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
             problem.Extensions["storageErrorCode"] = storage.ErrorCode;
         }
 
-        // The exception middleware has already logged it; this line says what the caller was told.
-        logger.LogWarning("Answered {Status} for {Method} {Path}", problem.Status, httpContext.Request.Method, httpContext.Request.Path);
-        httpContext.Response.StatusCode = problem.Status.Value;
-        if (unavailable)
-        {
-            httpContext.Response.Headers.RetryAfter = "30";
-        }
-
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = null });
+        return problem;
     }
 
     // The SDKs' retry policy, once its retries are spent on transport failures, throws an AggregateException of them.

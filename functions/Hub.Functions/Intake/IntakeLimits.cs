@@ -17,6 +17,7 @@ public static class IntakeLimits
     {
         int concurrency = Setting(configuration, "Hub:IntakeConcurrency", 64);
         int queue = Setting(configuration, "Hub:IntakeQueue", 256);
+        services.AddSingleton(new IntakeLimiter(concurrency, queue));
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -50,4 +51,19 @@ public static class IntakeLimits
             ? value
             : throw new Hosting.HubStartupException($"Setting '{key.Replace(":", "__", StringComparison.Ordinal)}' must be a whole number of 0 or more.");
     }
+}
+
+/// <summary>The one intake limiter of the process (see <see cref="IntakeLimits"/>), shared by every intake function.</summary>
+public sealed class IntakeLimiter(int concurrency, int queue) : IDisposable
+{
+    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
+    {
+        PermitLimit = Math.Max(1, concurrency),
+        QueueLimit = queue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+    });
+
+    public ValueTask<RateLimitLease> AcquireAsync(CancellationToken ct) => _limiter.AcquireAsync(1, ct);
+
+    public void Dispose() => _limiter.Dispose();
 }

@@ -53,10 +53,12 @@ public static class HubOpenApi
             options.AddOperationTransformer((operation, context, _) =>
             {
                 IList<object> metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                if (metadata.OfType<RequiredRoles>().FirstOrDefault() is { } roles)
+                IReadOnlyList<Role>? required = metadata.OfType<RequiredRoles>().FirstOrDefault()?.Roles
+                    ?? metadata.OfType<Http.RequireRoleAttribute>().FirstOrDefault()?.Roles;
+                if (required is { } roles)
                 {
                     Secure(operation, context.Document, ApiKeyScheme);
-                    string names = string.Join(", ", roles.Roles.Select(RoleNames.Format));
+                    string names = string.Join(", ", roles.Select(RoleNames.Format));
                     operation.Description = $"Roles: {names} (app-admin passes every check)." + (operation.Description is null ? "" : "\n\n" + operation.Description);
                     Problem(operation, "401", "No valid credentials.");
                     Problem(operation, "403", "The caller lacks the role.");

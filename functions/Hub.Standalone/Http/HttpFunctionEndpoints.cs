@@ -31,7 +31,7 @@ internal static class HttpFunctionEndpoints
         return "/" + (prefix.Length == 0 ? route : prefix + "/" + route);
     }
 
-    public static void Map(IEndpointRouteBuilder endpoints, IEnumerable<FunctionDefinition> functions, string routePrefix)
+    public static void Map(IEndpointRouteBuilder endpoints, IEnumerable<FunctionDefinition> functions, string routePrefix, HttpFunctionFilter? filter = null)
     {
         foreach (FunctionDefinition function in functions)
         {
@@ -42,7 +42,7 @@ internal static class HttpFunctionEndpoints
 
             var invoker = new FunctionInvoker(function);
             Binder[] binders = function.Method.GetParameters().Select(p => BinderFor(function, p)).ToArray();
-            RequestDelegate handler = async context =>
+            RequestDelegate invoke = async context =>
             {
                 object?[] arguments = new object?[binders.Length];
                 for (int i = 0; i < binders.Length; i++)
@@ -53,12 +53,17 @@ internal static class HttpFunctionEndpoints
                 object? result = await invoker.InvokeAsync(context.RequestServices, arguments).ConfigureAwait(false);
                 await WriteAsync(context, result).ConfigureAwait(false);
             };
+            MethodInfo method = function.Method;
+            RequestDelegate handler = filter is null ? invoke : context => filter(context, method, () => invoke(context));
 
             string pattern = Pattern(routePrefix, function, trigger);
             IEndpointConventionBuilder endpoint = trigger.Methods.Count == 0
                 ? endpoints.Map(pattern, handler)
                 : endpoints.MapMethods(pattern, trigger.Methods, handler);
-            endpoint.WithDisplayName(function.Name);
+            // The method and its attributes are the endpoint's metadata, as a minimal API's are: ApiExplorer (and so an
+            // OpenAPI document) describes the function from its route parameters, [EndpointSummary], [Tags],
+            // [ProducesResponseType] and [Consumes], and filters can read the app's own attributes.
+            endpoint.WithDisplayName(function.Name).WithName(function.Name).WithMetadata(method).WithMetadata([.. method.GetCustomAttributes(inherit: true)]);
         }
     }
 

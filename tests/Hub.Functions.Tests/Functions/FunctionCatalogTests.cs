@@ -21,7 +21,7 @@ public sealed class FunctionCatalogTests
             .Order(StringComparer.Ordinal)
             .ToArray()!;
 
-        await using WebApplication app = HubApp.Build(new HubLaunchOptions { Settings = await TestHub.DefaultSettingsAsync() });
+        await using WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = await TestHub.DefaultSettingsAsync() });
         FunctionCatalog catalog = app.Services.GetRequiredService<FunctionCatalog>();
         var invoker = app.Services.GetRequiredService<FunctionInvoker>();
 
@@ -67,7 +67,7 @@ public sealed class FunctionCatalogTests
         string root = TestFunctions.Create(TestFunctions.FastQueuesHostJson, ("Broken", "{ \"bindings\": [ "));
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__FunctionsRoot"] = root });
 
-        var error = Assert.Throws<HubStartupException>(() => HubApp.Build(new HubLaunchOptions { Settings = settings }));
+        var error = Assert.Throws<HubStartupException>(() => Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = settings }));
 
         Assert.Contains(Path.Combine(root, "Broken", "function.json"), error.Message, StringComparison.Ordinal);
         Assert.Contains("not valid JSON", error.Message, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class FunctionCatalogTests
         string root = TestFunctions.Create(TestFunctions.FastQueuesHostJson, ("Orphan", TestFunctions.Queue("orphan-queue")));
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__FunctionsRoot"] = root });
 
-        var error = Assert.Throws<HubStartupException>(() => HubApp.Build(new HubLaunchOptions { Settings = settings }));
+        var error = Assert.Throws<HubStartupException>(() => Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = settings }));
 
         Assert.Equal($"{Path.Combine(root, "Orphan", "function.json")}: Queue function 'Orphan' has no registered IFunctionHandler.", error.Message);
     }

@@ -86,7 +86,7 @@ public sealed class SettingsTests
             ["Hub__AdminKey"] = key,
         });
 
-        var error = Assert.Throws<HubStartupException>(() => HubApp.Build(new HubLaunchOptions { Settings = settings }));
+        var error = Assert.Throws<HubStartupException>(() => Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = settings }));
 
         Assert.Contains("'Hub__AdminKey'", error.Message, StringComparison.Ordinal);
         Assert.Contains(environment, error.Message, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class SettingsTests
             ["Hub__AdminKey"] = "dev-only-admin-key-for-local-runs",
         });
 
-        await using WebApplication app = HubApp.Build(new HubLaunchOptions { Settings = settings });
+        await using WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = settings });
 
         Assert.Equal("dev-only-admin-key-for-local-runs", app.Services.GetRequiredService<HubOptions>().AdminKey);
     }
@@ -133,7 +133,7 @@ public sealed class SettingsTests
             ["AzureWebJobsStorage"] = connection,
         });
 
-        var error = Assert.Throws<HubStartupException>(() => HubApp.Build(new HubLaunchOptions { Settings = settings }));
+        var error = Assert.Throws<HubStartupException>(() => Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = settings }));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("not*base64", error.Message, StringComparison.Ordinal);
@@ -150,7 +150,7 @@ public sealed class SettingsTests
     {
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { [setting] = value });
 
-        var error = Assert.Throws<HubStartupException>(() => HubApp.Build(new HubLaunchOptions { Settings = settings }));
+        var error = Assert.Throws<HubStartupException>(() => Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = settings }));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }

@@ -243,7 +243,7 @@ public sealed class DailyStatusScheduleTests
     {
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__TimeZone"] = "Europe/Zurich" });
         settings.Remove("Hub__DailyStatusSchedule");
-        await using Microsoft.AspNetCore.Builder.WebApplication app = Hub.Functions.Hosting.HubApp.Build(new Hub.Functions.Hosting.HubLaunchOptions { Settings = settings });
+        await using Microsoft.AspNetCore.Builder.WebApplication app = Hub.Standalone.HubStandalone.Build(new Hub.Functions.Hosting.HubLaunchOptions { Settings = settings });
 
         Hub.Functions.Functions.FunctionDefinition daily = app.Services.GetRequiredService<Hub.Functions.Functions.FunctionCatalog>().Find(DailyStatusHandler.FunctionName)!;
 

@@ -90,7 +90,7 @@ public sealed class EmailSettingsTests
     {
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__Email__Sender"] = sender });
 
-        var error = Assert.Throws<Hub.Functions.Hosting.HubStartupException>(() => Hub.Functions.Hosting.HubApp.Build(new Hub.Functions.Hosting.HubLaunchOptions { Settings = settings }));
+        var error = Assert.Throws<Hub.Functions.Hosting.HubStartupException>(() => Hub.Standalone.HubStandalone.Build(new Hub.Functions.Hosting.HubLaunchOptions { Settings = settings }));
 
         Assert.Equal("Invalid settings: " + expected, error.Message);
     }

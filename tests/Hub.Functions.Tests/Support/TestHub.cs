@@ -61,7 +61,7 @@ internal sealed class TestHub : IAsyncDisposable
     public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         Dictionary<string, string?> all = await DefaultSettingsAsync(settings);
-        WebApplication app = HubApp.Build(new HubLaunchOptions { Settings = all, ConfigureServices = services });
+        WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = all, ConfigureServices = services });
         await app.StartAsync();
         string url = all.TryGetValue("FUNCTIONS_CUSTOMHANDLER_PORT", out string? port) && port is not null
             ? $"http://127.0.0.1:{port}"

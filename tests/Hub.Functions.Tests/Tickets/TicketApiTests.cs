@@ -52,7 +52,12 @@ public sealed class TicketApiTests
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var names = hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>();
         var outbox = (await Hub.Testing.Azurite.SharedAsync()).Account().GetBlobContainerClient(names.Table + "-outbox");
-        var blobs = await outbox.GetBlobsAsync().ToListAsync();
+        var blobs = new List<Azure.Storage.Blobs.Models.BlobItem>();
+        await foreach (Azure.Storage.Blobs.Models.BlobItem item in outbox.GetBlobsAsync())
+        {
+            blobs.Add(item);
+        }
+
         var blob = Assert.Single(blobs);
         using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync())!.ToString());
         JsonElement m = mail.RootElement.GetProperty("mail");

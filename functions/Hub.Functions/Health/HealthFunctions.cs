@@ -1,28 +1,29 @@
 using Hub.Functions.Hosting;
 using Hub.Functions.Housekeeping;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hub.Functions.Health;
 
 /// <summary><c>GET /api/health</c>: 200 when blob, queue and table storage answer, 503 problem details naming the failure.</summary>
-public static class HealthEndpoints
+public sealed class HealthFunctions(StorageProbe probe, HeartbeatStore heartbeats, HubHostInfo host)
 {
-    public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    [Function("Health")]
+    [AllowAnonymous]
+    [Tags("Health")]
+    [EndpointSummary("200 when storage, queues and timers are healthy; 503 naming the failing service")]
+    [ProducesResponseType<HealthReport>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken ct)
     {
-        RouteGroupBuilder health = app.MapGroup("/api/health").WithTags("Health");
-        health.MapGet("/", GetHealthAsync).WithSummary("200 when storage, queues and timers are healthy; 503 naming the failing service");
-        return health;
-    }
-
-    private static async Task<Results<Ok<HealthReport>, ProblemHttpResult>> GetHealthAsync(
-        StorageProbe probe, HeartbeatStore heartbeats, HubHostInfo host, HttpResponse response, CancellationToken ct)
-    {
+        ArgumentNullException.ThrowIfNull(request);
         IReadOnlyDictionary<string, ServiceHealth> storage = await probe.ProbeAsync(ct);
         string mode = host.Mode == HostMode.CustomHandler ? "customHandler" : "standalone";
         string[] failures = storage.Where(s => !s.Value.Ok).Select(s => $"{s.Key}: {s.Value.Error}").ToArray();
         if (failures.Length > 0)
         {
-            response.Headers.RetryAfter = "10";
+            request.HttpContext.Response.Headers.RetryAfter = "10";
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Storage unavailable",

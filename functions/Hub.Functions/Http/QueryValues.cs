@@ -1,0 +1,37 @@
+using System.Globalization;
+using Hub.Functions.Intake;
+
+namespace Hub.Functions.Http;
+
+/// <summary>Query-string parameters for HTTP functions: a value that does not parse is a 400 problem naming it, never a 500.</summary>
+public static class QueryValues
+{
+    public static string? Text(this HttpRequest request, string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Query.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues values) && values.Count > 0 ? values[0] : null;
+    }
+
+    /// <summary>The whole number in <paramref name="name"/>, null when absent; a problem when it is not one.</summary>
+    public static IResult? WholeNumber(this HttpRequest request, string name, out int? value)
+    {
+        value = null;
+        if (request.Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int parsed))
+        {
+            value = parsed;
+            return null;
+        }
+
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid query parameter",
+            detail: $"{name}: must be a whole number, not '{text}'.",
+            type: "https://integration-hub/problems/invalid-query",
+            extensions: new Dictionary<string, object?> { ["errors"] = new[] { new IntakeProblems.FieldError(name, "integer") } });
+    }
+}
