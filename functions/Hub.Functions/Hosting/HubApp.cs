@@ -57,37 +57,14 @@ public static partial class HubApp
         ConfigurationManager configuration = builder.Configuration;
 
         HubOptions options = configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
-        string[] problems = options.Validate().ToArray();
-        if (problems.Length > 0)
-        {
-            throw new HubStartupException("Invalid settings: " + string.Join(" ", problems));
-        }
-
-        DevelopmentCredentials.Check(configuration, builder.Environment);
-        _ = ApiKeys.Load(configuration, builder.Environment);
-        TimeZoneInfo timeZone = TimeZone(options, configuration);
+        TimeZoneInfo timeZone = ValidateEarly(configuration, builder.Environment, options);
         FunctionCatalog catalog = LoadCatalog(functionsRoot, hostJson, configuration, timeZone);
         VerifyStorage(configuration, catalog);
-        long configStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        HubConfiguration domain = LoadDomainConfiguration(configuration, Path.GetDirectoryName(hostJson)!);
-        TimeSpan configTime = System.Diagnostics.Stopwatch.GetElapsedTime(configStarted);
-
         HostMode mode = configuration[CustomHandlerPortSetting] is { Length: > 0 } ? HostMode.CustomHandler : HostMode.Standalone;
         string listen = ListenUrls(mode, options, configuration);
-        var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), builder.Environment.EnvironmentName, timeZone, PublicUrl(mode, options, configuration, listen));
         builder.WebHost.UseUrls(listen);
-        AddServices(builder.Services, options, host, catalog);
-        builder.Services.AddSingleton(domain);
-        builder.Services.AddTickets();
-        builder.Services.AddReleases();
-        builder.Services.AddConnectors();
-        builder.Services.AddIncidents();
-        builder.Services.AddMailDelivery(configuration);
-        builder.Services.AddHubSecurity();
-        builder.Services.AddIntake();
-        builder.Services.AddIntakeLimits(configuration);
-        builder.Services.AddHubOpenApi();
-        builder.Services.AddSingleton<Http.HttpFunctionGuard>();
+        builder.Services.AddSingleton(catalog);
+        HubHostInfo host = AddHub(builder.Services, configuration, builder.Environment, mode, Path.GetDirectoryName(hostJson)!, listen);
         launch.ConfigureServices?.Invoke(builder.Services);
         launch.ConfigureHost?.Invoke(builder, Path.GetDirectoryName(hostJson)!, host);
         if (mode == HostMode.Standalone)
@@ -124,10 +101,54 @@ public static partial class HubApp
         }
 
         app.Logger.LogInformation(
-            "Hub {InstanceId} starting in {Mode} mode ({Environment}); {Count} functions from {Root}; built in {BuildMs:F0} ms ({ConfigMs:F0} ms for the domain configuration)",
+            "Hub {InstanceId} starting in {Mode} mode ({Environment}); {Count} functions from {Root}; built in {BuildMs:F0} ms",
             host.InstanceId, mode, host.EnvironmentName, catalog.Functions.Count, catalog.Root,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, configTime.TotalMilliseconds);
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return app;
+    }
+
+    /// <summary>
+    /// Validates the hub's settings (a <see cref="HubStartupException"/> names what is wrong) and registers every
+    /// service the hub's functions use. Both hosts call it: the standalone host through <see cref="Build"/>, the
+    /// Function App from its Program.cs. <paramref name="baseDirectory"/> anchors a relative Hub__Config path;
+    /// <paramref name="listen"/> is the standalone host's listen URL (null under the Functions host).
+    /// </summary>
+    public static HubHostInfo AddHub(
+        IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, HostMode mode, string baseDirectory, string? listen)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        HubOptions options = configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
+        TimeZoneInfo timeZone = ValidateEarly(configuration, environment, options);
+        HubConfiguration domain = LoadDomainConfiguration(configuration, baseDirectory);
+        var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), environment.EnvironmentName, timeZone, PublicUrl(mode, options, configuration, listen ?? DefaultStandaloneUrl));
+        AddServices(services, options, host);
+        services.AddSingleton(domain);
+        services.AddTickets();
+        services.AddReleases();
+        services.AddConnectors();
+        services.AddIncidents();
+        services.AddMailDelivery(configuration);
+        services.AddHubSecurity();
+        services.AddIntake();
+        services.AddIntakeLimits(configuration);
+        services.AddHubOpenApi();
+        services.AddSingleton<Http.HttpFunctionGuard>();
+        return host;
+    }
+
+    private static TimeZoneInfo ValidateEarly(IConfiguration configuration, IHostEnvironment environment, HubOptions options)
+    {
+        string[] problems = options.Validate().ToArray();
+        if (problems.Length > 0)
+        {
+            throw new HubStartupException("Invalid settings: " + string.Join(" ", problems));
+        }
+
+        DevelopmentCredentials.Check(configuration, environment);
+        _ = ApiKeys.Load(configuration, environment);
+        return TimeZone(options, configuration);
     }
 
     private static void ConfigureSources(
@@ -167,7 +188,7 @@ public static partial class HubApp
                ?? Environments.Production;
     }
 
-    private static TimeZoneInfo TimeZone(HubOptions options, ConfigurationManager configuration)
+    private static TimeZoneInfo TimeZone(HubOptions options, IConfiguration configuration)
     {
         (string setting, string? id) = options.TimeZone is { Length: > 0 } hub ? ("Hub__TimeZone", hub) : ("WEBSITE_TIME_ZONE", configuration["WEBSITE_TIME_ZONE"]);
         if (string.IsNullOrWhiteSpace(id))
@@ -231,7 +252,7 @@ public static partial class HubApp
         }
     }
 
-    private static string InstanceId(HubOptions options, ConfigurationManager configuration)
+    private static string InstanceId(HubOptions options, IConfiguration configuration)
     {
         if (options.InstanceId is { Length: > 0 } configured)
         {
@@ -245,7 +266,7 @@ public static partial class HubApp
         return safe.Length > 64 ? safe[..64] : safe;
     }
 
-    private static Uri PublicUrl(HostMode mode, HubOptions options, ConfigurationManager configuration, string listen) =>
+    private static Uri PublicUrl(HostMode mode, HubOptions options, IConfiguration configuration, string listen) =>
         (options.PublicUrl is { OriginalString.Length: > 0 } configured ? configured : null)
         ?? (configuration["WEBSITE_HOSTNAME"] is { Length: > 0 } site ? new Uri($"https://{site}")
             : mode == HostMode.Standalone && Uri.TryCreate(listen.Split(';')[0].Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out Uri? url)
@@ -268,7 +289,7 @@ public static partial class HubApp
             : DefaultStandaloneUrl;
     }
 
-    private static void AddServices(IServiceCollection services, HubOptions options, HubHostInfo host, FunctionCatalog catalog)
+    private static void AddServices(IServiceCollection services, HubOptions options, HubHostInfo host)
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<StorageExceptionHandler>();
@@ -276,7 +297,6 @@ public static partial class HubApp
         services.AddSingleton(options);
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(host);
-        services.AddSingleton(catalog);
         services.AddSingleton(sp => new StorageAccounts(
             sp.GetRequiredService<IConfiguration>(), sp.GetService<Hub.Storage.Account.StorageRequestCounter>()));
         services.AddSingleton<FunctionInvoker>();

@@ -5,8 +5,8 @@ using System.Text;
 namespace Hub.Functions.Tests.Support;
 
 /// <summary>
-/// The real executable (<c>dotnet Hub.Functions.dll</c>) as a child process with its own environment: what the
-/// Functions host starts in custom-handler mode, and what an operator starts standalone.
+/// The real executable (<c>dotnet Hub.Standalone.dll</c>) as a child process with its own environment: what an
+/// operator starts standalone.
 /// </summary>
 internal sealed class HubChildProcess : IAsyncDisposable
 {
@@ -37,7 +37,7 @@ internal sealed class HubChildProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Hub.Functions.dll") },
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Hub.Standalone.dll") },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
