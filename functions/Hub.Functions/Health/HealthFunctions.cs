@@ -9,7 +9,7 @@ namespace Hub.Functions.Health;
 /// <summary><c>GET /api/health</c>: 200 when blob, queue and table storage answer, 503 problem details naming the failure.</summary>
 public sealed class HealthFunctions(StorageProbe probe, HeartbeatStore heartbeats, HubHostInfo host)
 {
-    [Function("Health")]
+    [Function("Health_Get")]
     [AllowAnonymous]
     [Tags("Health")]
     [EndpointSummary("200 when storage, queues and timers are healthy; 503 naming the failing service")]
