@@ -15,7 +15,7 @@ public sealed class HealthFunctions(StorageProbe probe, HeartbeatStore heartbeat
     [EndpointSummary("200 when storage, queues and timers are healthy; 503 naming the failing service")]
     [ProducesResponseType<HealthReport>(StatusCodes.Status200OK)]
     [ProducesResponseType(StatusCodes.Status503ServiceUnavailable)]
-    public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken ct)
+    public async Task<IResult> GetAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         IReadOnlyDictionary<string, ServiceHealth> storage = await probe.ProbeAsync(ct);

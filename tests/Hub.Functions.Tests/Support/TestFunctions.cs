@@ -9,6 +9,7 @@ internal static class TestFunctions
         {
           "version": "2.0",
           "extensions": {
+            "http": { "routePrefix": "" },
             "queues": { "maxPollingInterval": "00:00:00.500", "visibilityTimeout": "00:00:00", "batchSize": 4, "maxDequeueCount": 3, "newBatchThreshold": 2 }
           }
         }
