@@ -7,7 +7,7 @@ namespace Hub.Functions.Http;
 
 /// <summary>
 /// Reads a JSON request body for an HTTP function: 415 unless the content type is JSON, 413 past the limit, 400 for
-/// an empty body or JSON that does not parse or does not fit the type (naming the JSON path), all as RFC 9457
+/// an empty body, a body that is not UTF-8, or JSON that does not parse or does not fit the type (naming the JSON path), all as RFC 9457
 /// problems. The serializer options are the application's (the same ones its answers use).
 /// </summary>
 public static class RequestJson
@@ -36,6 +36,11 @@ public static class RequestJson
         if (body.Body.IsEmpty)
         {
             return new JsonBody<T>(null, BadJson("$", "required", "The request needs a JSON body."));
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(body.Body.Span))
+        {
+            return new JsonBody<T>(null, BadJson("$", "utf-8", "The body is not valid UTF-8; JSON must be sent as UTF-8 (RFC 8259)."));
         }
 
         JsonSerializerOptions options = request.HttpContext.RequestServices
