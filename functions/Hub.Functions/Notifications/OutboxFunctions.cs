@@ -5,8 +5,10 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Hub.Domain.Configuration;
 using Hub.Functions.Durable;
-using Hub.Functions.Security;
+using Hub.Functions.Http;
 using Hub.Storage.Blobs;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hub.Functions.Notifications;
 
@@ -14,16 +16,24 @@ namespace Hub.Functions.Notifications;
 /// <c>GET /outbox</c>: the development mail outbox (and mails a provider refused), newest first, as a simple HTML page,
 /// or JSON when the caller asks for application/json. Any API role may read it; mail can hold customer data.
 /// </summary>
-public static class OutboxEndpoints
+public sealed class OutboxFunctions(BlobMailOutbox outbox, DurableStorage storage)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static IEndpointConventionBuilder MapOutboxEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/outbox", ListAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator).WithTags("Mail")
-            .WithSummary("The mail outbox (development sender) and refused mails, newest first: HTML, or JSON on Accept: application/json");
-
-    private static async Task<IResult> ListAsync(HttpContext http, BlobMailOutbox outbox, DurableStorage storage, int? limit, CancellationToken ct)
+    [Function("Outbox_List")]
+    [RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator)]
+    [Tags("Mail")]
+    [EndpointSummary("The mail outbox (development sender) and refused mails, newest first: HTML, or JSON on Accept: application/json")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status400BadRequest)]
+    public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "outbox")] HttpRequest request, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.WholeNumber("limit", out int? limit) is { } invalid)
+        {
+            return invalid;
+        }
+
         await storage.EnsureAsync(ct);
         int max = Math.Clamp(limit ?? 100, 1, 1000);
         // Listing is cheap (names and times); only the newest `limit` blobs (each written once) are downloaded.
@@ -59,7 +69,7 @@ public static class OutboxEndpoints
         }
 
         OutboxEntry[] newest = [.. items.OrderByDescending(i => i.At)];
-        if (http.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
+        if (request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.Json(new { items = newest }, Json);
         }
