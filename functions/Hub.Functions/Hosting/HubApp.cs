@@ -89,12 +89,9 @@ public static partial class HubApp
         app.MapPoisonEndpoints();
         app.UseRateLimiter();
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
-        app.MapTicketEndpoints();
-        app.MapTicketAttachmentEndpoints();
         app.MapReleaseEndpoints();
         app.MapHubOpenApi();
         app.MapIncidentEndpoints();
-        app.MapOutboxEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();

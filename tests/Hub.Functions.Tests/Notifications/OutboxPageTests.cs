@@ -67,6 +67,22 @@ public sealed class OutboxLimitTests
     }
 }
 
+/// <summary>GET /outbox?limit=abc: a limit that is not a number is the caller's mistake.</summary>
+public sealed class OutboxBadLimitTests
+{
+    [Fact]
+    public async Task Outbox_LimitNotANumber_Answers400ProblemNamingIt()
+    {
+        await using TestHub hub = await TestHub.StartAsync(new Dictionary<string, string?> { ["Hub__ApiKeys__test-operator"] = "operator:operator-key-0123456789abcdef" });
+
+        HttpResponseMessage response = await PlaybookConfig.SendAsync(hub, HttpMethod.Get, "/outbox?limit=abc", "operator-key-0123456789abcdef");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("limit: must be a whole number, not 'abc'.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
+
 /// <summary>The email settings: listed in the sample, validated at start.</summary>
 public sealed class EmailSettingsTests
 {

@@ -91,6 +91,14 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         Assert.True(schema.GetProperty("properties").TryGetProperty("subject", out _));
     }
 
+    [Fact]
+    public void UploadAttachment_DescribesARawBodyOfAnyContentType()
+    {
+        JsonElement content = Operation("/api/tickets/{number}/attachments", "post").GetProperty("requestBody").GetProperty("content");
+
+        Assert.Equal(["*/*", "application/octet-stream"], content.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
     private JsonElement Operation(string path, string method) => _document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method);
 
     private static (string?, string?, string?) Scheme(JsonElement scheme) =>

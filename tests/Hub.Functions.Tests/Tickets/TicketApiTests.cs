@@ -152,6 +152,44 @@ public sealed class TicketApiTests
     }
 
     [Fact]
+    public async Task List_PageSizeNotANumber_Answers400ProblemNamingIt()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage response = await SendAsync(hub, HttpMethod.Get, "/api/tickets?pageSize=abc", ReaderKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("pageSize: must be a whole number, not 'abc'.", problem.RootElement.GetProperty("detail").GetString());
+        Assert.Equal("pageSize", Assert.Single(problem.RootElement.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Create_MalformedJson_Answers400ProblemAndStoresNothing()
+    {
+        await using TestHub hub = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/tickets")
+        {
+            Content = new StringContent("{\"queue\": \"Customer-Support\", \"subject\": ", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", OperatorKey);
+
+        HttpResponseMessage refused = await hub.Client.SendAsync(request);
+        HttpResponseMessage list = await SendAsync(hub, HttpMethod.Get, "/api/tickets", ReaderKey);
+        long next = await CreateAsync(hub);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        using JsonDocument problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal("Malformed JSON body", problem.RootElement.GetProperty("title").GetString());
+        using JsonDocument before = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        Assert.Empty(before.RootElement.GetProperty("items").EnumerateArray());
+        // No ticket number was spent on the refused request.
+        Assert.Equal(1L, next);
+    }
+
+    [Fact]
     public async Task CommentAndCorrespondence_AreRecordedInHistory()
     {
         await using TestHub hub = await StartAsync();

@@ -1,34 +1,21 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using Hub.Domain.Configuration;
-using Hub.Functions.Durable;
-using Hub.Functions.Security;
 using Hub.Storage.Blobs;
 
 namespace Hub.Functions.Notifications;
 
-/// <summary>
-/// <c>GET /outbox</c>: the development mail outbox (and mails a provider refused), newest first, as a simple HTML page,
-/// or JSON when the caller asks for application/json. Any API role may read it; mail can hold customer data.
-/// </summary>
-public static class OutboxEndpoints
+/// <summary>What <c>GET /outbox</c> shows: the newest mails of the outbox container (queued and refused), and the page listing them.</summary>
+internal static class OutboxListing
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public static IEndpointConventionBuilder MapOutboxEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/outbox", ListAsync).RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator).WithTags("Mail")
-            .WithSummary("The mail outbox (development sender) and refused mails, newest first: HTML, or JSON on Accept: application/json");
-
-    private static async Task<IResult> ListAsync(HttpContext http, BlobMailOutbox outbox, DurableStorage storage, int? limit, CancellationToken ct)
+    public static async Task<IReadOnlyList<OutboxEntry>> NewestAsync(BlobContainerClient container, int max, CancellationToken ct)
     {
-        await storage.EnsureAsync(ct);
-        int max = Math.Clamp(limit ?? 100, 1, 1000);
-        // Listing is cheap (names and times); only the newest `limit` blobs (each written once) are downloaded.
+        // Listing is cheap (names and times); only the newest `max` blobs (each written once) are downloaded.
         var blobs = new List<BlobItem>();
-        await foreach (BlobItem blob in outbox.Container.GetBlobsAsync(cancellationToken: ct))
+        await foreach (BlobItem blob in container.GetBlobsAsync(cancellationToken: ct))
         {
             blobs.Add(blob);
         }
@@ -36,7 +23,7 @@ public static class OutboxEndpoints
         var items = new List<OutboxEntry>();
         foreach (BlobItem blob in blobs.OrderByDescending(b => b.Properties.LastModified).ThenBy(b => b.Name, StringComparer.Ordinal).Take(max))
         {
-            BinaryData? content = await outbox.Container.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync(ct);
+            BinaryData? content = await container.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync(ct);
             if (content is null)
             {
                 continue;
@@ -58,18 +45,17 @@ public static class OutboxEndpoints
                 message.GetProperty("text").GetString()!));
         }
 
-        OutboxEntry[] newest = [.. items.OrderByDescending(i => i.At)];
-        if (http.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            return TypedResults.Json(new { items = newest }, Json);
-        }
+        return [.. items.OrderByDescending(i => i.At)];
+    }
 
+    public static string Html(IReadOnlyList<OutboxEntry> newest)
+    {
         var html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Mail outbox</title></head><body style=\"font-family:sans-serif\">")
-            .Append("<h1>Mail outbox</h1><p>").Append(newest.Length).Append(" mails, newest first.</p><table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">")
+            .Append("<h1>Mail outbox</h1><p>").Append(newest.Count).Append(" mails, newest first.</p><table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">")
             .Append("<tr><th>At</th><th>State</th><th>Kind</th><th>To</th><th>Bcc</th><th>Subject</th><th>Outbox id</th></tr>");
         foreach (OutboxEntry e in newest)
         {
-            html.Append("<tr><td>").Append(e.At.ToString("u", System.Globalization.CultureInfo.InvariantCulture))
+            html.Append("<tr><td>").Append(e.At.ToString("u", CultureInfo.InvariantCulture))
                 .Append("</td><td>").Append(WebUtility.HtmlEncode(e.Error is null ? e.State : $"{e.State}: {e.Error}"))
                 .Append("</td><td>").Append(WebUtility.HtmlEncode(e.Kind ?? ""))
                 .Append("</td><td>").Append(WebUtility.HtmlEncode(string.Join(", ", e.To)))
@@ -78,9 +64,6 @@ public static class OutboxEndpoints
                 .Append(WebUtility.HtmlEncode(e.Text)).Append("</pre></details></td><td><code>").Append(WebUtility.HtmlEncode(e.Id)).Append("</code></td></tr>");
         }
 
-        html.Append("</table></body></html>");
-        return TypedResults.Content(html.ToString(), "text/html; charset=utf-8");
+        return html.Append("</table></body></html>").ToString();
     }
-
-    public sealed record OutboxEntry(string Id, DateTimeOffset At, string State, string? Error, string Subject, IReadOnlyList<string> To, IReadOnlyList<string> Bcc, string? Kind, string Text);
 }
