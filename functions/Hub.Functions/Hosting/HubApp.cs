@@ -91,7 +91,6 @@ public static partial class HubApp
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
-        app.MapReleaseEndpoints();
         app.MapHubOpenApi();
         app.MapIncidentEndpoints();
         app.MapOutboxEndpoints();
