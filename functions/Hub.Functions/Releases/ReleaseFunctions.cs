@@ -7,7 +7,6 @@ using Hub.Functions.Intake;
 using Hub.Functions.Security;
 using Hub.Functions.Tickets;
 using Hub.Storage.Durable;
-using Hub.Storage.Tables;
 using Hub.Storage.Tickets;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

@@ -6,7 +6,6 @@ using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
 using Hub.Functions.Durable;
 using Hub.Functions.Http;
-using Hub.Functions.Intake;
 using Hub.Functions.Security;
 using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
