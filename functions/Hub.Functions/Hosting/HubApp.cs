@@ -89,7 +89,6 @@ public static partial class HubApp
         app.MapPoisonEndpoints();
         app.UseRateLimiter();
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
-        app.MapReleaseEndpoints();
         app.MapHubOpenApi();
         app.MapIncidentEndpoints();
         if (mode == HostMode.CustomHandler)

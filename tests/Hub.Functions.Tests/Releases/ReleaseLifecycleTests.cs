@@ -203,6 +203,40 @@ public sealed class ReleaseLifecycleTests
         Assert.Equal([second], b.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetInt64()));
     }
 
+    [Fact]
+    public async Task List_StateOrPageSizeThatDoesNotParse_Is400NamingTheParameter()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage state = await SendAsync(hub, HttpMethod.Get, "/api/releases?state=submitted", ReaderKey);
+        HttpResponseMessage size = await SendAsync(hub, HttpMethod.Get, "/api/releases?pageSize=ten", ReaderKey);
+        HttpResponseMessage empty = await SendAsync(hub, HttpMethod.Get, "/api/releases?state=", ReaderKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, state.StatusCode);
+        Assert.Equal("state", await ErrorFieldAsync(state));
+        Assert.Equal(HttpStatusCode.BadRequest, size.StatusCode);
+        Assert.Equal("pageSize", await ErrorFieldAsync(size));
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+    }
+
+    [Fact]
+    public async Task Transition_BodyNotJson_Is415()
+    {
+        await using TestHub hub = await StartAsync();
+        long id = await CreateAsync(hub, null);
+
+        HttpResponseMessage response = await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/transitions", QcKey, "<to>Ignored</to>");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal(RolloutProgress.Submitted, (await ReleaseAsync(hub, id)).Progress);
+    }
+
+    private static async Task<string?> ErrorFieldAsync(HttpResponseMessage response)
+    {
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("errors")[0].GetProperty("field").GetString();
+    }
+
     internal static async Task<Dictionary<string, string?>> KeysAsync()
     {
         await Task.CompletedTask;
