@@ -93,7 +93,6 @@ public static partial class HubApp
         app.MapTicketAttachmentEndpoints();
         app.MapReleaseEndpoints();
         app.MapHubOpenApi();
-        app.MapIncidentEndpoints();
         app.MapOutboxEndpoints();
         if (mode == HostMode.CustomHandler)
         {
