@@ -90,7 +90,6 @@ public static partial class HubApp
         app.UseRateLimiter();
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapHubOpenApi();
-        app.MapIncidentEndpoints();
         if (mode == HostMode.CustomHandler)
         {
             app.MapInvocationEndpoints();

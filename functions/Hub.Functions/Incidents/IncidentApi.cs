@@ -1,6 +1,7 @@
 using Hub.Domain.Incidents;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
+using Hub.Functions.Http;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
 
@@ -17,21 +18,31 @@ public sealed class IncidentApi(AggregateProcessor<IncidentState, IncidentComman
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(command);
         await storage.EnsureAsync(ct);
-        string id = IncidentEndpoints.Id(ticket);
+        string id = IncidentResults.Id(ticket);
         if (!created && !mayCreate && await incidents.GetAsync(id, ct) is not { State.Exists: true })
         {
-            return IncidentEndpoints.NotFound(ticket);
+            return IncidentResults.NotFound(ticket);
         }
 
         Actor actor = ActorFor(http);
         CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, IdempotencyKey(http), command(actor), actor.Name, ct);
         if (outcome.Status == CommandStatus.Rejected)
         {
-            return IncidentEndpoints.Refused(outcome.Reason!);
+            return IncidentResults.Refused(outcome.Reason!);
         }
 
         IncidentSummary summary = IncidentSummary.From(outcome.State);
         return created ? TypedResults.Created($"/api/incidents/{id}", summary) : TypedResults.Ok(summary);
+    }
+
+    /// <summary>Reads the request's JSON body (415/413/400 problems when it is not one), then sends the command made from it.</summary>
+    public async Task<IResult> SendAsync<TBody>(HttpRequest request, long ticket, Func<TBody, Actor, IncidentCommand> command, CancellationToken ct)
+        where TBody : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(command);
+        JsonBody<TBody> body = await RequestJson.ReadAsync<TBody>(request, ct);
+        return body.Problem ?? await SendAsync(ticket, request.HttpContext, actor => command(body.Value!, actor), ct);
     }
 
     /// <summary>The caller acts under its own name (rota members call with their rota name) and strongest role.</summary>

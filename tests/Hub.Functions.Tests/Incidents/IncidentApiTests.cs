@@ -205,6 +205,40 @@ public sealed class IncidentApiTests
         await AssertProblemAsync(empty, HttpStatusCode.UnprocessableEntity, "subject: required when no ticket is named (the hub opens an Urgent ProductionDefect ticket for it)", "subject");
     }
 
+    [Fact]
+    public async Task Steps_BodyNotJsonOrMalformedOrBadPageSize_AnswerProblemsAndChangeNothing()
+    {
+        await using TestHub hub = await TestHub.StartAsync(Settings(Write(ackWithin: "10m")));
+        long ticket = await TicketOf(await SendAsync(hub, HttpMethod.Post, "/api/incidents", OperatorKey, new { subject = "Proxy down" }));
+        await WaitForAsync(hub, ticket, s => s.Exists, TimeSpan.FromSeconds(10));
+
+        HttpResponseMessage plainText = await SendTextAsync(hub, $"/api/incidents/{ticket}/acknowledge", "on it", "text/plain");
+        HttpResponseMessage malformed = await SendTextAsync(hub, $"/api/incidents/{ticket}/status", "{\"text\": ", "application/json");
+        HttpResponseMessage badPageSize = await SendAsync(hub, HttpMethod.Get, "/api/incidents?pageSize=many", ReaderKey);
+        IncidentState after = await ReadAsync(hub, ticket);
+
+        // Routing answers this one (the function declares it consumes JSON), before the function reads the body.
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, plainText.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        using (JsonDocument problem = JsonDocument.Parse(await malformed.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("Malformed JSON body", problem.RootElement.GetProperty("title").GetString());
+        }
+
+        await AssertProblemAsync(badPageSize, HttpStatusCode.BadRequest, "pageSize: must be a whole number, not 'many'.", "pageSize");
+        Assert.Equal(IncidentStatus.Paging, after.Status);
+        Assert.Null(after.Acknowledged);
+        Assert.Empty(after.Updates);
+    }
+
+    private static async Task<HttpResponseMessage> SendTextAsync(TestHub hub, string path, string text, string mediaType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(text, System.Text.Encoding.UTF8, mediaType) };
+        request.Headers.Add("X-Api-Key", AliceKey);
+        return await hub.Client.SendAsync(request);
+    }
+
     internal static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detail, string? field = null)
     {
         Assert.Equal(status, response.StatusCode);
