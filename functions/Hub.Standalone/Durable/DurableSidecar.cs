@@ -40,6 +40,11 @@ internal sealed class DurableSidecar(
         ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
         WorkItemQueueVisibilityTimeout = settings.WorkItemQueueVisibilityTimeout,
         MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
+        // Table partition management (the 2.x default) hands a partition over on this loop; DTFx's 30/10/10 s defaults
+        // left a second host's first orchestrations waiting 20-50 s on 2 cores, 15/3/1 s about 6 s (docs/standalone-host.md).
+        LeaseInterval = TimeSpan.FromSeconds(15),
+        LeaseRenewInterval = TimeSpan.FromSeconds(3),
+        LeaseAcquireInterval = TimeSpan.FromSeconds(1),
         LoggerFactory = loggerFactory,
     };
 
