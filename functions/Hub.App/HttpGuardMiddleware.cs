@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+using Hub.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+
+namespace Hub.App;
+
+/// <summary>
+/// Runs the hub's <see cref="HttpFunctionGuard"/> (roles, intake limit, 503/500 answers) around every HTTP function
+/// under the Functions host, as the standalone host's HTTP filter does, so access never rests on the host's keys.
+/// The guard reads the function's attributes, so the method is found from the metadata's entry point.
+/// </summary>
+internal sealed class HttpGuardMiddleware(HttpFunctionGuard guard) : IFunctionsWorkerMiddleware
+{
+    private readonly ConcurrentDictionary<string, MethodInfo?> _methods = new(StringComparer.Ordinal);
+
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        MethodInfo? method = _methods.GetOrAdd(context.FunctionDefinition.Id, _ => HttpMethodOf(context.FunctionDefinition));
+        if (method is null || context.GetHttpContext() is not { } http)
+        {
+            await next(context);
+            return;
+        }
+
+        await guard.InvokeAsync(http, method, () => next(context));
+    }
+
+    /// <summary>The method behind an HTTP-triggered function; null for any other trigger.</summary>
+    public static MethodInfo? HttpMethodOf(FunctionDefinition function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        if (!function.InputBindings.Values.Any(b => string.Equals(b.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        // EntryPoint is "Namespace.Type.Method"; the worker loads PathToAssembly into the default context the same way.
+        int dot = function.EntryPoint.LastIndexOf('.');
+        Assembly assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(function.PathToAssembly));
+        Type type = assembly.GetType(function.EntryPoint[..dot], throwOnError: true)!;
+        return type.GetMethod(function.EntryPoint[(dot + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
+               ?? throw new InvalidOperationException($"Function {function.Name}: entry point {function.EntryPoint} not found in {function.PathToAssembly}.");
+    }
+}
