@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using System.Runtime.Loader;
 using Hub.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -11,7 +10,8 @@ namespace Hub.App;
 /// <summary>
 /// Runs the hub's <see cref="HttpFunctionGuard"/> (roles, intake limit, 503/500 answers) around every HTTP function
 /// under the Functions host, as the standalone host's HTTP filter does, so access never rests on the host's keys.
-/// The guard reads the function's attributes, so the method is found from the metadata's entry point.
+/// The guard reads the function's attributes, so the method is found from the metadata's entry point
+/// (<see cref="FunctionEntryPoint"/>).
 /// </summary>
 internal sealed class HttpGuardMiddleware(HttpFunctionGuard guard) : IFunctionsWorkerMiddleware
 {
@@ -32,7 +32,7 @@ internal sealed class HttpGuardMiddleware(HttpFunctionGuard guard) : IFunctionsW
     }
 
     /// <summary>The method behind an HTTP-triggered function; null for any other trigger.</summary>
-    public static MethodInfo? HttpMethodOf(FunctionDefinition function)
+    private static MethodInfo? HttpMethodOf(FunctionDefinition function)
     {
         ArgumentNullException.ThrowIfNull(function);
         if (!function.InputBindings.Values.Any(b => string.Equals(b.Type, "httpTrigger", StringComparison.OrdinalIgnoreCase)))
@@ -40,11 +40,6 @@ internal sealed class HttpGuardMiddleware(HttpFunctionGuard guard) : IFunctionsW
             return null;
         }
 
-        // EntryPoint is "Namespace.Type.Method"; the worker loads PathToAssembly into the default context the same way.
-        int dot = function.EntryPoint.LastIndexOf('.');
-        Assembly assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(function.PathToAssembly));
-        Type type = assembly.GetType(function.EntryPoint[..dot], throwOnError: true)!;
-        return type.GetMethod(function.EntryPoint[(dot + 1)..], BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static)
-               ?? throw new InvalidOperationException($"Function {function.Name}: entry point {function.EntryPoint} not found in {function.PathToAssembly}.");
+        return FunctionEntryPoint.Find(function.PathToAssembly, function.EntryPoint);
     }
 }
