@@ -26,23 +26,27 @@ public sealed record FunctionContract(string Name, string TriggerType, string? R
     public static IReadOnlyList<FunctionContract> ReadMetadata(string path)
     {
         using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(path));
-        return metadata.RootElement.EnumerateArray().Select(function =>
-        {
-            JsonElement trigger = function.GetProperty("bindings").EnumerateArray()
-                .Single(b => b.GetProperty("direction").GetString() == "In" && b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
-            string name = function.GetProperty("name").GetString()!;
-            string type = trigger.GetProperty("type").GetString()!;
-            return new FunctionContract(
-                name,
-                type,
-                // The Functions host routes an HTTP function without a route at its name.
-                type == "httpTrigger" ? Text(trigger, "route") ?? name : null,
-                trigger.TryGetProperty("methods", out JsonElement methods)
-                    ? string.Join(",", methods.EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()))
-                    : "",
-                Text(trigger, "schedule"),
-                Text(trigger, "queueName"));
-        }).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        return metadata.RootElement.EnumerateArray()
+            .Select(f => FromBindings(f.GetProperty("name").GetString()!, f.GetProperty("bindings").EnumerateArray()))
+            .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A function from its name and its bindings as functions.metadata (or the worker's indexing) spells them.</summary>
+    public static FunctionContract FromBindings(string name, IEnumerable<JsonElement> bindings)
+    {
+        JsonElement trigger = bindings
+            .Single(b => b.GetProperty("direction").GetString() == "In" && b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+        string type = trigger.GetProperty("type").GetString()!;
+        return new FunctionContract(
+            name,
+            type,
+            // The Functions host routes an HTTP function without a route at its name.
+            type == "httpTrigger" ? Text(trigger, "route") ?? name : null,
+            trigger.TryGetProperty("methods", out JsonElement methods)
+                ? string.Join(",", methods.EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()))
+                : "",
+            Text(trigger, "schedule"),
+            Text(trigger, "queueName"));
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Reflection;
+using System.Runtime.Loader;
 using System.Text.Json;
 using Hub.Functions.Hosting;
 using Hub.Functions.Http;
@@ -7,6 +9,7 @@ using Hub.Standalone;
 using Hub.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Hosting;
@@ -62,11 +65,44 @@ public sealed class FunctionAppContractTests
         });
     }
 
+    [Fact]
+    public async Task WorkerIndexing_GeneratedMetadataProvider_AgreesWithFunctionsMetadata()
+    {
+        // worker.config.json turns worker indexing on: the Functions host then takes the functions from the worker's
+        // source-generated provider in Hub.App.dll, not from functions.metadata, so both must say the same.
+        IReadOnlyList<FunctionContract> generated = FunctionContract.ReadBuiltMetadata(AppFolder);
+        Assembly app = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.Combine(Bin(), "Hub.App.dll"));
+        Type providerType = LoadableTypes(app).Single(t => !t.IsAbstract && typeof(IFunctionMetadataProvider).IsAssignableFrom(t));
+        var provider = (IFunctionMetadataProvider)ActivatorUtilities.CreateInstance(new ServiceCollection().BuildServiceProvider(), providerType);
+
+        ImmutableArray<IFunctionMetadata> indexed = await provider.GetFunctionMetadataAsync(Bin());
+
+        List<FunctionContract> fromWorker = indexed
+            .Select(f => FunctionContract.FromBindings(f.Name!, f.RawBindings!.Select(b => JsonDocument.Parse(b).RootElement)))
+            .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(fromWorker);
+        Assert.Equal(generated, fromWorker);
+    }
+
+    private static Type[] LoadableTypes(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException ex)
+        {
+            return [.. ex.Types.OfType<Type>()];
+        }
+    }
+
+    private static string Bin() =>
+        Path.Combine(AppFolder, "bin", new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, "net10.0");
+
     // What the Function App's middleware resolves for each function from the metadata's scriptFile and entryPoint.
     private static Dictionary<string, MethodInfo> WorkerEntryPoints()
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        string bin = Path.Combine(AppFolder, "bin", configuration, "net10.0");
+        string bin = Bin();
         using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(bin, "functions.metadata")));
         return metadata.RootElement.EnumerateArray().ToDictionary(
             f => f.GetProperty("name").GetString()!,
