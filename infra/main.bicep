@@ -1,8 +1,10 @@
-// The Integration Hub in Azure: a Linux Function App running the hub as a custom handler, its storage account
-// (tables, queues, containers), Application Insights, a Key Vault for secrets, and a user-assigned managed identity
-// with data-plane roles. No storage keys are handed to the app: it authenticates with the identity.
-// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p name=<prefix>
-// then:   az functionapp deployment source config-zip -g <rg> -n <app> --src artifacts/publish/hub-functions.zip
+// The Integration Hub in Azure: the isolated-worker Function App (functions/Hub.App, dotnet-isolated on .NET 10) on a
+// Flex Consumption (FC1) plan, its storage account (the hub's tables, queues and containers, the Durable Functions
+// task hub, and the deployment container the platform runs the package from), Application Insights, a Key Vault for
+// secrets, and a user-assigned managed identity with the data-plane roles all of that needs. No storage key is
+// issued to the app: AzureWebJobsStorage, the deployment container and Application Insights use the identity.
+// Deploy: az deployment group create -g <rg> -f infra/main.bicep -p name=<prefix> adminKey="$(openssl rand -hex 32)"
+// then:   scripts/publish.sh && az functionapp deployment source config-zip -g <rg> -n <app> --src artifacts/publish/hub-functions.zip
 
 @description('Prefix for every resource name (3-11 lower-case letters or digits).')
 @minLength(3)
@@ -11,23 +13,48 @@ param name string
 
 param location string = resourceGroup().location
 
-@description('IANA time zone for timer schedules and daily mails.')
+@description('The hub\'s admin key (Hub__AdminKey), stored in Key Vault; at least 32 characters.')
+@secure()
+@minLength(32)
+param adminKey string
+
+@description('SendGrid API key, stored in Key Vault. Empty: mail goes to the blob outbox instead of SendGrid.')
+@secure()
+param sendGridApiKey string = ''
+
+@description('IANA time zone of the hub\'s own dates (daily mails, working days). Timer schedules under Flex Consumption are UTC: WEBSITE_TIME_ZONE is not supported there.')
 param timeZone string = 'Europe/Zurich'
 
-@description('NCRONTAB of the DailyStatus function (in timeZone): 09:00 on weekdays.')
-param dailyStatusSchedule string = '0 0 9 * * 1-5'
+@description('NCRONTAB (UTC) of the daily status run: 08:00 UTC on weekdays.')
+param dailyStatusSchedule string = '0 0 8 * * 1-5'
 
-@description('NCRONTAB of the Housekeeping function.')
+@description('NCRONTAB (UTC) of housekeeping.')
 param housekeepingSchedule string = '0 */5 * * * *'
 
-@description('NCRONTAB of the OutboxSweep function.')
+@description('NCRONTAB (UTC) of the outbox sweep.')
 param outboxSweepSchedule string = '30 * * * * *'
 
-@description('Prefix of the durable runtime storage (table, queues <name>-work and -work-poison, containers).')
+@description('Prefix of the hub\'s durable storage (Hub__DurableName).')
 param durableName string = 'hub'
+
+@description('Memory of each instance (MB): 512, 2048 or 4096.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the plan scales out to (40-1000).')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Always-ready instances per group, e.g. [{ name: \'http\', instanceCount: 1 }, { name: \'durable\', instanceCount: 1 }]; empty to scale from zero.')
+param alwaysReady array = []
 
 var suffix = uniqueString(resourceGroup().id, name)
 var storageName = take('${name}st${suffix}', 24)
+var appName = '${name}-hub-${suffix}'
+// The platform reads the deployed package from this container (one per app; the name is what the portal would choose).
+var deploymentContainerName = 'app-package-${take(appName, 32)}'
+var sendGridSecretName = 'sendgrid-api-key'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${name}-id'
@@ -42,7 +69,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   properties: {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
-    allowSharedKeyAccess: false // identity only; the hub's SharedKey path is for Azurite and connection-string hosts
+    allowSharedKeyAccess: false // identity only; connection strings are for Azurite
     supportsHttpsTrafficOnly: true
   }
 }
@@ -53,19 +80,12 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   properties: { deleteRetentionPolicy: { enabled: true, days: 14 } }
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for c in ['hub-status', 'hub-locks', 'hub-spill', 'outbox', 'sw']: {
+// The deployment container and the hub's containers (status, locks, large aggregates, the outbox, the software
+// repository areas). Queues, the task hub's containers, queues and tables, and the Functions host's own
+// (azure-webjobs-hosts) are created on first use by whoever owns them.
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for c in [deploymentContainerName, 'hub-status', 'hub-locks', 'hub-spill', 'outbox', 'sw']: {
   parent: blobService
   name: c
-}]
-
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-}
-
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for q in ['hub-work', 'hub-work-poison']: {
-  parent: queueService
-  name: q
 }]
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
@@ -103,16 +123,30 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
-  name: '${name}-plan'
-  location: location
-  kind: 'elastic'
-  sku: { name: 'EP1', tier: 'ElasticPremium' }
-  properties: { reserved: true, maximumElasticWorkerCount: 10 }
+// Created here, so every Key Vault reference resolves from the first start (an unresolved reference would reach the
+// app as the literal reference text).
+resource adminKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'hub-admin-key'
+  properties: { value: adminKey }
 }
 
-resource app 'Microsoft.Web/sites@2023-12-01' = {
-  name: '${name}-hub-${suffix}'
+resource sendGridSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(sendGridApiKey)) {
+  parent: vault
+  name: sendGridSecretName
+  properties: { value: sendGridApiKey }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${name}-plan'
+  location: location
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true } // Linux
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
   location: location
   kind: 'functionapp,linux'
   identity: { type: 'UserAssigned', userAssignedIdentities: { '${identity.id}': {} } }
@@ -120,13 +154,29 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
+    // Flex Consumption takes the runtime here, not from FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION (which
+    // it refuses as app settings).
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        alwaysReady: alwaysReady
+      }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
+    }
     siteConfig: {
-      linuxFxVersion: '' // custom handler: the self-contained hub executable named in host.json
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: [
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+        // Identity-based host storage: the Functions host, the queue and timer triggers, the Durable Functions task hub
+        // and the hub's own storage clients (StorageConnections) all read these.
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
@@ -134,30 +184,34 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identity.properties.clientId}' }
         { name: 'AZURE_FUNCTIONS_ENVIRONMENT', value: 'Production' }
         { name: 'Hub__TimeZone', value: timeZone }
-        // The Functions host evaluates timer schedules (DailyStatus at 09:00 on weekdays) in this zone (Elastic Premium honours it on Linux).
-        { name: 'WEBSITE_TIME_ZONE', value: timeZone }
-        // function.json files name these as %Hub__...%: the Functions host resolves them from app settings only (the
+        // Trigger attributes name these as %Hub__...%: the Functions host resolves them from app settings only (the
         // hub's own defaults do not reach it), so every one is set here.
         { name: 'Hub__DailyStatusSchedule', value: dailyStatusSchedule }
         { name: 'Hub__HousekeepingSchedule', value: housekeepingSchedule }
         { name: 'Hub__OutboxSweepSchedule', value: outboxSweepSchedule }
         { name: 'Hub__DurableName', value: durableName }
-        { name: 'Hub__Email__Sender', value: 'sendgrid' }
-        { name: 'Hub__Email__SendGridApiKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=sendgrid-api-key)' }
-        { name: 'Hub__AdminKey', value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=hub-admin-key)' }
+        { name: 'Hub__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/${adminKeySecret.name})' }
+        // Without a SendGrid key, mail goes to the blob outbox (GET /outbox).
+        { name: 'Hub__Email__Sender', value: empty(sendGridApiKey) ? 'outbox' : 'sendgrid' }
+        { name: 'Hub__Email__SendGridApiKey', value: empty(sendGridApiKey) ? '' : '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/${sendGridSecretName})' }
       ]
     }
   }
+  // The host reads its package and storage with the identity from its first start.
+  dependsOn: [storageRoles, vaultSecretsUser, containers]
 }
 
-// Data-plane roles for the hub's identity (built-in role definition ids).
-var roles = {
-  blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // leases and containers for timer singletons, outbox, repository areas
+// Data-plane roles for the app's identity (built-in role definition ids).
+var storageRoleIds = {
+  // Blob: the deployment package, timer and task-hub leases, Durable large messages, the outbox, repository areas.
+  blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  // Queue: queue triggers and their poison queues, the task hub's control and work-item queues.
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  // Table: the hub's aggregates, the task hub's History and Instances tables.
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 }
 
-resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(roles): {
+resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(storageRoleIds): {
   scope: storage
   name: guid(storage.id, identity.id, role.value)
   properties: {
@@ -188,5 +242,6 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 }
 
 output functionAppName string = app.name
+output functionAppUrl string = 'https://${app.properties.defaultHostName}'
 output storageAccountName string = storage.name
 output keyVaultName string = vault.name

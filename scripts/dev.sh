@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the hub locally: installs what it needs, starts Azurite (data in .azurite/) and the hub in standalone mode,
-# prints the URLs, and stops both on Ctrl-C. Settings come from local.settings.json (created from the sample once).
+# Runs the hub locally: installs what it needs, starts Azurite (data in .azurite/) and the hub, prints the URLs, and
+# stops both on Ctrl-C. The hub runs under the Azure Functions Core Tools (`func start` in functions/Hub.App's build
+# output) when `func` is on PATH, else on the standalone host (functions/Hub.Standalone). Settings come from
+# local.settings.json (created from the sample once; Hub.App's build copies it beside the app for func).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 ensure_dotnet
@@ -29,21 +31,32 @@ else
   listening 10002 || { echo "Azurite did not start; see .azurite/azurite.log" >&2; exit 1; }
 fi
 
-dotnet build functions/Hub.Functions/Hub.Functions.csproj -c Debug --nologo -v quiet -clp:ErrorsOnly
 url=$(sed -n 's/.*"Hub__Urls" *: *"\([^";]*\).*/\1/p' local.settings.json)
 url="${Hub__Urls:-${url:-http://127.0.0.1:7071}}"
-dotnet functions/Hub.Functions/bin/Debug/net10.0/Hub.Functions.dll &
+if command -v func >/dev/null 2>&1; then
+  mode="Azure Functions Core Tools, func start in functions/Hub.App/bin/Debug/net10.0"
+  # The Functions host's own admin API runs non-HTTP functions; it takes the host's master key, not Hub__AdminKey.
+  timer_key="<the host's master key>"
+  dotnet build functions/Hub.App/Hub.App.csproj -c Debug --nologo -v quiet -clp:ErrorsOnly
+  port="${url##*:}"; port="${port%%/*}"
+  (cd functions/Hub.App/bin/Debug/net10.0 && exec func start --port "$port") &
+else
+  mode="standalone host; install the Azure Functions Core Tools to run under func instead"
+  timer_key="<Hub__AdminKey>"
+  dotnet build functions/Hub.Standalone/Hub.Standalone.csproj -c Debug --nologo -v quiet -clp:ErrorsOnly
+  dotnet functions/Hub.Standalone/bin/Debug/net10.0/Hub.Standalone.dll &
+fi
 pids+=($!)
 
 for _ in $(seq 1 120); do
   if curl -fsS "$url/api/health" >/dev/null 2>&1; then
     cat <<TXT
 
-Integration Hub is running (standalone mode, settings from local.settings.json)
+Integration Hub is running ($mode; settings from local.settings.json)
   hub          $url
   health       $url/api/health
   poison list  $url/api/admin/poison   (header x-functions-key: Hub__AdminKey)
-  run a timer  curl -X POST -H 'x-functions-key: <Hub__AdminKey>' $url/admin/functions/Housekeeping
+  run a timer  curl -X POST -H 'x-functions-key: $timer_key' $url/admin/functions/Housekeeping
   Azurite      blob http://127.0.0.1:10000  queue http://127.0.0.1:10001  table http://127.0.0.1:10002 (data in .azurite/)
 Ctrl-C stops both.
 TXT

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the Functions app package: a self-contained ReadyToRun linux-x64 build of the hub, host.json and one
-# folder per function with its function.json, zipped for zip deploy.
+# Builds the package Azure runs for dotnet-isolated: `dotnet publish` of functions/Hub.App (the worker, its
+# dependencies and config/), with the host.json, functions.metadata, worker.config.json, extensions.json and
+# .azurefunctions/ that the Worker.Sdk writes, zipped for zip deploy (az functionapp deployment source config-zip,
+# or the Flex Consumption one-deploy that the same command uses).
 # Usage: scripts/publish.sh [output-zip]   (default artifacts/publish/hub-functions.zip; the unzipped app folder is
-# artifacts/publish/app, or PUBLISH_APP_DIR)
+# artifacts/publish/app, or PUBLISH_APP_DIR). PUBLISH_NO_BUILD=1 packages an existing Release build (the tests do:
+# their own build has just built Hub.App).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 ensure_dotnet
@@ -11,22 +14,21 @@ ensure_zip
 out_zip="${1:-$REPO_ROOT/artifacts/publish/hub-functions.zip}"
 app="${PUBLISH_APP_DIR:-$REPO_ROOT/artifacts/publish/app}"
 rm -rf "$app" && mkdir -p "$app" "$(dirname "$out_zip")"
+out_zip="$(cd "$(dirname "$out_zip")" && pwd)/$(basename "$out_zip")"
 
-dotnet publish functions/Hub.Functions/Hub.Functions.csproj -c Release -r linux-x64 --self-contained \
-  -p:PublishReadyToRun=true -p:DebugType=none --nologo -v quiet -o "$app"
+# Framework-dependent: the platform provides .NET 10 for dotnet-isolated (FUNCTIONS_WORKER_RUNTIME, linuxFxVersion or
+# Flex Consumption's runtime setting).
+build=()
+[ "${PUBLISH_NO_BUILD:-}" = 1 ] && build=(--no-build)
+dotnet publish functions/Hub.App/Hub.App.csproj -c Release "${build[@]}" -p:DebugType=none --nologo -v quiet -clp:ErrorsOnly -o "$app"
 
-cp host.json "$app/"
-# The domain configuration (Hub__Config defaults to config/hub.yaml next to host.json).
-cp -r config "$app/"
-count=0
-for fj in functions/*/function.json; do
-  name=$(basename "$(dirname "$fj")")
-  mkdir -p "$app/$name" && cp "$fj" "$app/$name/"
-  count=$((count + 1))
+for required in host.json functions.metadata worker.config.json extensions.json .azurefunctions Hub.App.dll config/hub.yaml; do
+  [ -e "$app/$required" ] || { echo "the publish output lacks $required" >&2; exit 1; }
 done
-exe=$(sed -n 's/.*"defaultExecutablePath" *: *"\([^"]*\)".*/\1/p' host.json)
-[ -x "$app/$exe" ] || { echo "host.json names executable '$exe' but the publish has no such file" >&2; exit 1; }
+if grep -q '"customHandler"' "$app/host.json"; then echo "host.json still has a customHandler section" >&2; exit 1; fi
+count=$(grep -c '"scriptFile"' "$app/functions.metadata" || true)
 
 rm -f "$out_zip"
-(cd "$app" && zip -qr "$out_zip" .)
-echo "published $count functions and $exe to $out_zip ($(du -h "$out_zip" | cut -f1))"
+# -y keeps links as links; the dot folder .azurefunctions is included by zipping "." rather than "*".
+(cd "$app" && zip -qry "$out_zip" .)
+echo "published Hub.App with $count functions to $out_zip ($(du -h "$out_zip" | cut -f1))"

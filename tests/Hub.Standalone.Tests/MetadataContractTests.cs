@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hub.Standalone.TestFunctions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +16,7 @@ public sealed class MetadataContractTests
     {
         Azurite azurite = await Azurite.SharedAsync();
         Dictionary<string, string?> settings = TestHost.Settings(azurite, tickSchedule: "0 */5 * * * *");
-        IReadOnlyList<Contract> generated = ReadMetadata();
+        IReadOnlyList<FunctionContract> generated = FunctionContract.ReadBuiltMetadata(TestHost.TestAppFolder);
         await using WebApplication app = StandaloneHost.Build(new StandaloneHostOptions
         {
             Assemblies = [typeof(Probe).Assembly],
@@ -25,8 +24,8 @@ public sealed class MetadataContractTests
             Settings = settings,
         });
 
-        List<Contract> mapped = ((IReadOnlyList<MappedFunction>)app.Services.GetService(typeof(IReadOnlyList<MappedFunction>))!)
-            .Select(f => new Contract(f.Name, f.TriggerType, f.Route, string.Join(",", f.Methods), f.Schedule, f.QueueName))
+        List<FunctionContract> mapped = ((IReadOnlyList<MappedFunction>)app.Services.GetService(typeof(IReadOnlyList<MappedFunction>))!)
+            .Select(f => FunctionContract.Mapped(f.Name, f.TriggerType, f.Route, f.Methods, f.Schedule, f.QueueName))
             .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
         Dictionary<string, string> routed = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
             .ToDictionary(
@@ -46,33 +45,4 @@ public sealed class MetadataContractTests
         Assert.Equal("0 */5 * * * *", ((IReadOnlyList<MappedFunction>)app.Services.GetService(typeof(IReadOnlyList<MappedFunction>))!)
             .Single(f => f.Name == "Tick").ResolvedSchedule);
     }
-
-    private static List<Contract> ReadMetadata()
-    {
-        // The TestApp is built with the same configuration as this test project (a project reference orders it first).
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        string path = Path.Combine(TestHost.TestAppFolder, "bin", configuration, "net10.0", "functions.metadata");
-        using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(path));
-        return metadata.RootElement.EnumerateArray().Select(function =>
-        {
-            JsonElement trigger = function.GetProperty("bindings").EnumerateArray()
-                .Single(b => b.GetProperty("direction").GetString() == "In" && b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
-            string name = function.GetProperty("name").GetString()!;
-            string type = trigger.GetProperty("type").GetString()!;
-            return new Contract(
-                name,
-                type,
-                type == "httpTrigger" ? Text(trigger, "route") ?? name : null,
-                trigger.TryGetProperty("methods", out JsonElement methods)
-                    ? string.Join(",", methods.EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()))
-                    : "",
-                Text(trigger, "schedule"),
-                Text(trigger, "queueName"));
-        }).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
-    }
-
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private sealed record Contract(string Name, string TriggerType, string? Route, string Methods, string? Schedule, string? QueueName);
 }

@@ -114,7 +114,7 @@ public sealed class SettingsTests
         JsonElement values = sample.RootElement.GetProperty("Values");
 
         Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
-        Assert.Equal("custom", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         Assert.StartsWith("dev-only-", values.GetProperty("Hub__AdminKey").GetString(), StringComparison.Ordinal);
         Assert.All(
             typeof(HubOptions).GetProperties().Select(p => "Hub__" + p.Name),
