@@ -281,7 +281,6 @@ public sealed class AlertIntakeTests
         var settings = new Dictionary<string, string?>
         {
             ["Hub__Secrets__AlertmanagerToken"] = Token,
-            ["Hub__QueueMinPollingInterval"] = "00:00:00.050",
         };
         foreach ((string key, string? value) in extra ?? [])
         {
