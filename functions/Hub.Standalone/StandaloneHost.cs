@@ -100,7 +100,7 @@ public static class StandaloneHost
         HttpFunctionEndpoints.Map(app, routes.Functions, routes.RoutePrefix, routes.Filter);
         if (routes.AdminKeyCheck is { } check)
         {
-            AdminEndpoint.Map(app, routes.Functions, check);
+            AdminEndpoint.Map(app, app.Services, routes.Functions, check);
         }
     }
 

@@ -25,7 +25,8 @@ internal static class AdminEndpoint
 {
     public const string Pattern = "/admin/functions/{name}";
 
-    public static void Map(IEndpointRouteBuilder endpoints, IReadOnlyList<FunctionDefinition> functions, AdminKeyCheck check)
+    /// <param name="services">The application's root services: a run outlives the request that asked for it.</param>
+    public static void Map(IEndpointRouteBuilder endpoints, IServiceProvider services, IReadOnlyList<FunctionDefinition> functions, AdminKeyCheck check)
     {
         Dictionary<string, Runnable> runnable = functions
             .Where(f => f.Trigger is Discovery.TimerTrigger or Discovery.QueueTrigger)
@@ -61,9 +62,8 @@ internal static class AdminEndpoint
                 return;
             }
 
-            IServiceProvider services = context.RequestServices.GetRequiredService<IServiceProvider>();
-            AdminInvocations invocations = context.RequestServices.GetRequiredService<AdminInvocations>();
-            TimeProvider time = context.RequestServices.GetRequiredService<TimeProvider>();
+            AdminInvocations invocations = services.GetRequiredService<AdminInvocations>();
+            TimeProvider time = services.GetRequiredService<TimeProvider>();
             if (!invocations.TryStart(function.Definition.Name, token => function.RunAsync(services, input, time, token)))
             {
                 await Problem(context, StatusCodes.Status503ServiceUnavailable, "Shutting down", "The host is stopping.").ConfigureAwait(false);
