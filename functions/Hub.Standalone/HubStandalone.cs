@@ -19,7 +19,7 @@ public static class HubStandalone
         ArgumentNullException.ThrowIfNull(launch);
         return HubApp.Build(launch with
         {
-            ConfigureHost = (builder, contentRoot, host) => StandaloneHost.AddFunctions(builder, new StandaloneHostOptions
+            ConfigureHost = (builder, contentRoot, host) => AddFunctions(builder, new StandaloneHostOptions
             {
                 Assemblies = [typeof(HttpFunctionGuard).Assembly],
                 ContentRoot = contentRoot,
@@ -32,5 +32,18 @@ public static class HubStandalone
             }),
             MapHost = StandaloneHost.MapFunctions,
         });
+    }
+
+    private static void AddFunctions(WebApplicationBuilder builder, StandaloneHostOptions options)
+    {
+        try
+        {
+            StandaloneHost.AddFunctions(builder, options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A trigger's %Setting% unset or its schedule unparsable: the operator's to fix, named without a stack trace.
+            throw new HubStartupException(ex.Message, ex);
+        }
     }
 }

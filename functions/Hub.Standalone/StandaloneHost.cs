@@ -121,9 +121,17 @@ public static class StandaloneHost
         var timers = new List<TimerFunction>();
         foreach (FunctionDefinition function in functions)
         {
-            if (function.Trigger is Discovery.TimerTrigger timer)
+            if (function.Trigger is Discovery.TimerTrigger timer && !Disabled(settings, function))
             {
-                timers.Add(new TimerFunction(function, timer, TimerSchedule.Parse(settings.Resolve(timer.Schedule), zone)));
+                string schedule = settings.Resolve(timer.Schedule);
+                try
+                {
+                    timers.Add(new TimerFunction(function, timer, TimerSchedule.Parse(schedule, zone)));
+                }
+                catch (FormatException e)
+                {
+                    throw new InvalidOperationException($"Function '{function.Name}': the schedule '{schedule}' ({timer.Schedule}) is invalid: {e.Message}", e);
+                }
             }
         }
 
@@ -146,7 +154,7 @@ public static class StandaloneHost
         var queues = new List<QueueFunction>();
         foreach (FunctionDefinition function in functions)
         {
-            if (function.Trigger is Discovery.QueueTrigger queue)
+            if (function.Trigger is Discovery.QueueTrigger queue && !Disabled(settings, function))
             {
                 queues.Add(new QueueFunction(function, settings.Resolve(queue.QueueName), settings.Connection(queue.Connection)));
             }
@@ -164,6 +172,14 @@ public static class StandaloneHost
             return new QueueService(queues.Select(q => new QueueListener(q, queueSettings, sp, time, logger)).ToList());
         });
     }
+
+    /// <summary>
+    /// The Functions host's <c>AzureWebJobs.&lt;name&gt;.Disabled</c> app setting: the trigger does not listen (the admin
+    /// route still runs the function, as there).
+    /// </summary>
+    private static bool Disabled(AppSettings settings, FunctionDefinition function) =>
+        settings[$"AzureWebJobs.{function.Name}.Disabled"] is { } value
+        && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
 
     private static void AddDurable(
         IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, DurableSettings durable, string workerId)
