@@ -32,6 +32,27 @@ public sealed class QueueTriggerTests
     }
 
     [Fact]
+    public async Task Work_MessageThatIsNotBase64_IsMovedToPoisonWithItsTextAndTheQueueGoesOn()
+    {
+        Azurite azurite = await Azurite.SharedAsync();
+        var probe = new Probe();
+        Dictionary<string, string?> settings = TestHost.Settings(azurite);
+        var plain = new QueueClient(azurite.ConnectionString, settings["WorkQueue"], new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var queue = new QueueClient(azurite.ConnectionString, settings["WorkQueue"], Base64);
+        var poison = new QueueClient(azurite.ConnectionString, settings["WorkQueue"] + "-poison", Base64);
+        await queue.CreateIfNotExistsAsync();
+        await using TestHost host = await TestHost.StartAsync(probe, settings);
+
+        await plain.SendMessageAsync("plain text, not base64!");
+        await queue.SendMessageAsync("""{"id":"after","fail":false}""");
+        PeekedMessage[] poisoned = await Poll.UntilAsync(() => PeekAsync(poison), m => m.Length > 0, TimeSpan.FromSeconds(30));
+        IReadOnlyList<string> done = await Poll.UntilAsync(() => probe.Of("work-done"), d => d.Count > 0, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("plain text, not base64!", Assert.Single(poisoned).Body.ToString());
+        Assert.Equal(["after"], done);
+    }
+
+    [Fact]
     public async Task Work_DisabledBySetting_LeavesItsQueueAloneAndTheAdminRouteStillRunsIt()
     {
         Azurite azurite = await Azurite.SharedAsync();
