@@ -10,7 +10,7 @@ try
     builder.ConfigureFunctionsWebApplication();
     // After the ASP.NET Core integration's own middleware, so the HttpContext is there for the guard.
     builder.UseMiddleware<HttpGuardMiddleware>();
-    HubApp.AddHub(builder.Services, builder.Configuration, builder.Environment, HostMode.CustomHandler, AppContext.BaseDirectory, null);
+    HubApp.AddHub(builder.Services, builder.Configuration, builder.Environment, HostMode.FunctionsHost, AppContext.BaseDirectory, null);
     using IHost host = builder.Build();
     await host.RunAsync();
     return 0;

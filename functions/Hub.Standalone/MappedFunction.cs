@@ -2,7 +2,8 @@ namespace Hub.Standalone;
 
 /// <summary>
 /// One function as the standalone host runs it, in the terms of functions.metadata (binding type, route, methods,
-/// schedule, queue name as declared) plus what the host resolved from the settings (full path, schedule, queue).
+/// schedule, queue name as declared) plus what the host resolved from the settings (full path, schedule and the time
+/// zone it runs in, queue).
 /// </summary>
 public sealed record MappedFunction(
     string Name,
@@ -13,4 +14,5 @@ public sealed record MappedFunction(
     string? QueueName,
     string? Path,
     string? ResolvedSchedule,
-    string? ResolvedQueueName);
+    string? ResolvedQueueName,
+    TimeZoneInfo? TimeZone = null);

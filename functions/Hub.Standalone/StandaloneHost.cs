@@ -1,3 +1,4 @@
+using Hub.Standalone.Admin;
 using Hub.Standalone.Discovery;
 using Hub.Standalone.Durable;
 using Hub.Standalone.Http;
@@ -23,6 +24,9 @@ public static class StandaloneHost
 {
     /// <summary>The blob container the Functions host keeps its timer status and locks in.</summary>
     public const string HostsContainer = "azure-webjobs-hosts";
+
+    /// <summary>The header that carries the key of the admin route (<see cref="StandaloneHostOptions.AdminKeyCheck"/>).</summary>
+    public const string AdminKeyHeader = "x-functions-key";
 
     public static async Task RunAsync(StandaloneHostOptions options)
     {
@@ -63,16 +67,22 @@ public static class StandaloneHost
         var settings = new AppSettings(builder.Configuration);
         HostJson host = HostJson.Load(Path.Combine(root, "host.json"));
         IReadOnlyList<FunctionDefinition> functions = FunctionCatalog.Discover(options.Assemblies);
-        string hostId = builder.Configuration["AzureFunctionsWebHost:hostid"] ?? "standalone";
+        string hostId = options.HostId ?? builder.Configuration["AzureFunctionsWebHost:hostid"] ?? "standalone";
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(host);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMvcCore();
-        builder.Services.AddSingleton<IReadOnlyList<MappedFunction>>(Map(functions, host, settings));
-        builder.Services.AddSingleton(new FunctionRoutes(functions, host.RoutePrefix, options.HttpFilter));
+        TimeZoneInfo zone = options.TimeZone ?? (settings["WEBSITE_TIME_ZONE"] is { Length: > 0 } zoneName ? TimeZoneInfo.FindSystemTimeZoneById(zoneName) : TimeZoneInfo.Utc);
+        builder.Services.AddSingleton<IReadOnlyList<MappedFunction>>(Map(functions, host, settings, zone));
+        builder.Services.AddSingleton(new FunctionRoutes(functions, host.RoutePrefix, options.HttpFilter, options.AdminKeyCheck));
+        if (options.AdminKeyCheck is not null)
+        {
+            builder.Services.AddSingleton<AdminInvocations>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminInvocations>());
+        }
 
-        AddTimers(builder.Services, functions, settings, hostId);
+        AddTimers(builder.Services, functions, settings, hostId, zone);
         AddQueues(builder.Services, functions, settings, host.Queues);
         AddDurable(builder.Services, functions, settings, host.Durable, options.InstanceId);
     }
@@ -88,29 +98,40 @@ public static class StandaloneHost
 
         FunctionRoutes routes = app.Services.GetRequiredService<FunctionRoutes>();
         HttpFunctionEndpoints.Map(app, routes.Functions, routes.RoutePrefix, routes.Filter);
+        if (routes.AdminKeyCheck is { } check)
+        {
+            AdminEndpoint.Map(app, app.Services, routes.Functions, check);
+        }
     }
 
-    private static List<MappedFunction> Map(IReadOnlyList<FunctionDefinition> functions, HostJson host, AppSettings settings) =>
+    private static List<MappedFunction> Map(IReadOnlyList<FunctionDefinition> functions, HostJson host, AppSettings settings, TimeZoneInfo zone) =>
         functions.Select(f => f.Trigger switch
         {
             Discovery.HttpTrigger http => new MappedFunction(f.Name, http.Type, http.Route ?? f.Name, http.Methods, null, null,
                 HttpFunctionEndpoints.Pattern(host.RoutePrefix, f, http), null, null),
             Discovery.TimerTrigger timer => new MappedFunction(f.Name, timer.Type, null, [], timer.Schedule, null, null,
-                settings.Resolve(timer.Schedule), null),
+                settings.Resolve(timer.Schedule), null, zone),
             Discovery.QueueTrigger queue => new MappedFunction(f.Name, queue.Type, null, [], null, queue.QueueName, null,
                 null, settings.Resolve(queue.QueueName)),
             _ => new MappedFunction(f.Name, f.Trigger.Type, null, [], null, null, null, null, null),
         }).ToList();
 
-    private static void AddTimers(IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, string hostId)
+    private static void AddTimers(IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, string hostId, TimeZoneInfo zone)
     {
-        TimeZoneInfo zone = settings["WEBSITE_TIME_ZONE"] is { Length: > 0 } name ? TimeZoneInfo.FindSystemTimeZoneById(name) : TimeZoneInfo.Utc;
         var timers = new List<TimerFunction>();
         foreach (FunctionDefinition function in functions)
         {
-            if (function.Trigger is Discovery.TimerTrigger timer)
+            if (function.Trigger is Discovery.TimerTrigger timer && !Disabled(settings, function))
             {
-                timers.Add(new TimerFunction(function, timer, TimerSchedule.Parse(settings.Resolve(timer.Schedule), zone)));
+                string schedule = settings.Resolve(timer.Schedule);
+                try
+                {
+                    timers.Add(new TimerFunction(function, timer, TimerSchedule.Parse(schedule, zone)));
+                }
+                catch (FormatException e)
+                {
+                    throw new InvalidOperationException($"Function '{function.Name}': the schedule '{schedule}' ({timer.Schedule}) is invalid: {e.Message}", e);
+                }
             }
         }
 
@@ -133,7 +154,7 @@ public static class StandaloneHost
         var queues = new List<QueueFunction>();
         foreach (FunctionDefinition function in functions)
         {
-            if (function.Trigger is Discovery.QueueTrigger queue)
+            if (function.Trigger is Discovery.QueueTrigger queue && !Disabled(settings, function))
             {
                 queues.Add(new QueueFunction(function, settings.Resolve(queue.QueueName), settings.Connection(queue.Connection)));
             }
@@ -151,6 +172,14 @@ public static class StandaloneHost
             return new QueueService(queues.Select(q => new QueueListener(q, queueSettings, sp, time, logger)).ToList());
         });
     }
+
+    /// <summary>
+    /// The Functions host's <c>AzureWebJobs.&lt;name&gt;.Disabled</c> app setting: the trigger does not listen (the admin
+    /// route still runs the function, as there).
+    /// </summary>
+    private static bool Disabled(AppSettings settings, FunctionDefinition function) =>
+        settings[$"AzureWebJobs.{function.Name}.Disabled"] is { } value
+        && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
 
     private static void AddDurable(
         IServiceCollection services, IReadOnlyList<FunctionDefinition> functions, AppSettings settings, DurableSettings durable, string workerId)
@@ -197,5 +226,8 @@ public static class StandaloneHost
     }
 }
 
-/// <summary>What <see cref="StandaloneHost.MapFunctions"/> maps: the HTTP functions found and how to wrap them.</summary>
-internal sealed record FunctionRoutes(IReadOnlyList<FunctionDefinition> Functions, string RoutePrefix, HttpFunctionFilter? Filter);
+/// <summary>
+/// What <see cref="StandaloneHost.MapFunctions"/> maps: the HTTP functions found and how to wrap them, and the admin
+/// route when a key check is given.
+/// </summary>
+internal sealed record FunctionRoutes(IReadOnlyList<FunctionDefinition> Functions, string RoutePrefix, HttpFunctionFilter? Filter, AdminKeyCheck? AdminKeyCheck);

@@ -32,7 +32,7 @@ public sealed class MetadataContractTests
                 e => e.DisplayName!,
                 e => string.Join(",", e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []) + " " + e.RoutePattern.RawText);
 
-        Assert.Equal(["Approval", "Approvals_Start", "Greet", "Items_Get", "Items_Rename", "Tick", "Work"], generated.Select(c => c.Name));
+        Assert.Equal(["Approval", "Approvals_Start", "Greet", "Items_Get", "Items_Rename", "Startup", "Tick", "Work"], generated.Select(c => c.Name));
         Assert.Equal(generated, mapped);
         Assert.Equal(
             new Dictionary<string, string>

@@ -39,7 +39,11 @@ public sealed class TestHost : IAsyncDisposable
         };
     }
 
-    public static async Task<TestHost> StartAsync(Probe probe, IDictionary<string, string?> settings, WarningCounter? warnings = null)
+    /// <summary>The key the test hosts' admin route takes.</summary>
+    public const string AdminKey = "test-admin-key";
+
+    /// <param name="hostId">Overrides the settings' host id through <see cref="StandaloneHostOptions.HostId"/>.</param>
+    public static async Task<TestHost> StartAsync(Probe probe, IDictionary<string, string?> settings, WarningCounter? warnings = null, string? hostId = null)
     {
         int port = Azurite.FreePort();
         var all = new Dictionary<string, string?>(settings) { ["urls"] = $"http://127.0.0.1:{port}" };
@@ -48,6 +52,8 @@ public sealed class TestHost : IAsyncDisposable
             Assemblies = [typeof(Probe).Assembly],
             ContentRoot = TestAppFolder,
             Settings = all,
+            HostId = hostId,
+            AdminKeyCheck = (key, _) => key == AdminKey,
             ConfigureServices = (services, _) =>
             {
                 services.AddSingleton(probe);

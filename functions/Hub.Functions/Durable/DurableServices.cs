@@ -4,18 +4,16 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Hub.Domain.Durable;
-using Hub.Functions.Functions;
 using Hub.Functions.Hosting;
 using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
-using Hub.Storage.Queues;
 using Hub.Storage.Tables;
 
 namespace Hub.Functions.Durable;
 
 public static class DurableServices
 {
-    /// <summary>The durable runtime on the AzureWebJobsStorage account, and its three functions.</summary>
+    /// <summary>The durable runtime on the AzureWebJobsStorage account (its functions are <see cref="HubWorkFunctions"/>).</summary>
     public static IServiceCollection AddDurableRuntime(this IServiceCollection services)
     {
         services.AddSingleton(sp => DurableNames.From(sp.GetRequiredService<HubOptions>()));
@@ -29,7 +27,7 @@ public static class DurableServices
         {
             DurableNames names = sp.GetRequiredService<DurableNames>();
             var account = sp.GetRequiredService<StorageAccounts>().Get();
-            return new WorkQueue(account.GetQueueClient(names.WorkQueue), account.GetBlobContainerClient(names.SpillContainer), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<QueueSignals>());
+            return new WorkQueue(account.GetQueueClient(names.WorkQueue), account.GetBlobContainerClient(names.SpillContainer), sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp => new PoisonStore(
             sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));
@@ -39,9 +37,6 @@ public static class DurableServices
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<WorkDispatcher>();
         services.AddSingleton<DurableStorage>();
-        services.AddFunctionHandler<HubWorkHandler>();
-        services.AddFunctionHandler<HubWorkPoisonHandler>();
-        services.AddFunctionHandler<OutboxSweepHandler>();
         return services;
     }
 

@@ -19,7 +19,7 @@ public sealed class HealthFunctions(StorageProbe probe, HeartbeatStore heartbeat
     {
         ArgumentNullException.ThrowIfNull(request);
         IReadOnlyDictionary<string, ServiceHealth> storage = await probe.ProbeAsync(ct);
-        string mode = host.Mode == HostMode.CustomHandler ? "customHandler" : "standalone";
+        string mode = host.ModeName;
         string[] failures = storage.Where(s => !s.Value.Ok).Select(s => $"{s.Key}: {s.Value.Error}").ToArray();
         if (failures.Length > 0)
         {

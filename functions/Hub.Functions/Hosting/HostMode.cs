@@ -1,11 +1,11 @@
 namespace Hub.Functions.Hosting;
 
 /// <summary>
-/// CustomHandler: the Azure Functions host runs the triggers and calls this process. Standalone: this process serves
-/// HTTP itself and runs the queue and timer triggers from the same function.json files.
+/// Which host runs the hub's [Function] classes: the standalone host (Hub.Standalone: Kestrel, its own timers, queue
+/// listeners and Durable worker) or the Azure Functions host (the isolated-worker Function App).
 /// </summary>
 public enum HostMode
 {
     Standalone,
-    CustomHandler,
+    FunctionsHost,
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Hub.Domain.Configuration;
-using Hub.Functions.Admin;
 using Hub.Functions.Configuration;
 using Hub.Functions.Connectors;
 using Hub.Functions.OpenApi;
@@ -10,26 +9,23 @@ using Hub.Functions.Security;
 using Hub.Functions.Releases;
 using Hub.Functions.Tickets;
 using Hub.Functions.Durable;
-using Hub.Functions.Functions;
 using Hub.Functions.Health;
 using Hub.Functions.Incidents;
 using Hub.Functions.Notifications;
 using Hub.Functions.Housekeeping;
-using Hub.Functions.Triggers.Queue;
-using Hub.Functions.Triggers.Timer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Functions.Hosting;
 
 /// <summary>
-/// Builds the hub: settings (local.settings.json Values, then environment, then arguments), validation that refuses a
-/// bad start, the function catalog, the mode (custom handler when FUNCTIONS_CUSTOMHANDLER_PORT is set, else
-/// standalone with its own trigger runners) and the endpoints. Program and the tests start the hub the same way.
+/// Builds the hub on the standalone host: settings (local.settings.json Values, then environment, then arguments),
+/// validation that refuses a bad start, the hub's services (<see cref="AddHub"/>, which the Function App calls too),
+/// then the host that runs the [Function] classes (<see cref="HubLaunchOptions.ConfigureHost"/>) and the endpoints not
+/// yet ported onto functions. Program and the tests start the hub the same way.
 /// </summary>
 public static partial class HubApp
 {
-    public const string CustomHandlerPortSetting = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const string DefaultStandaloneUrl = "http://127.0.0.1:7071";
 
     public static WebApplication Build(HubLaunchOptions launch)
@@ -38,13 +34,12 @@ public static partial class HubApp
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Dictionary<string, string?> overrides = launch.Settings.ToDictionary(p => LocalSettings.Flatten(p.Key), p => p.Value, StringComparer.OrdinalIgnoreCase);
         IConfiguration early = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(overrides).Build();
-        (string functionsRoot, string hostJson) = FunctionsRootLocator.Locate(early["Hub:FunctionsRoot"]);
-        string localSettingsFile = Path.Combine(Path.GetDirectoryName(hostJson)!, LocalSettings.FileName);
-        IReadOnlyDictionary<string, string?> local = LocalSettings.Load(localSettingsFile);
+        string appRoot = FunctionsRootLocator.Locate(early["Hub:FunctionsRoot"]);
+        IReadOnlyDictionary<string, string?> local = LocalSettings.Load(Path.Combine(appRoot, LocalSettings.FileName));
         if (string.IsNullOrWhiteSpace(early["Hub:FunctionsRoot"]) && local.GetValueOrDefault("Hub:FunctionsRoot") is { Length: > 0 } fromLocal)
         {
             // local.settings.json is found through the default root, and may then point elsewhere.
-            (functionsRoot, hostJson) = FunctionsRootLocator.Locate(fromLocal);
+            appRoot = FunctionsRootLocator.Locate(fromLocal);
         }
 
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -57,48 +52,26 @@ public static partial class HubApp
         ConfigurationManager configuration = builder.Configuration;
 
         HubOptions options = configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
-        TimeZoneInfo timeZone = ValidateEarly(configuration, builder.Environment, options);
-        FunctionCatalog catalog = LoadCatalog(functionsRoot, hostJson, configuration, timeZone);
-        VerifyStorage(configuration, catalog);
-        HostMode mode = configuration[CustomHandlerPortSetting] is { Length: > 0 } ? HostMode.CustomHandler : HostMode.Standalone;
-        string listen = ListenUrls(mode, options, configuration);
+        _ = ValidateEarly(configuration, builder.Environment, options);
+        // Parse the connection now so a bad setting stops the start, not the first request.
+        _ = new StorageAccounts(configuration).Get();
+        string listen = ListenUrls(options, configuration);
         builder.WebHost.UseUrls(listen);
-        builder.Services.AddSingleton(catalog);
-        HubHostInfo host = AddHub(builder.Services, configuration, builder.Environment, mode, Path.GetDirectoryName(hostJson)!, listen);
+        HubHostInfo host = AddHub(builder.Services, configuration, builder.Environment, HostMode.Standalone, appRoot, listen);
         launch.ConfigureServices?.Invoke(builder.Services);
-        launch.ConfigureHost?.Invoke(builder, Path.GetDirectoryName(hostJson)!, host);
-        if (mode == HostMode.Standalone)
-        {
-            AddTriggerRunners(builder.Services, catalog);
-        }
+        launch.ConfigureHost?.Invoke(builder, appRoot, host);
 
         WebApplication app = builder.Build();
-        try
-        {
-            catalog.VerifyHandlers(app.Services.GetServices<IFunctionHandler>());
-        }
-        catch (FunctionDefinitionException ex)
-        {
-            throw new HubStartupException(ex.Message, ex);
-        }
-
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         launch.MapHost?.Invoke(app);
-        app.MapAdminEndpoints();
-        app.MapPoisonEndpoints();
         app.UseRateLimiter();
         app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapHubOpenApi();
-        if (mode == HostMode.CustomHandler)
-        {
-            app.MapInvocationEndpoints();
-        }
 
         app.Logger.LogInformation(
-            "Hub {InstanceId} starting in {Mode} mode ({Environment}); {Count} functions from {Root}; built in {BuildMs:F0} ms",
-            host.InstanceId, mode, host.EnvironmentName, catalog.Functions.Count, catalog.Root,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            "Hub {InstanceId} starting on the standalone host ({Environment}) from {Root}; built in {BuildMs:F0} ms",
+            host.InstanceId, host.EnvironmentName, appRoot, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return app;
     }
 
@@ -162,7 +135,8 @@ public static partial class HubApp
             .AddInMemoryCollection(overrides);
     }
 
-    // Settings that function.json files refer to (%Hub__X%) must resolve even when nobody set them.
+    // Settings that the trigger attributes name (%Hub__X%) must resolve on the standalone host even when nobody set them
+    // (the Functions host reads app settings only: infra/main.bicep sets them there).
     private static Dictionary<string, string?> Defaults()
     {
         var defaults = new HubOptions();
@@ -198,32 +172,6 @@ public static partial class HubApp
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
             throw new HubStartupException($"Setting '{setting}': time zone '{id}' is unknown (use an IANA id such as Europe/Zurich).");
-        }
-    }
-
-    private static FunctionCatalog LoadCatalog(string root, string hostJson, IConfiguration configuration, TimeZoneInfo timeZone)
-    {
-        try
-        {
-            return FunctionCatalog.Load(root, hostJson, configuration, timeZone);
-        }
-        catch (FunctionDefinitionException ex)
-        {
-            throw new HubStartupException(ex.Message, ex);
-        }
-        catch (IOException ex)
-        {
-            throw new HubStartupException($"{root}: cannot read the function folders: {ex.Message}", ex);
-        }
-    }
-
-    private static void VerifyStorage(IConfiguration configuration, FunctionCatalog catalog)
-    {
-        // Parse every connection now so a bad setting stops the start, not the first request.
-        var accounts = new StorageAccounts(configuration);
-        foreach (string connection in catalog.Functions.Where(f => f.Trigger == TriggerKind.Queue).Select(f => f.Connection).Append(StorageAccounts.Default).Distinct())
-        {
-            _ = accounts.Get(connection);
         }
     }
 
@@ -268,21 +216,10 @@ public static partial class HubApp
                 ? new Uri(url.GetLeftPart(UriPartial.Authority))
                 : new Uri("http://localhost:7071"));
 
-    private static string ListenUrls(HostMode mode, HubOptions options, ConfigurationManager configuration)
-    {
-        if (mode == HostMode.CustomHandler)
-        {
-            // The Functions host picks the port and talks to us over loopback only.
-            string value = configuration[CustomHandlerPortSetting]!;
-            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536
-                ? $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"
-                : throw new HubStartupException($"Setting '{CustomHandlerPortSetting}' must be a TCP port number.");
-        }
-
-        return options.Urls is { Length: > 0 } urls ? urls
-            : configuration["ASPNETCORE_URLS"] is { Length: > 0 } aspnet ? aspnet
-            : DefaultStandaloneUrl;
-    }
+    private static string ListenUrls(HubOptions options, ConfigurationManager configuration) =>
+        options.Urls is { Length: > 0 } urls ? urls
+        : configuration["ASPNETCORE_URLS"] is { Length: > 0 } aspnet ? aspnet
+        : DefaultStandaloneUrl;
 
     private static void AddServices(IServiceCollection services, HubOptions options, HubHostInfo host)
     {
@@ -294,44 +231,9 @@ public static partial class HubApp
         services.AddSingleton(host);
         services.AddSingleton(sp => new StorageAccounts(
             sp.GetRequiredService<IConfiguration>(), sp.GetService<Hub.Storage.Account.StorageRequestCounter>()));
-        services.AddSingleton<FunctionInvoker>();
-        services.AddSingleton<Hub.Storage.Queues.QueueSignals>();
         services.AddSingleton<StorageProbe>();
         services.AddSingleton<HeartbeatStore>();
-        services.AddSingleton<AdminInvocations>();
-        services.AddHostedService(sp => sp.GetRequiredService<AdminInvocations>());
-        services.AddFunctionHandler<HousekeepingHandler>();
         services.AddDurableRuntime();
-    }
-
-    private static void AddTriggerRunners(IServiceCollection services, FunctionCatalog catalog)
-    {
-        foreach (FunctionDefinition function in catalog.Functions.Where(f => !f.Disabled))
-        {
-            switch (function.Trigger)
-            {
-                case TriggerKind.Queue:
-                    services.AddSingleton<IHostedService>(sp => new QueueTriggerRunner(
-                        function,
-                        catalog.Host.Queues,
-                        sp.GetRequiredService<StorageAccounts>().Get(function.Connection),
-                        sp.GetRequiredService<FunctionInvoker>(),
-                        sp.GetRequiredService<HubOptions>(),
-                        sp.GetRequiredService<Hub.Storage.Queues.QueueSignals>(),
-                        sp.GetRequiredService<TimeProvider>(),
-                        sp.GetRequiredService<ILogger<QueueTriggerRunner>>()));
-                    break;
-                case TriggerKind.Timer:
-                    services.AddSingleton<IHostedService>(sp => new TimerTriggerRunner(
-                        function,
-                        sp.GetRequiredService<StorageAccounts>().Get(),
-                        sp.GetRequiredService<FunctionInvoker>(),
-                        sp.GetRequiredService<HubOptions>(),
-                        sp.GetRequiredService<TimeProvider>(),
-                        sp.GetRequiredService<ILogger<TimerTriggerRunner>>()));
-                    break;
-            }
-        }
     }
 
     [GeneratedRegex("[^a-z0-9._-]")]

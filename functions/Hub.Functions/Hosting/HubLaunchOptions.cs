@@ -1,7 +1,7 @@
 namespace Hub.Functions.Hosting;
 
 /// <summary>How to start a hub: command-line arguments, settings that win over every other source (used by tests and
-/// tools), and extra service registrations such as test function handlers.</summary>
+/// tools), and extra service registrations such as test aggregates.</summary>
 public sealed record HubLaunchOptions
 {
     public IReadOnlyList<string> Args { get; init; } = [];

@@ -9,10 +9,16 @@ public sealed partial class HubOptions
 {
     public const string Section = "Hub";
 
-    /// <summary>Key for <c>POST /admin/functions/{name}</c> (header x-functions-key). Unset: the endpoint refuses everyone.</summary>
+    /// <summary>
+    /// Key for the admin routes (<c>POST /admin/functions/{name}</c> on the standalone host, <c>/api/admin/poison</c>),
+    /// header x-functions-key. Unset: they refuse everyone.
+    /// </summary>
     public string? AdminKey { get; set; }
 
-    /// <summary>Names the lock and status blobs shared by every instance of one hub; all instances must agree. Default "hub".</summary>
+    /// <summary>
+    /// Names the timer lock and status blobs of the standalone host: instances with the same id share each timer's
+    /// schedule. All instances of one hub must agree. Default "hub".
+    /// </summary>
     public string HostId { get; set; } = "hub";
 
     /// <summary>This instance's id (heartbeat blob name). Default: WEBSITE_INSTANCE_ID, else machine name and process id.</summary>
@@ -33,7 +39,7 @@ public sealed partial class HubOptions
     /// <summary>Standalone listen URLs (semicolon-separated). Default ASPNETCORE_URLS, else http://127.0.0.1:7071.</summary>
     public string? Urls { get; set; }
 
-    /// <summary>Folder holding the &lt;Function&gt;/function.json folders. Default: see <see cref="FunctionsRootLocator"/>.</summary>
+    /// <summary>The app root: the folder holding host.json and local.settings.json (or its child). Default: see <see cref="FunctionsRootLocator"/>.</summary>
     public string? FunctionsRoot { get; set; }
 
     /// <summary>IANA time zone for timer schedules (WEBSITE_TIME_ZONE is honoured too). Default UTC.</summary>
@@ -48,18 +54,6 @@ public sealed partial class HubOptions
 
     /// <summary>Per-service time limit of the health probe. Default 3 s.</summary>
     public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>Timer singleton lease length. Default 60 s (the Functions host's value); 15-60 s as blob leases allow.</summary>
-    public TimeSpan TimerLeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How often the lease holder renews. Default 20 s.</summary>
-    public TimeSpan TimerLeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>How often an instance without the lease tries to take it. Default 10 s.</summary>
-    public TimeSpan TimerLeaseRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>The shortest queue polling delay; it doubles up to host.json maxPollingInterval while queues are empty.</summary>
-    public TimeSpan QueueMinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public IEnumerable<string> Validate()
     {
@@ -81,26 +75,6 @@ public sealed partial class HubOptions
         if (HealthTimeout <= TimeSpan.Zero || HealthTimeout > TimeSpan.FromMinutes(1))
         {
             yield return "Hub__HealthTimeout must be between 00:00:00 and 00:01:00.";
-        }
-
-        if (TimerLeaseDuration < TimeSpan.FromSeconds(15) || TimerLeaseDuration > TimeSpan.FromSeconds(60))
-        {
-            yield return "Hub__TimerLeaseDuration must be between 00:00:15 and 00:01:00 (blob lease limits).";
-        }
-
-        if (TimerLeaseRenewInterval <= TimeSpan.Zero || TimerLeaseRenewInterval >= TimerLeaseDuration)
-        {
-            yield return "Hub__TimerLeaseRenewInterval must be positive and shorter than Hub__TimerLeaseDuration.";
-        }
-
-        if (TimerLeaseRetryInterval <= TimeSpan.Zero)
-        {
-            yield return "Hub__TimerLeaseRetryInterval must be positive.";
-        }
-
-        if (QueueMinPollingInterval <= TimeSpan.Zero)
-        {
-            yield return "Hub__QueueMinPollingInterval must be positive.";
         }
 
         if (!DurableNamePattern().IsMatch(DurableName))

@@ -1,7 +1,7 @@
 namespace Hub.Functions.Hosting;
 
 /// <summary>
-/// The hub refuses to start: bad configuration, an unparsable function.json, a missing handler. The message names the
+/// The hub refuses to start: bad configuration, a trigger setting that is missing or does not parse. The message names the
 /// setting or file and the problem, and never contains a secret; Program prints it without a stack trace.
 /// </summary>
 public sealed class HubStartupException : Exception

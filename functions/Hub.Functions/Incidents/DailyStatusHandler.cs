@@ -5,7 +5,6 @@ using Hub.Domain.Incidents;
 using Hub.Domain.Rota;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
-using Hub.Functions.Functions;
 using Hub.Functions.Hosting;
 using Hub.Functions.Notifications;
 using Hub.Storage.Durable;
@@ -14,7 +13,7 @@ using Hub.Storage.Tables;
 namespace Hub.Functions.Incidents;
 
 /// <summary>
-/// The DailyStatus timer function (default 09:00 on weekdays in the hub's time zone, Hub__DailyStatusSchedule): each open
+/// The run of the DailyStatus timer function (<see cref="DailyStatusFunctions"/>; default 09:00 on weekdays in the hub's time zone, Hub__DailyStatusSchedule): each open
 /// urgent incident mails its Recipient List its status and what changed in 24 hours and reminds a silent Tech Lead and
 /// their lead (a <see cref="SendDailyStatus"/> command per incident, deduplicated per day by the inbox; one incident
 /// that fails is logged and the others still go), then one summary goes to the team list: a <see cref="QueueDailySummary"/>
@@ -29,19 +28,9 @@ public sealed class DailyStatusHandler(
     HubConfiguration config,
     HubHostInfo host,
     TimeProvider clock,
-    ILogger<DailyStatusHandler> logger) : IFunctionHandler
+    ILogger<DailyStatusHandler> logger)
 {
-    public const string FunctionName = "DailyStatus";
     public const string DefaultSchedule = "0 0 9 * * 1-5";
-
-    public string Name => FunctionName;
-
-    public async Task<FunctionResult> InvokeAsync(FunctionInvocation invocation, CancellationToken ct)
-    {
-        DailyRun run = await RunAsync(ct);
-        return FunctionResult.WithLogs(
-            $"Daily status {run.Day}: {run.StatusMails} incident status mails, {run.Reminders} Tech Lead reminders, {run.Failed} incidents failed, summary {(run.SummarySent ? "queued" : "not queued (already queued, or no team list)")}; {run.Tickets} tickets read.");
-    }
 
     public async Task<DailyRun> RunAsync(CancellationToken ct)
     {

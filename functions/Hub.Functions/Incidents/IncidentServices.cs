@@ -1,6 +1,5 @@
 using Hub.Domain.Incidents;
 using Hub.Functions.Durable;
-using Hub.Functions.Functions;
 
 namespace Hub.Functions.Incidents;
 
@@ -13,7 +12,6 @@ public static class IncidentServices
         services.AddAggregate<DailySummaryState, DailySummaryCommand, DailySummaryEvent, DailySummaryDecider>();
         services.AddSingleton<IncidentApi>();
         services.AddSingleton<DailyStatusHandler>();
-        services.AddSingleton<IFunctionHandler>(sp => sp.GetRequiredService<DailyStatusHandler>());
         return services;
     }
 }

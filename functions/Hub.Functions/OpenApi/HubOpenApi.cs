@@ -45,7 +45,7 @@ public static class HubOpenApi
                 {
                     Type = SecuritySchemeType.ApiKey,
                     In = ParameterLocation.Header,
-                    Name = AdminEndpoints.KeyHeader,
+                    Name = AdminKey.Header,
                     Description = "The hub's admin key (setting Hub__AdminKey).",
                 };
                 return Task.CompletedTask;
@@ -63,7 +63,7 @@ public static class HubOpenApi
                     Problem(operation, "401", "No valid credentials.");
                     Problem(operation, "403", "The caller lacks the role.");
                 }
-                else if (metadata.OfType<AdminKeyRequired>().Any())
+                else if (metadata.OfType<AdminKeyRequiredAttribute>().Any())
                 {
                     Secure(operation, context.Document, AdminKeyScheme);
                     Problem(operation, "401", "No valid admin key.");
@@ -96,5 +96,6 @@ public static class HubOpenApi
 /// <summary>Endpoint metadata: the roles <see cref="RoleEndpointExtensions.RequireRole"/> lets through.</summary>
 public sealed record RequiredRoles(IReadOnlyList<Role> Roles);
 
-/// <summary>Endpoint metadata: the endpoint takes the admin key.</summary>
-public sealed record AdminKeyRequired;
+/// <summary>The function takes the admin key (<see cref="AdminKey"/>), which it checks itself; the document says so.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AdminKeyRequiredAttribute : Attribute;

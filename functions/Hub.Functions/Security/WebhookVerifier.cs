@@ -218,7 +218,7 @@ public sealed class WebhookVerifier
             return VerifyResult.Failed($"Authorization {scheme} credentials are malformed");
         }
 
-        return secrets.Any(s => AdminKeyCheck.Matches(credentials, s))
+        return secrets.Any(s => AdminKey.Matches(credentials, s))
             ? VerifyResult.Verified(null)
             : VerifyResult.Failed($"Authorization {scheme} credentials do not match");
     }

@@ -12,7 +12,8 @@ namespace Hub.Standalone.Queues;
 /// Polls one queue for one function with the Functions host's semantics: Base64 messages, batches of
 /// <c>batchSize</c> fetched again once <c>newBatchThreshold</c> are left in flight, polling backing off to
 /// <c>maxPollingInterval</c>, a failed message made visible again after <c>visibilityTimeout</c> and moved to
-/// <c>&lt;queue&gt;-poison</c> after its <c>maxDequeueCount</c>-th failed attempt.
+/// <c>&lt;queue&gt;-poison</c> after its <c>maxDequeueCount</c>-th failed attempt; a message that is not base64 goes
+/// there at once (<see cref="UndecodableMessages"/>).
 /// </summary>
 internal sealed class QueueListener : IDisposable
 {
@@ -41,6 +42,7 @@ internal sealed class QueueListener : IDisposable
         _time = time;
         _logger = logger;
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.MessageDecodingFailed += UndecodableMessages.MoveToPoisonAsync;
         _queue = new QueueClient(function.ConnectionString, function.QueueName, options);
         _poison = new QueueClient(function.ConnectionString, function.QueueName + "-poison", options);
         _invoker = new FunctionInvoker(function.Definition);

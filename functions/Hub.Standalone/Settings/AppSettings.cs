@@ -2,17 +2,24 @@ using Microsoft.Extensions.Configuration;
 
 namespace Hub.Standalone.Settings;
 
-/// <summary>App settings as the Functions host sees them, with its <c>%Name%</c> expansion in trigger attributes.</summary>
+/// <summary>
+/// App settings as the Functions host sees them, with its <c>%Name%</c> expansion in trigger attributes. A name is
+/// looked up as written and then in configuration spelling: the environment variable <c>Hub__X</c> (which the
+/// Functions host's <c>%Hub__X%</c> names) is the configuration key <c>Hub:X</c> once .NET has read it.
+/// </summary>
 public sealed class AppSettings(IConfiguration configuration)
 {
     public const string StorageSetting = "AzureWebJobsStorage";
 
-    public string? this[string name] => configuration[name];
+    public string? this[string name] =>
+        configuration[name] is { } value ? value
+        : name.Contains("__", StringComparison.Ordinal) ? configuration[name.Replace("__", ":", StringComparison.Ordinal)]
+        : null;
 
     public string StorageConnectionString => Required(StorageSetting);
 
     public string Required(string name) =>
-        configuration[name] is { Length: > 0 } value
+        this[name] is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException($"The app setting '{name}' is missing (local.settings.json Values or the environment).");
 
@@ -41,5 +48,5 @@ public sealed class AppSettings(IConfiguration configuration)
 
     /// <summary>The connection a trigger names (its <c>Connection</c> property), falling back to AzureWebJobsStorage.</summary>
     public string Connection(string? name) =>
-        string.IsNullOrEmpty(name) ? StorageConnectionString : configuration[name] ?? Required("AzureWebJobs" + name);
+        string.IsNullOrEmpty(name) ? StorageConnectionString : this[name] ?? Required("AzureWebJobs" + name);
 }

@@ -179,9 +179,7 @@ internal sealed class TimerRunner(
             IsPastDue = isPastDue,
             ScheduleStatus = new ScheduleStatus { Last = occurrence.UtcDateTime, Next = next.UtcDateTime, LastUpdated = time.GetUtcNow().UtcDateTime },
         };
-        object?[] arguments = timer.Definition.Method.GetParameters()
-            .Select(p => p.ParameterType == typeof(TimerInfo) ? info : p.ParameterType == typeof(CancellationToken) ? (object)lost : null)
-            .ToArray();
+        object?[] arguments = Arguments(timer.Definition, info, lost);
         try
         {
             await using AsyncServiceScope scope = services.CreateAsyncScope();
@@ -196,6 +194,12 @@ internal sealed class TimerRunner(
         var status = new TimerStatus(occurrence, next, time.GetUtcNow());
         await _status.UploadAsync(BinaryData.FromObjectAsJson(status), overwrite: true, lost).ConfigureAwait(false);
     }
+
+    /// <summary>A timer function's arguments: the <see cref="TimerInfo"/> and the <see cref="CancellationToken"/>.</summary>
+    internal static object?[] Arguments(Discovery.FunctionDefinition function, TimerInfo info, CancellationToken token) =>
+        function.Method.GetParameters()
+            .Select(p => p.ParameterType == typeof(TimerInfo) ? info : p.ParameterType == typeof(CancellationToken) ? (object)token : null)
+            .ToArray();
 
     private async Task<TimerStatus?> ReadStatusAsync(CancellationToken cancellationToken)
     {

@@ -58,8 +58,6 @@ public sealed class WorkDispatcher(IEnumerable<IAggregateHandler> aggregates, Wo
 
                 if (remaining > TimeSpan.Zero)
                 {
-                    // Only waiting: the runner may hand this slot to work that can run now.
-                    using IDisposable? waiting = queue.Signals?.Waiting(queue.Queue.Name);
                     await Task.Delay(remaining, clock, cancellationToken).ConfigureAwait(false);
                 }
 

@@ -12,8 +12,7 @@ namespace Hub.Storage.Durable;
 /// messages that never expire and stay invisible until due, at most <see cref="MaxTimerDelay"/> at a time: a longer
 /// wait is re-enqueued for the remainder when the message surfaces.
 /// </summary>
-/// <param name="signals">Told when each delayed message becomes visible, so this process's queue runner wakes for it.</param>
-public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, TimeProvider clock, QueueSignals? signals = null)
+public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, TimeProvider clock)
 {
     public const string QueueName = "hub-work";
     public const string PoisonQueueName = "hub-work-poison";
@@ -28,8 +27,6 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public QueueClient Queue => queue;
-
-    public QueueSignals? Signals => signals;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -51,11 +48,6 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
 
         TimeSpan? ttl = message.Timer is null ? null : QueueClientExtensions.NeverExpires;
         await queue.SendMessageAsync(text, delay, ttl, cancellationToken).ConfigureAwait(false);
-        if (delay is { } wait && wait > TimeSpan.Zero)
-        {
-            DateTimeOffset now = clock.GetUtcNow();
-            signals?.Expect(queue.Name, now, now + wait);
-        }
     }
 
     /// <summary>Sends a timer message invisible until it is due, or for <see cref="MaxTimerDelay"/> if that is sooner.</summary>

@@ -1,12 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using Hub.Functions.Admin;
-using Hub.Functions.Functions;
+using Hub.Functions.Durable;
 using Hub.Functions.Tests.Support;
+using Hub.Storage.Durable;
 using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Admin;
 
+/// <summary>The standalone host's <c>POST /admin/functions/{name}</c> behind the hub's admin key, on the hub's own functions.</summary>
 public sealed class AdminEndpointTests
 {
     [Theory]
@@ -15,11 +18,11 @@ public sealed class AdminEndpointTests
     [InlineData("")]
     public async Task Invoke_WithoutValidKey_Answers401Problem(string? key)
     {
-        await using TestHub hub = await StartAsync(new RecordingHandler("Work"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/Work") { Content = JsonContent.Create(new { input = "x" }) };
+        await using TestHub hub = await TestHub.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/HubWork") { Content = JsonContent.Create(new { input = "x" }) };
         if (key is not null)
         {
-            request.Headers.Add(AdminEndpoints.KeyHeader, key);
+            request.Headers.Add(AdminKey.Header, key);
         }
 
         using HttpResponseMessage response = await hub.Client.SendAsync(request);
@@ -28,45 +31,48 @@ public sealed class AdminEndpointTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
-    public async Task Invoke_UnknownFunction_Answers404Problem()
+    [Theory]
+    [InlineData("/admin/functions/Nope", HttpStatusCode.NotFound)]
+    [InlineData("/admin/functions/Health_Get", HttpStatusCode.BadRequest)]
+    public async Task Invoke_UnknownOrHttpFunction_AnswersProblem(string path, HttpStatusCode expected)
     {
-        await using TestHub hub = await StartAsync(new RecordingHandler("Work"));
+        await using TestHub hub = await TestHub.StartAsync();
 
-        using HttpResponseMessage response = await hub.Client.SendAsync(Request("/admin/functions/Nope", "x"));
+        using HttpResponseMessage response = await hub.Client.SendAsync(Request(path, "x"));
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
-    public async Task Invoke_QueueFunctionWithKey_Answers202AndRunsTheHandlerWithTheInput()
+    public async Task Invoke_QueueFunctionWithKey_Answers202AndRunsItWithTheInputAsTheMessage()
     {
-        var handler = new RecordingHandler("Work");
-        await using TestHub hub = await StartAsync(handler);
+        await using TestHub hub = await TestHub.StartAsync(services: services =>
+        {
+            services.AddAggregate<CounterState, CounterCommand, CounterEvent, CounterDecider>();
+            services.AddSingleton<ISideEffectHandler>(new RecordingEffect(CounterDecider.NotifyEffect));
+        });
+        var counter = hub.App.Services.GetRequiredService<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>();
+        string message = WorkQueue.Serialize(new WorkMessage("by-hand-1", WorkMessage.CommandKind, "counter", "by-hand", """{"type":"increment","by":7}"""));
 
-        using HttpResponseMessage response = await hub.Client.SendAsync(Request("/admin/functions/work", "{\"replay\":7}"));
-        await handler.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        // Lower case: function names are matched as the Functions host matches them, ignoring case.
+        using HttpResponseMessage response = await hub.Client.SendAsync(Request("/admin/functions/hubwork", message));
+        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await counter.GetAsync("by-hand") is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        FunctionInvocation invocation = Assert.Single(handler.Invocations);
-        Assert.Equal("{\"replay\":7}", invocation.Input);
-        Assert.Equal(InvocationSource.Admin, invocation.Source);
-        Assert.Equal(TriggerKind.Queue, invocation.Trigger);
+        var view = await counter.GetAsync("by-hand");
+        Assert.Equal(7, view!.State.Count);
+        Assert.Equal(1, view.Sequence);
     }
 
     private static HttpRequestMessage Request(string path, string input)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { input }) };
-        request.Headers.Add(AdminEndpoints.KeyHeader, TestHub.AdminKey);
+        request.Headers.Add(AdminKey.Header, TestHub.AdminKey);
         return request;
-    }
-
-    private static async Task<TestHub> StartAsync(RecordingHandler handler)
-    {
-        string root = TestFunctions.Create(TestFunctions.FastQueuesHostJson, ("Work", TestFunctions.Queue(Azurite.UniqueName("q"))));
-        return await TestHub.StartAsync(
-            new Dictionary<string, string?> { ["Hub__FunctionsRoot"] = root },
-            services => services.AddFunctionHandler(handler));
     }
 }

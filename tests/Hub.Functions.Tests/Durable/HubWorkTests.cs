@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Durable;
 
-/// <summary>The repository's HubWork, HubWorkPoison and OutboxSweep functions, run by real hubs against Azurite.</summary>
+/// <summary>The hub's HubWork and HubWorkPoison functions and the poison functions, run by real hubs against Azurite.</summary>
 public sealed class HubWorkTests
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class HubWorkTests
     {
         Azurite azurite = await Azurite.SharedAsync();
         string durable = Azurite.UniqueName("d");
-        var shared = new Dictionary<string, string?> { ["Hub__DurableName"] = durable, ["Hub__QueueMinPollingInterval"] = "00:00:00.050" };
+        var shared = new Dictionary<string, string?> { ["Hub__DurableName"] = durable };
         var effectsA = new RecordingEffect(CounterDecider.NotifyEffect);
         var effectsB = new RecordingEffect(CounterDecider.NotifyEffect);
         await using TestHub a = await TestHub.StartAsync(shared, services => AddCounter(services, effectsA));
@@ -57,10 +57,8 @@ public sealed class HubWorkTests
     public async Task HubWork_FailingMessage_IsPoisonedAfterMaxDequeueCountListedAndReplayedOnce()
     {
         Azurite azurite = await Azurite.SharedAsync();
-        string root = TestFunctions.Create(
-            TestFunctions.FastQueuesHostJson.Replace("\"maxDequeueCount\": 3", "\"maxDequeueCount\": 5", StringComparison.Ordinal),
-            ("HubWork", RepositoryFunction("HubWork")),
-            ("HubWorkPoison", RepositoryFunction("HubWorkPoison")));
+        string root = TestAppRoot.Create(
+            TestAppRoot.FastQueuesHostJson.Replace("\"maxDequeueCount\": 3", "\"maxDequeueCount\": 5", StringComparison.Ordinal));
         await using TestHub hub = await TestHub.StartAsync(
             new Dictionary<string, string?> { ["Hub__FunctionsRoot"] = root },
             services => AddCounter(services, new RecordingEffect(CounterDecider.NotifyEffect)));
@@ -128,9 +126,6 @@ public sealed class HubWorkTests
         services.AddAggregate<CounterState, CounterCommand, CounterEvent, CounterDecider>();
         services.AddSingleton<ISideEffectHandler>(effect);
     }
-
-    private static string RepositoryFunction(string name) =>
-        File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "functions", name, "function.json"));
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {

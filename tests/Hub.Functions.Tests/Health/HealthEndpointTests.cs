@@ -17,7 +17,7 @@ public sealed class HealthEndpointTests
 
         JsonElement before = await hub.Client.GetFromJsonAsync<JsonElement>("/api/health");
         using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/Housekeeping") { Content = JsonContent.Create(new { input = "" }) };
-        run.Headers.Add(AdminEndpoints.KeyHeader, TestHub.AdminKey);
+        run.Headers.Add(AdminKey.Header, TestHub.AdminKey);
         using HttpResponseMessage accepted = await hub.Client.SendAsync(run);
         JsonElement after = await WaitForHeartbeatAsync(hub.Client);
 

@@ -17,8 +17,7 @@ public sealed class SettingsTests
     public async Task Executable_LocalSettingsValues_AreLoadedAndEnvironmentVariablesWin()
     {
         Azurite azurite = await Azurite.SharedAsync();
-        string repoHousekeeping = File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "functions", "Housekeeping", "function.json"));
-        string root = TestFunctions.Create(TestFunctions.FastQueuesHostJson, ("Housekeeping", repoHousekeeping));
+        string root = TestAppRoot.Create(TestAppRoot.FastQueuesHostJson);
         string instance = Azurite.UniqueName("i");
         File.WriteAllText(Path.Combine(root, "local.settings.json"), JsonSerializer.Serialize(new
         {
@@ -30,6 +29,9 @@ public sealed class SettingsTests
                 ["Hub__HostId"] = "from-local",
                 ["Hub__InstanceId"] = instance,
                 ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
+                ["Hub__OutboxSweepSchedule"] = "0 0 0 1 1 *",
+                ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
+                ["Hub__DurableName"] = Azurite.UniqueName("d"),
                 ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
             },
         }));
@@ -44,7 +46,7 @@ public sealed class SettingsTests
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/Housekeeping") { Content = JsonContent.Create(new { input = "" }) };
-        run.Headers.Add(AdminEndpoints.KeyHeader, "key-from-local-settings-0123");
+        run.Headers.Add(AdminKey.Header, "key-from-local-settings-0123");
         using HttpResponseMessage accepted = await client.SendAsync(run);
         JsonElement heartbeat = default;
         for (int attempt = 0; attempt < 50 && heartbeat.ValueKind != JsonValueKind.Object; attempt++)
@@ -61,7 +63,7 @@ public sealed class SettingsTests
     [Fact]
     public async Task Executable_MissingStorageSetting_ExitsWithAClearError()
     {
-        string root = TestFunctions.Create(TestFunctions.FastQueuesHostJson);
+        string root = TestAppRoot.Create(TestAppRoot.FastQueuesHostJson);
         await using HubChildProcess hub = HubChildProcess.Start(new Dictionary<string, string?>
         {
             ["Hub__FunctionsRoot"] = root,
@@ -129,7 +131,7 @@ public sealed class SettingsTests
     {
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?>
         {
-            ["Hub__FunctionsRoot"] = TestFunctions.Create(TestFunctions.FastQueuesHostJson),
+            ["Hub__FunctionsRoot"] = TestAppRoot.Create(TestAppRoot.FastQueuesHostJson),
             ["AzureWebJobsStorage"] = connection,
         });
 
@@ -143,9 +145,8 @@ public sealed class SettingsTests
     [InlineData("Hub__PublicUrl", "https://hub.example.org/api", "Hub__PublicUrl 'https://hub.example.org/api' must be an absolute http(s) URL without a path")]
     [InlineData("Hub__HostId", "Bad_Host", "Hub__HostId 'Bad_Host' must be 1-32 lower-case letters")]
     [InlineData("Hub__AdminKey", "short", "Hub__AdminKey must be at least 16 characters.")]
-    [InlineData("Hub__TimerLeaseDuration", "00:05:00", "Hub__TimerLeaseDuration must be between 00:00:15 and 00:01:00")]
     [InlineData("Hub__TimeZone", "Mars/Olympus", "Setting 'Hub__TimeZone': time zone 'Mars/Olympus' is unknown")]
-    [InlineData("FUNCTIONS_CUSTOMHANDLER_PORT", "not-a-port", "Setting 'FUNCTIONS_CUSTOMHANDLER_PORT' must be a TCP port number.")]
+    [InlineData("Hub__HousekeepingSchedule", "every day", "Function 'Housekeeping': the schedule 'every day' (%Hub__HousekeepingSchedule%) is invalid")]
     public async Task Build_InvalidOption_IsRefusedNamingTheSetting(string setting, string value, string expected)
     {
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { [setting] = value });

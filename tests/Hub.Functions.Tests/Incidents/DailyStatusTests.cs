@@ -223,35 +223,39 @@ public sealed class DailyStatusTests
 public sealed class DailyStatusScheduleTests
 {
     [Fact]
-    public void Infra_EverySettingAFunctionJsonNamesIsAnAppSettingInMainBicep()
+    public void Infra_EverySettingATriggerNamesIsAnAppSettingInMainBicep()
     {
-        string root = Azurite.RepositoryRoot();
-        string bicep = File.ReadAllText(Path.Combine(root, "infra", "main.bicep"));
-        string[] named = [.. Directory.GetFiles(Path.Combine(root, "functions"), "function.json", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), "%([A-Za-z0-9_]+)%").Select(m => m.Groups[1].Value))
+        string bicep = File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "infra", "main.bicep"));
+        string[] named = [.. Hub.Standalone.Discovery.FunctionCatalog.Discover([typeof(DailyStatusFunctions).Assembly])
+            .Select(f => f.Trigger switch
+            {
+                Hub.Standalone.Discovery.TimerTrigger timer => timer.Schedule,
+                Hub.Standalone.Discovery.QueueTrigger queue => queue.QueueName,
+                _ => "",
+            })
+            .SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, "%([A-Za-z0-9_]+)%").Select(m => m.Groups[1].Value))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
 
-        Assert.Contains("Hub__DailyStatusSchedule", named);
+        Assert.Equal(["Hub__DailyStatusSchedule", "Hub__DurableName", "Hub__HousekeepingSchedule", "Hub__OutboxSweepSchedule"], named);
         Assert.All(named, setting => Assert.Contains($"{{ name: '{setting}', value:", bicep, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Catalog_DefaultScheduleInZurich_NextRunAfterFridayIsMonday0900LocalAcrossTheWeekend()
+    public async Task Build_DefaultScheduleInZurich_RunsAt0900OnWeekdaysInTheHubsTimeZone()
     {
         Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(new Dictionary<string, string?> { ["Hub__TimeZone"] = "Europe/Zurich" });
         settings.Remove("Hub__DailyStatusSchedule");
         await using Microsoft.AspNetCore.Builder.WebApplication app = Hub.Standalone.HubStandalone.Build(new Hub.Functions.Hosting.HubLaunchOptions { Settings = settings });
 
-        Hub.Functions.Functions.FunctionDefinition daily = app.Services.GetRequiredService<Hub.Functions.Functions.FunctionCatalog>().Find(DailyStatusHandler.FunctionName)!;
+        Hub.Standalone.MappedFunction daily = app.Services.GetRequiredService<IReadOnlyList<Hub.Standalone.MappedFunction>>().Single(f => f.Name == "DailyStatus");
+        var trigger = (Microsoft.Azure.Functions.Worker.TimerTriggerAttribute)typeof(DailyStatusFunctions).GetMethod(nameof(DailyStatusFunctions.RunAsync))!
+            .GetParameters()[0].GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.TimerTriggerAttribute), false).Single();
 
-        Assert.Equal("0 0 9 * * 1-5", daily.ScheduleText);
-        Assert.False(daily.RunOnStartup);
-        // Friday 6 November 2026, 09:00 in Zurich (08:00 UTC) -> Monday 9 November, 09:00 in Zurich.
-        Assert.Equal(new DateTimeOffset(2026, 11, 9, 8, 0, 0, TimeSpan.Zero), daily.Schedule!.NextAfter(new DateTimeOffset(2026, 11, 6, 8, 0, 0, TimeSpan.Zero))!.Value.ToUniversalTime());
-        // Summer time: Monday 30 March 2026, 09:00 in Zurich is 07:00 UTC.
-        Assert.Equal(new DateTimeOffset(2026, 3, 30, 7, 0, 0, TimeSpan.Zero), daily.Schedule.NextAfter(new DateTimeOffset(2026, 3, 27, 9, 0, 0, TimeSpan.Zero))!.Value.ToUniversalTime());
+        Assert.Equal("%Hub__DailyStatusSchedule%", daily.Schedule);
+        Assert.Equal("0 0 9 * * 1-5", daily.ResolvedSchedule);
+        // Cronos follows Zurich's wall clock across DST (TimerScheduleTests in Hub.Standalone.Tests).
+        Assert.Equal("Europe/Zurich", daily.TimeZone?.Id);
+        Assert.False(trigger.RunOnStartup);
     }
 }

@@ -41,7 +41,7 @@ internal sealed class TestHub : IAsyncDisposable
             ["Hub__InstanceId"] = Azurite.UniqueName("i"),
             ["Hub__HealthTimeout"] = "00:00:02",
             ["Hub__Urls"] = $"http://127.0.0.1:{Azurite.FreePort().ToString(CultureInfo.InvariantCulture)}",
-            // Keep the repository's real Housekeeping timer from firing during tests.
+            // Keep the hub's timers from firing during tests (OutboxSweep still runs once on startup).
             ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
             ["Hub__OutboxSweepSchedule"] = "0 0 0 1 1 *",
             ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
@@ -63,10 +63,7 @@ internal sealed class TestHub : IAsyncDisposable
         Dictionary<string, string?> all = await DefaultSettingsAsync(settings);
         WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = all, ConfigureServices = services });
         await app.StartAsync();
-        string url = all.TryGetValue("FUNCTIONS_CUSTOMHANDLER_PORT", out string? port) && port is not null
-            ? $"http://127.0.0.1:{port}"
-            : all["Hub__Urls"]!;
-        return new TestHub(app, new Uri(url));
+        return new TestHub(app, new Uri(all["Hub__Urls"]!));
     }
 
     public async Task StopAsync()

@@ -106,8 +106,8 @@ public sealed class AlertIntakeTests
     [Fact]
     public async Task Alertmanager_RepeatOfADeliveryStillQueued_IsQueuedAgainAndAppliedOnce()
     {
-        // A custom-handler hub runs no queue trigger: deliveries wait in hub-work until this test hands them over.
-        await using TestHub hub = await StartAsync(new Dictionary<string, string?> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        // HubWork disabled (AzureWebJobs.HubWork.Disabled): deliveries wait in hub-work until this test hands them over.
+        await using TestHub hub = await StartAsync(new Dictionary<string, string?> { [HubWorkDisabled] = "true" });
         string body = Payload("firing", ("q-1", "Queued", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"));
 
         JsonElement first = await AcceptedAsync(await PostAsync(hub, body));
@@ -133,16 +133,16 @@ public sealed class AlertIntakeTests
     [Fact]
     public async Task Alertmanager_RepeatQueuedByAnotherInstanceAfterTheFirstWasApplied_IsSkippedByItsRecord()
     {
-        // Two custom-handler hubs (no queue trigger) on one durable store: the second knows nothing in memory.
+        // Two hubs with HubWork disabled on one durable store: the second knows nothing in memory.
         string durable = Azurite.UniqueName("d");
         await using TestHub first = await StartAsync(new Dictionary<string, string?>
         {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [HubWorkDisabled] = "true",
             ["Hub__DurableName"] = durable,
         });
         await using TestHub second = await StartAsync(new Dictionary<string, string?>
         {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = Azurite.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [HubWorkDisabled] = "true",
             ["Hub__DurableName"] = durable,
         });
         string body = Payload("firing", ("x-1", "Elsewhere", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"));
@@ -281,7 +281,6 @@ public sealed class AlertIntakeTests
         var settings = new Dictionary<string, string?>
         {
             ["Hub__Secrets__AlertmanagerToken"] = Token,
-            ["Hub__QueueMinPollingInterval"] = "00:00:00.050",
         };
         foreach ((string key, string? value) in extra ?? [])
         {
@@ -329,7 +328,10 @@ public sealed class AlertIntakeTests
             }),
         });
 
-    // Hands the one queued work message of a custom-handler hub to its dispatcher, as the queue trigger would.
+    // The Functions host's setting that stops a function's trigger; the standalone host honours it too.
+    private const string HubWorkDisabled = "AzureWebJobs.HubWork.Disabled";
+
+    // Hands the one queued work message of a hub whose HubWork is disabled to its dispatcher, as the queue trigger would.
     private static async Task<WorkMessage> HandleQueuedAsync(TestHub hub)
     {
         Azure.Storage.Queues.Models.QueueMessage message = Assert.Single((await hub.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveMessagesAsync(32)).Value);
