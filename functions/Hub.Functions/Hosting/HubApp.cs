@@ -87,8 +87,6 @@ public static partial class HubApp
         launch.MapHost?.Invoke(app);
         app.MapAdminEndpoints();
         app.MapPoisonEndpoints();
-        app.UseRateLimiter();
-        app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapTicketEndpoints();
         app.MapTicketAttachmentEndpoints();
         app.MapReleaseEndpoints();
