@@ -65,8 +65,6 @@ public static partial class HubApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         launch.MapHost?.Invoke(app);
-        app.UseRateLimiter();
-        app.MapGroup("").RequireRateLimiting(IntakeLimits.Policy).MapIntakeEndpoints();
         app.MapHubOpenApi();
 
         app.Logger.LogInformation(

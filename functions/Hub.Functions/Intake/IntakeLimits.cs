@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Hub.Functions.Intake;
 
@@ -11,31 +10,11 @@ namespace Hub.Functions.Intake;
 /// </summary>
 public static class IntakeLimits
 {
-    public const string Policy = "intake";
-
     public static IServiceCollection AddIntakeLimits(this IServiceCollection services, IConfiguration configuration)
     {
         int concurrency = Setting(configuration, "Hub:IntakeConcurrency", 64);
         int queue = Setting(configuration, "Hub:IntakeQueue", 256);
         services.AddSingleton(new IntakeLimiter(concurrency, queue));
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
-            options.AddConcurrencyLimiter(Policy, limiter =>
-            {
-                limiter.PermitLimit = concurrency;
-                limiter.QueueLimit = queue;
-                limiter.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
-            });
-            options.OnRejected = async (context, ct) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await TypedResults.Problem(
-                    statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "Busy",
-                    detail: "The hub is handling as many deliveries as it can; retry shortly.").ExecuteAsync(context.HttpContext);
-            };
-        });
         return services;
     }
 

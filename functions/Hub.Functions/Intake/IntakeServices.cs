@@ -31,11 +31,4 @@ public static class IntakeServices
         services.AddSingleton<TicketHookHandler>();
         return services;
     }
-
-    public static void MapIntakeEndpoints(this IEndpointRouteBuilder app)
-    {
-        app.MapAlertHooks();
-        app.MapMailHooks();
-        app.MapTicketSystemHooks();
-    }
 }

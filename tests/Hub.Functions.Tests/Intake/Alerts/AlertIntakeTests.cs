@@ -235,11 +235,29 @@ public sealed class AlertIntakeTests
     }
 
     [Fact]
+    public async Task Alertmanager_TextPlainBody_Answers415ProblemAndStoresNothing()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage plain = await PostAsync(hub, Payload("firing", ("t1", "PlainText", "info", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")), mediaType: "text/plain");
+        HttpResponseMessage json = await PostAsync(hub, Payload("firing", ("t2", "JsonBody", "info", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")));
+        await WaitForTicketsAsync(hub, 1);
+        await WaitForIdleAsync(hub);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, plain.StatusCode);
+        Assert.Equal("application/problem+json", plain.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Accepted, json.StatusCode);
+        long[] numbers = await TicketNumbersAsync(hub);
+        Assert.Equal(new long[] { 1 }, numbers);
+        Assert.Equal("JsonBody", (await TicketAsync(hub, 1))!.Subject);
+    }
+
+    [Fact]
     public async Task Alerts_UnknownFormat_Answers404Problem()
     {
         await using TestHub hub = await StartAsync();
 
-        HttpResponseMessage response = await hub.Client.PostAsync(new Uri("/api/hooks/alerts/nagios", UriKind.Relative), new StringContent("{}"));
+        HttpResponseMessage response = await hub.Client.PostAsync(new Uri("/api/hooks/alerts/nagios", UriKind.Relative), new StringContent("{}", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -290,9 +308,9 @@ public sealed class AlertIntakeTests
         return TestHub.StartAsync(settings);
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(TestHub hub, string json, string format = "alertmanager")
+    private static async Task<HttpResponseMessage> PostAsync(TestHub hub, string json, string format = "alertmanager", string mediaType = "application/json")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/alerts/{format}") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/alerts/{format}") { Content = new StringContent(json, Encoding.UTF8, mediaType) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         return await hub.Client.SendAsync(request);
     }

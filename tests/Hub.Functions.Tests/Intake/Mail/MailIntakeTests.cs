@@ -350,10 +350,17 @@ public sealed class MailIntakeTests
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/mail") { Content = content };
         request.Headers.TryAddWithoutValidation("Authorization", $"Basic {BasicAuth}");
-        // Expect: 100-continue, as large senders do: refused on Content-Length alone, the body is never sent.
+        // Expect: 100-continue, as large senders do: refused on Content-Length alone, the body is never sent. The
+        // client waits for that answer: with HttpClient's default 1 s it sent the body to a hub slow on its first
+        // request (a loaded machine), and the refused upload broke the connection before the 413 was read.
         request.Headers.ExpectContinue = true;
+        using var client = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) })
+        {
+            BaseAddress = hub.Client.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
 
-        HttpResponseMessage response = await hub.Client.SendAsync(request);
+        HttpResponseMessage response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("31,457,280 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

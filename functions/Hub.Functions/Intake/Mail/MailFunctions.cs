@@ -2,8 +2,12 @@ using System.Runtime.InteropServices;
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Mail;
 using Hub.Domain.Tickets;
+using Hub.Functions.Http;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hub.Functions.Intake.Mail;
 
@@ -12,29 +16,26 @@ namespace Hub.Functions.Intake.Mail;
 /// to blob storage, store the mail durably on the work queue, then answer 202. Storage failures propagate: the host
 /// answers 503 and the sender retries.
 /// </summary>
-public static class MailEndpoints
+public sealed class MailFunctions(
+    HubConfiguration config, WebhookVerifier verifier, WorkQueue work, Durable.DurableStorage storage, MailAttachmentStore attachments, TimeProvider clock)
 {
     public const string SourceKind = "mail";
 
-    public static RouteGroupBuilder MapMailHooks(this IEndpointRouteBuilder app)
+    [Function("Mail_Receive")]
+    [AllowAnonymous]
+    [IntakeLimited]
+    [Tags("Intake")]
+    [EndpointSummary("Receive a mail: SendGrid Inbound Parse (multipart/form-data) or its JSON equivalent")]
+    [EndpointDescription("Routed by recipient and rules, threaded by [hub #N] or In-Reply-To/References. 202 once stored; 413 over 30 MB; 422 naming the fields.")]
+    [ProducesResponseType<MailAccepted>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
+    [ProducesResponseType(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<IResult> ReceiveAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/hooks/mail")] HttpRequest request, CancellationToken ct)
     {
-        RouteGroupBuilder hooks = app.MapGroup("/api/hooks").WithTags("Intake");
-        hooks.MapPost("/mail", ReceiveAsync)
-            .WithSummary("Receive a mail: SendGrid Inbound Parse (multipart/form-data) or its JSON equivalent")
-            .WithDescription("Routed by recipient and rules, threaded by [hub #N] or In-Reply-To/References. 202 once stored; 413 over 30 MB; 422 naming the fields.");
-        return hooks;
-    }
-
-    private static async Task<IResult> ReceiveAsync(
-        HttpRequest request,
-        HubConfiguration config,
-        WebhookVerifier verifier,
-        WorkQueue work,
-        Durable.DurableStorage storage,
-        MailAttachmentStore attachments,
-        TimeProvider clock,
-        CancellationToken ct)
-    {
+        ArgumentNullException.ThrowIfNull(request);
         if (config.Sources.FirstOrDefault(s => s.Kind == SourceKind) is not { } source)
         {
             return IntakeProblems.UnknownRoute($"No webhook source of kind '{SourceKind}' is configured.");

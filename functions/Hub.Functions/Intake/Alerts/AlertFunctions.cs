@@ -1,8 +1,11 @@
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Alerts;
+using Hub.Functions.Http;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hub.Functions.Intake.Alerts;
 
@@ -11,28 +14,27 @@ namespace Hub.Functions.Intake.Alerts;
 /// notification is one queue message; its alerts become at most one ticket change each. An exact repeat of a delivery
 /// that was applied in full (<see cref="AlertDeliveryLog"/>) is answered 202 without being queued again.
 /// </summary>
-public static class AlertEndpoints
+public sealed class AlertFunctions(
+    HubConfiguration config, WebhookVerifier verifier, WorkQueue work, Durable.DurableStorage storage, AlertDeliveryLog deliveries, TimeProvider clock)
 {
-    public static RouteGroupBuilder MapAlertHooks(this IEndpointRouteBuilder app)
+    [Function("Alerts_Receive")]
+    [AllowAnonymous]
+    [IntakeLimited]
+    [Tags("Intake")]
+    [EndpointSummary("Receive monitoring alerts: format alertmanager, grafana, azure-monitor or pagerduty")]
+    [EndpointDescription("Authenticated per the configured source. 202 once stored; duplicates are no-ops; 503 with Retry-After when storage is down or the hub is overloaded; 413 over 1 MB; 415 unless the body is application/json; 422 naming the fields.")]
+    [Consumes(typeof(System.Text.Json.JsonElement), "application/json")]
+    [ProducesResponseType<AlertAccepted>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status415UnsupportedMediaType)]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
+    [ProducesResponseType(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<IResult> ReceiveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/hooks/alerts/{format}")] HttpRequest request, string format, CancellationToken ct)
     {
-        RouteGroupBuilder hooks = app.MapGroup("/api/hooks/alerts").WithTags("Intake");
-        hooks.MapPost("/{format}", ReceiveAsync)
-            .WithSummary("Receive monitoring alerts: format alertmanager, grafana, azure-monitor or pagerduty")
-            .WithDescription("Authenticated per the configured source. 202 once stored; duplicates are no-ops; 503 with Retry-After when storage is down or the hub is overloaded; 413 over 1 MB; 422 naming the fields.");
-        return hooks;
-    }
-
-    private static async Task<IResult> ReceiveAsync(
-        string format,
-        HttpRequest request,
-        HubConfiguration config,
-        WebhookVerifier verifier,
-        WorkQueue work,
-        Durable.DurableStorage storage,
-        AlertDeliveryLog deliveries,
-        TimeProvider clock,
-        CancellationToken ct)
-    {
+        ArgumentNullException.ThrowIfNull(request);
         if (!AlertParser.Formats.Contains(format, StringComparer.Ordinal))
         {
             return IntakeProblems.UnknownRoute($"'{format}' is not an alert format; use one of {string.Join(", ", AlertParser.Formats)}.");

@@ -1,8 +1,12 @@
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Mail;
 using Hub.Domain.Intake.Tickets;
+using Hub.Functions.Http;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hub.Functions.Intake.Tickets;
 
@@ -10,22 +14,27 @@ namespace Hub.Functions.Intake.Tickets;
 /// <c>POST /api/hooks/tickets/{system}</c>: verify, drop the hub's own echoes, parse, apply to the external-ref
 /// aggregate durably, then answer 202. Format and decisions: docs/ticket-systems.md.
 /// </summary>
-public static class TicketSystemEndpoints
+public sealed class TicketSystemFunctions(HubConfiguration config, WebhookVerifier verifier, TicketHookHandler handler)
 {
     public const string SourceKind = "tickets";
 
-    public static RouteGroupBuilder MapTicketSystemHooks(this IEndpointRouteBuilder app)
+    [Function("TicketSystems_Receive")]
+    [AllowAnonymous]
+    [IntakeLimited]
+    [Tags("Intake")]
+    [EndpointSummary("Receive an external ticket-system event (created, updated, commented, status) or a release transition")]
+    [EndpointDescription("Mapped to local tickets by external ref; X-Delivery-Id makes redelivery a no-op. 202 once stored; 422 naming the fields.")]
+    [ProducesResponseType<TicketHookAccepted>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    [ProducesResponseType(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType(StatusCodes.Status422UnprocessableEntity)]
+    [ProducesResponseType(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<IResult> ReceiveAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/hooks/tickets/{system}")] HttpRequest request, string system, CancellationToken ct)
     {
-        RouteGroupBuilder hooks = app.MapGroup("/api/hooks/tickets").WithTags("Intake");
-        hooks.MapPost("/{system}", ReceiveAsync)
-            .WithSummary("Receive an external ticket-system event (created, updated, commented, status) or a release transition")
-            .WithDescription("Mapped to local tickets by external ref; X-Delivery-Id makes redelivery a no-op. 202 once stored; 422 naming the fields.");
-        return hooks;
-    }
-
-    private static async Task<IResult> ReceiveAsync(
-        string system, HttpRequest request, HubConfiguration config, WebhookVerifier verifier, TicketHookHandler handler, CancellationToken ct)
-    {
+        ArgumentNullException.ThrowIfNull(request);
         if (config.Sources.FirstOrDefault(s => s.Kind == SourceKind && string.Equals(s.System, system, StringComparison.Ordinal)) is not { } source)
         {
             return IntakeProblems.UnknownRoute($"No ticket-system source with system '{system}' is configured.");
