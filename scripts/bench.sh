@@ -17,16 +17,17 @@ for want_name in storage durable timers intake releases incidents; do want "$@" 
 
 want_name=coldstart
 if want "$@"; then
-  # The floor: an empty ASP.NET Core app, published exactly as scripts/publish.sh publishes the hub.
+  # The standalone hub and the floor, an empty ASP.NET Core app, published the same way (self-contained, ReadyToRun).
   work="$REPO_ROOT/artifacts/bench"
-  rm -rf "$work/plain" && mkdir -p "$work"
-  scripts/publish.sh "$work/hub-functions.zip" >/dev/null
+  rm -rf "$work/plain" "$work/hub" && mkdir -p "$work"
+  dotnet publish functions/Hub.Standalone/Hub.Standalone.csproj -c Release -r linux-x64 --self-contained \
+    -p:PublishReadyToRun=true -p:DebugType=none --nologo -v quiet -o "$work/hub" >/dev/null
   # Empty Directory.*.props stop the repository's own from applying to it.
   (cd "$work" && dotnet new web -n plain -o plain --no-restore >/dev/null && \
     printf '<Project/>\n' > plain/Directory.Packages.props && printf '<Project/>\n' > plain/Directory.Build.props && \
     dotnet publish plain/plain.csproj -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true \
       -p:DebugType=none --nologo -v quiet -o plain/out >/dev/null)
-  scenarios+=(coldstart "$REPO_ROOT/artifacts/publish/app" "$work/plain/out")
+  scenarios+=(coldstart "$work/hub" "$work/plain/out")
 fi
 
 "${bench[@]}" "${scenarios[@]}"

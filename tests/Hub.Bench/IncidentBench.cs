@@ -132,7 +132,6 @@ internal static class IncidentBench
                 ["Hub__Config"] = config,
                 ["Hub__FunctionsRoot"] = Path.Combine(Azurite.RepositoryRoot(), "functions"),
                 ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
-                ["Hub__QueueMinPollingInterval"] = "00:00:00.020",
                 ["Logging__LogLevel__Default"] = "Error",
             },
         });

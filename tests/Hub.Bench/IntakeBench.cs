@@ -42,7 +42,6 @@ internal static class IntakeBench
                 ["Hub__FunctionsRoot"] = Path.Combine(Azurite.RepositoryRoot(), "functions"),
                 ["Hub__Secrets__AlertmanagerToken"] = Token,
                 ["Hub__Secrets__MailBasicAuth"] = "bench:mail-password-0123456789",
-                ["Hub__QueueMinPollingInterval"] = "00:00:00.020",
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["Logging__LogLevel__Hub.Functions.Functions.FunctionInvoker"] = Environment.GetEnvironmentVariable("HUB_BENCH_TRACE") is null ? "Warning" : "Information",
             },

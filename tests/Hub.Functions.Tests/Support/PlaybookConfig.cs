@@ -68,7 +68,6 @@ internal static class PlaybookConfig
             ["Hub__ApiKeys__tess"] = $"operator:{TessKey}",
             ["Hub__ApiKeys__test-operator"] = $"operator:{OperatorKey}",
             ["Hub__ApiKeys__test-reader"] = $"logs-reader:{ReaderKey}",
-            ["Hub__QueueMinPollingInterval"] = "00:00:00.050",
         };
         if (durableName is not null)
         {

@@ -369,7 +369,6 @@ public sealed class MailIntakeTests
     private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
     {
         ["Hub__Secrets__MailBasicAuth"] = Credentials,
-        ["Hub__QueueMinPollingInterval"] = "00:00:00.050",
     });
 
     // A SendGrid Inbound Parse post: the fields, the raw header block and the envelope.
