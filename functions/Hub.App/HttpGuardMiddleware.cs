@@ -22,12 +22,16 @@ internal sealed class HttpGuardMiddleware(HttpFunctionGuard guard) : IFunctionsW
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         MethodInfo? method = _methods.GetOrAdd(context.FunctionDefinition.Id, _ => HttpMethodOf(context.FunctionDefinition));
-        if (method is null || context.GetHttpContext() is not { } http)
+        if (method is null)
         {
             await next(context);
             return;
         }
 
+        // Never run an HTTP function unguarded: without the ASP.NET Core integration's HttpContext (middleware
+        // registered before ConfigureFunctionsWebApplication, or the HttpRequestData model) the call fails instead.
+        HttpContext http = context.GetHttpContext()
+            ?? throw new InvalidOperationException($"HTTP function {context.FunctionDefinition.Name} has no HttpContext; the hub's guard cannot run, so neither does the function.");
         await guard.InvokeAsync(http, method, () => next(context));
     }
 

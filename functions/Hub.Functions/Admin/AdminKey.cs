@@ -24,15 +24,4 @@ public static class AdminKey
         return CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
     }
-
-    /// <summary>A 401 problem unless the request carries the admin key; null to let it through.</summary>
-    public static IResult? Refusal(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        string? expected = request.HttpContext.RequestServices.GetRequiredService<HubOptions>().AdminKey;
-        return Matches(request.Headers[Header], expected)
-            ? null
-            : TypedResults.Problem(
-                statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid admin key is required in the {Header} header.");
-    }
 }

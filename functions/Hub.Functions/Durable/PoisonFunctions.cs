@@ -1,21 +1,18 @@
 using Hub.Functions.Admin;
 using Hub.Functions.Http;
-using Hub.Functions.OpenApi;
 using Hub.Storage.Durable;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Hub.Functions.Durable;
 
 /// <summary>
-/// Operators' view of poisoned work messages, with replay. They take the admin key (x-functions-key), not an API key:
-/// no role is involved, so the functions are anonymous to the guard and check the key themselves.
+/// Operators' view of poisoned work messages, with replay. They take the admin key (x-functions-key), not an API key;
+/// the guard checks it.
 /// </summary>
 public sealed class PoisonFunctions(PoisonStore store, DurableStorage storage)
 {
     [Function("Poison_List")]
-    [AllowAnonymous]
     [AdminKeyRequired]
     [Tags("Admin")]
     [EndpointSummary("Work-queue messages that failed maxDequeueCount times, with their last error")]
@@ -24,11 +21,6 @@ public sealed class PoisonFunctions(PoisonStore store, DurableStorage storage)
     public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/admin/poison")] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (AdminKey.Refusal(request) is { } refused)
-        {
-            return refused;
-        }
-
         if (request.WholeNumber("pageSize", out int? pageSize) is { } invalid)
         {
             return invalid;
@@ -40,7 +32,6 @@ public sealed class PoisonFunctions(PoisonStore store, DurableStorage storage)
     }
 
     [Function("Poison_Replay")]
-    [AllowAnonymous]
     [AdminKeyRequired]
     [Tags("Admin")]
     [EndpointSummary("Put a poison message back on the work queue")]
@@ -49,11 +40,6 @@ public sealed class PoisonFunctions(PoisonStore store, DurableStorage storage)
     public async Task<IResult> ReplayAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/admin/poison/{id}/replay")] HttpRequest request, string id, CancellationToken ct)
     {
-        if (AdminKey.Refusal(request) is { } refused)
-        {
-            return refused;
-        }
-
         await storage.EnsureAsync(ct);
         return await store.ReplayAsync(id, ct)
             ? TypedResults.Accepted((string?)null)

@@ -52,9 +52,6 @@ public static partial class HubApp
         ConfigurationManager configuration = builder.Configuration;
 
         HubOptions options = configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
-        _ = ValidateEarly(configuration, builder.Environment, options);
-        // Parse the connection now so a bad setting stops the start, not the first request.
-        _ = new StorageAccounts(configuration).Get();
         string listen = ListenUrls(options, configuration);
         builder.WebHost.UseUrls(listen);
         HubHostInfo host = AddHub(builder.Services, configuration, builder.Environment, HostMode.Standalone, appRoot, listen);
@@ -87,6 +84,18 @@ public static partial class HubApp
         ArgumentNullException.ThrowIfNull(environment);
         HubOptions options = configuration.GetSection(HubOptions.Section).Get<HubOptions>() ?? new HubOptions();
         TimeZoneInfo timeZone = ValidateEarly(configuration, environment, options);
+        // Parse the connection now so a bad setting stops the start, not the first request.
+        _ = new StorageAccounts(configuration).Get();
+        try
+        {
+            // A function without its access attribute stops the start on both hosts, before any request reaches it.
+            Http.HttpFunctionGuard.Verify(Http.HttpFunctionGuard.HttpFunctionsOf(typeof(HubApp).Assembly));
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new HubStartupException(ex.Message, ex);
+        }
+
         HubConfiguration domain = LoadDomainConfiguration(configuration, baseDirectory);
         var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), environment.EnvironmentName, timeZone, PublicUrl(mode, options, configuration, listen ?? DefaultStandaloneUrl));
         AddServices(services, options, host);

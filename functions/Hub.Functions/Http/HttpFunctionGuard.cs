@@ -11,11 +11,12 @@ namespace Hub.Functions.Http;
 
 /// <summary>
 /// What runs around every HTTP function on both hosts (the standalone host's HTTP filter, the Function App's worker
-/// middleware): the caller's API key or App Service principal and its roles (<see cref="RequireRoleAttribute"/>),
-/// the intake limit, and the answer to an exception: 503 with Retry-After when storage is down or slow, else a
+/// middleware): the caller's API key or App Service principal and its roles (<see cref="RequireRoleAttribute"/>) or
+/// the admin key (<see cref="AdminKeyRequiredAttribute"/>), the content types the function declares, the intake
+/// limit, and the answer to an exception: 503 with Retry-After when storage is down or slow, else a
 /// 500 problem whose trace id is logged with the exception.
 /// </summary>
-public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, IntakeLimiter intake, ILogger<HttpFunctionGuard> logger)
+public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, IntakeLimiter intake, HubOptions options, ILogger<HttpFunctionGuard> logger)
 {
     private readonly ConcurrentDictionary<MethodInfo, Rule> _rules = new();
 
@@ -24,9 +25,12 @@ public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, Inta
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(next);
         Rule rule = _rules.GetOrAdd(function, RuleFor);
-        if (rule.Roles is { } roles && Refusal(http, roles) is { } refusal)
+        IResult? refusal = rule.Roles is { } roles ? Refusal(http, roles)
+            : rule.AdminKey ? AdminKeyRefusal(http)
+            : null;
+        if ((refusal ?? UnsupportedMediaType(http, rule)) is { } refused)
         {
-            await refusal.ExecuteAsync(http);
+            await refused.ExecuteAsync(http);
             return;
         }
 
@@ -69,14 +73,59 @@ public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, Inta
     {
         ArgumentNullException.ThrowIfNull(function);
         RequireRoleAttribute? roles = function.GetCustomAttribute<RequireRoleAttribute>();
+        bool adminKey = function.GetCustomAttribute<AdminKeyRequiredAttribute>() is not null;
         bool anonymous = function.GetCustomAttribute<AllowAnonymousAttribute>() is not null;
-        if (roles is null == !anonymous)
+        if ((roles is null ? 0 : 1) + (adminKey ? 1 : 0) + (anonymous ? 1 : 0) != 1)
         {
             throw new InvalidOperationException(
-                $"HTTP function {function.DeclaringType?.Name}.{function.Name} must declare exactly one of [RequireRole(...)] or [AllowAnonymous].");
+                $"HTTP function {function.DeclaringType?.Name}.{function.Name} must declare exactly one of [RequireRole(...)], [AdminKeyRequired] or [AllowAnonymous].");
         }
 
-        return new Rule(roles?.Roles.ToArray(), function.GetCustomAttribute<IntakeLimitedAttribute>() is not null);
+        // [Consumes]/[Accepts] are routing metadata on the standalone host only; the guard enforces them on both.
+        string[] accepts = function.GetCustomAttributes().OfType<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()
+            .SelectMany(a => a.ContentTypes).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        return new Rule(roles?.Roles.ToArray(), function.GetCustomAttribute<IntakeLimitedAttribute>() is not null, adminKey, accepts);
+    }
+
+    /// <summary>Checks every HTTP function of <paramref name="functions"/> (see <see cref="RuleFor"/>), so a missing access attribute stops the start.</summary>
+    public static void Verify(IEnumerable<MethodInfo> functions)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        foreach (MethodInfo function in functions)
+        {
+            _ = RuleFor(function);
+        }
+    }
+
+    /// <summary>The hub's HTTP functions: every <c>[Function]</c> method with an <c>[HttpTrigger]</c> parameter in this assembly.</summary>
+    public static IEnumerable<MethodInfo> HttpFunctionsOf(Assembly assembly) =>
+        (assembly ?? throw new ArgumentNullException(nameof(assembly))).GetExportedTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>() is not null
+                        && m.GetParameters().Any(p => p.GetCustomAttribute<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>() is not null));
+
+    private Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? AdminKeyRefusal(HttpContext http) =>
+        Admin.AdminKey.Matches(http.Request.Headers[Admin.AdminKey.Header], options.AdminKey)
+            ? null
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: $"A valid admin key is required in the {Admin.AdminKey.Header} header.");
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? UnsupportedMediaType(HttpContext http, Rule rule)
+    {
+        if (rule.Accepts.Length == 0 || rule.Accepts.Contains("*/*"))
+        {
+            return null;
+        }
+
+        string? sent = http.Request.ContentType;
+        bool matches = sent is not null && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(sent, out var type)
+            && rule.Accepts.Any(a => Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(a, out var accepted) && type.IsSubsetOf(accepted));
+        return matches
+            ? null
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type",
+                detail: $"Send the body as {string.Join(" or ", rule.Accepts)}, not '{(string.IsNullOrEmpty(sent) ? "(none)" : sent)}'.");
     }
 
     /// <summary>401 without valid credentials, 403 naming the roles when the caller lacks them; null to let it through.</summary>
@@ -108,6 +157,9 @@ public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, Inta
             detail: $"This needs {needed} (or '{RoleNames.Format(Role.AppAdmin)}'); '{caller.Name}' does not have it.");
     }
 
-    /// <summary>Who may call a function: <see cref="Roles"/> null for anonymous; <see cref="Intake"/> for the intake limit.</summary>
-    public sealed record Rule(Role[]? Roles, bool Intake);
+    /// <summary>
+    /// Who may call a function: <see cref="Roles"/> (null when it takes none), or the admin key, else anonymous;
+    /// <see cref="Intake"/> for the intake limit; <see cref="Accepts"/> the content types it takes (empty: any).
+    /// </summary>
+    public sealed record Rule(Role[]? Roles, bool Intake, bool AdminKey, string[] Accepts);
 }

@@ -4,8 +4,9 @@ namespace Hub.Functions.Http;
 
 /// <summary>
 /// An HTTP function only a caller with one of these roles may call (app-admin passes every check). Every HTTP
-/// function carries this or <see cref="Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute"/> (webhooks that
-/// verify their own signatures, health); <see cref="HttpFunctionGuard"/> refuses to run one that carries neither.
+/// function carries exactly one of this, <see cref="AdminKeyRequiredAttribute"/> or
+/// <see cref="Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute"/> (webhooks that verify their own
+/// signatures, health); the hub refuses to start with one that does not (<see cref="HttpFunctionGuard.RuleFor"/>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class RequireRoleAttribute : Attribute
@@ -30,3 +31,7 @@ public sealed class RequireRoleAttribute : Attribute
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class IntakeLimitedAttribute : Attribute;
+
+/// <summary>An operator's function that takes the hub's admin key (<c>x-functions-key</c> = Hub__AdminKey), not an API key.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class AdminKeyRequiredAttribute : Attribute;

@@ -53,8 +53,7 @@ public static class HubOpenApi
             options.AddOperationTransformer((operation, context, _) =>
             {
                 IList<object> metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                IReadOnlyList<Role>? required = metadata.OfType<RequiredRoles>().FirstOrDefault()?.Roles
-                    ?? metadata.OfType<Http.RequireRoleAttribute>().FirstOrDefault()?.Roles;
+                IReadOnlyList<Role>? required = metadata.OfType<Http.RequireRoleAttribute>().FirstOrDefault()?.Roles;
                 if (required is { } roles)
                 {
                     Secure(operation, context.Document, ApiKeyScheme);
@@ -63,7 +62,7 @@ public static class HubOpenApi
                     Problem(operation, "401", "No valid credentials.");
                     Problem(operation, "403", "The caller lacks the role.");
                 }
-                else if (metadata.OfType<AdminKeyRequiredAttribute>().Any())
+                else if (metadata.OfType<Http.AdminKeyRequiredAttribute>().Any())
                 {
                     Secure(operation, context.Document, AdminKeyScheme);
                     Problem(operation, "401", "No valid admin key.");
@@ -92,10 +91,3 @@ public static class HubOpenApi
         });
     }
 }
-
-/// <summary>Endpoint metadata: the roles <see cref="RoleEndpointExtensions.RequireRole"/> lets through.</summary>
-public sealed record RequiredRoles(IReadOnlyList<Role> Roles);
-
-/// <summary>The function takes the admin key (<see cref="AdminKey"/>), which it checks itself; the document says so.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class AdminKeyRequiredAttribute : Attribute;

@@ -8,9 +8,9 @@ public static class ApiCallerAccess
     public static ApiCaller? GetApiCaller(this HttpContext context) =>
         context is not null && context.Items.TryGetValue(Key, out object? caller) ? caller as ApiCaller : null;
 
-    /// <summary>The caller on an endpoint behind <see cref="RoleEndpointExtensions.RequireRole"/>; throws elsewhere.</summary>
+    /// <summary>The caller on an endpoint behind <see cref="Http.RequireRoleAttribute"/> (the guard sets it); throws elsewhere.</summary>
     public static ApiCaller GetRequiredApiCaller(this HttpContext context) =>
-        context.GetApiCaller() ?? throw new InvalidOperationException("No API caller: the endpoint is not behind RequireRole.");
+        context.GetApiCaller() ?? throw new InvalidOperationException("No API caller: the function has no [RequireRole].");
 
     internal static void SetApiCaller(this HttpContext context, ApiCaller caller) => context.Items[Key] = caller;
 }

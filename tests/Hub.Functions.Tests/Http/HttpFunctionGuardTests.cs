@@ -1,8 +1,16 @@
 using System.Reflection;
+using System.Text.Json;
 using Hub.Domain.Configuration;
+using Hub.Functions.Hosting;
 using Hub.Functions.Http;
+using Hub.Functions.Intake;
+using Hub.Functions.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Azure.Functions.Worker;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hub.Functions.Tests.Http;
 
@@ -21,13 +29,13 @@ public sealed class HttpFunctionGuardTests
 
     [Theory]
     [MemberData(nameof(HttpFunctions))]
-    public void RuleFor_EveryHttpFunctionOfTheHub_DeclaresRolesOrAnonymousAccess(string function)
+    public void RuleFor_EveryHttpFunctionOfTheHub_DeclaresRolesTheAdminKeyOrAnonymousAccess(string function)
     {
         MethodInfo method = HubHttpFunctions().Single(m => $"{m.DeclaringType!.FullName}.{m.Name}" == function);
 
         HttpFunctionGuard.Rule rule = HttpFunctionGuard.RuleFor(method);
 
-        Assert.True(rule.Roles is { Length: > 0 } || method.GetCustomAttribute<AllowAnonymousAttribute>() is not null);
+        Assert.True(rule.Roles is { Length: > 0 } || rule.AdminKey || method.GetCustomAttribute<AllowAnonymousAttribute>() is not null);
     }
 
     [Fact]
@@ -70,11 +78,86 @@ public sealed class HttpFunctionGuardTests
         Assert.False(rule.Intake);
     }
 
-    private static IEnumerable<MethodInfo> HubHttpFunctions() =>
-        typeof(HttpFunctionGuard).Assembly.GetExportedTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null
-                        && m.GetParameters().Any(p => p.GetCustomAttribute<HttpTriggerAttribute>() is not null));
+    [Fact]
+    public void RuleFor_AdminKeyFunction_ReadsTheAdminKeyAndItsContentTypes()
+    {
+        MethodInfo method = typeof(Samples).GetMethod(nameof(Samples.AdminJson))!;
+
+        HttpFunctionGuard.Rule rule = HttpFunctionGuard.RuleFor(method);
+
+        Assert.Null(rule.Roles);
+        Assert.True(rule.AdminKey);
+        Assert.Equal(["application/json"], rule.Accepts);
+    }
+
+    [Fact]
+    public void HttpFunctionsOf_TheHub_FindsTheFunctionsBothHostsRun()
+    {
+        string[] names = HttpFunctionGuard.HttpFunctionsOf(typeof(HttpFunctionGuard).Assembly)
+            .Select(m => m.GetCustomAttribute<Microsoft.Azure.Functions.Worker.FunctionAttribute>()!.Name).ToArray();
+
+        Assert.Contains("Health_Get", names);
+        Assert.Contains("Tickets_Create", names);
+        Assert.Contains("Poison_Replay", names);
+        Assert.DoesNotContain("HubWork", names);
+    }
+
+    [Theory]
+    [InlineData(null, "x", 401, false)]
+    [InlineData("wrong-admin-key-0000000000", "x", 401, false)]
+    [InlineData(AdminKey, "text/plain", 415, false)]
+    [InlineData(AdminKey, "application/json; charset=utf-8", 200, true)]
+    public async Task InvokeAsync_AdminJsonFunction_ChecksTheKeyThenTheContentType(string? key, string contentType, int expected, bool ran)
+    {
+        HttpFunctionGuard guard = Guard();
+        DefaultHttpContext http = Context(key, contentType);
+        bool called = false;
+
+        await guard.InvokeAsync(http, typeof(Samples).GetMethod(nameof(Samples.AdminJson))!, () => { called = true; return Task.CompletedTask; });
+
+        Assert.Equal(expected, http.Response.StatusCode);
+        Assert.Equal(ran, called);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_FunctionThrows_Answers500ProblemWithTheTraceId()
+    {
+        HttpFunctionGuard guard = Guard();
+        DefaultHttpContext http = Context(null, "application/json");
+        http.TraceIdentifier = "trace-0001";
+
+        await guard.InvokeAsync(http, typeof(Samples).GetMethod(nameof(Samples.Hook))!, () => throw new InvalidOperationException("boom"));
+
+        Assert.Equal(500, http.Response.StatusCode);
+        http.Response.Body.Position = 0;
+        using JsonDocument problem = await JsonDocument.ParseAsync(http.Response.Body);
+        Assert.Equal("trace-0001", problem.RootElement.GetProperty("traceId").GetString());
+        Assert.DoesNotContain("boom", problem.RootElement.ToString(), StringComparison.Ordinal);
+    }
+
+    private const string AdminKey = "guard-test-admin-key-0123456789";
+
+    private static HttpFunctionGuard Guard()
+    {
+        IConfiguration settings = new ConfigurationBuilder().Build();
+        var authenticator = new ApiCallerAuthenticator(ApiKeys.Load(settings), settings, NullLogger<ApiCallerAuthenticator>.Instance);
+        return new HttpFunctionGuard(authenticator, new IntakeLimiter(4, 0), new HubOptions { AdminKey = AdminKey }, NullLogger<HttpFunctionGuard>.Instance);
+    }
+
+    private static DefaultHttpContext Context(string? adminKey, string contentType)
+    {
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
+        http.Request.ContentType = contentType;
+        http.Response.Body = new MemoryStream();
+        if (adminKey is not null)
+        {
+            http.Request.Headers["x-functions-key"] = adminKey;
+        }
+
+        return http;
+    }
+
+    private static IEnumerable<MethodInfo> HubHttpFunctions() => HttpFunctionGuard.HttpFunctionsOf(typeof(HttpFunctionGuard).Assembly);
 
     public static class Samples
     {
@@ -96,6 +179,12 @@ public sealed class HttpFunctionGuardTests
 
         [RequireRole(Role.Operator, Role.AppAdmin)]
         public static void Operators()
+        {
+        }
+
+        [AdminKeyRequired]
+        [Consumes(typeof(JsonElement), "application/json")]
+        public static void AdminJson()
         {
         }
     }

@@ -39,6 +39,10 @@ internal sealed class SecurityTestApp : IAsyncDisposable
         }
 
         builder.Services.AddHubSecurity();
+        // The guard every HTTP function runs behind, for test endpoints that stand in for functions (GuardedEndpoints).
+        builder.Services.AddSingleton(new HubOptions());
+        builder.Services.AddSingleton(new Hub.Functions.Intake.IntakeLimiter(64, 0));
+        builder.Services.AddSingleton<Hub.Functions.Http.HttpFunctionGuard>();
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
