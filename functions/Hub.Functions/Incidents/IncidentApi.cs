@@ -25,7 +25,7 @@ public sealed class IncidentApi(AggregateProcessor<IncidentState, IncidentComman
         }
 
         Actor actor = ActorFor(http);
-        CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, IdempotencyKey(http), command(actor), actor.Name, ct);
+        CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, Http.ApiAnswers.IdempotencyKey(http.Request), command(actor), actor.Name, ct);
         if (outcome.Status == CommandStatus.Rejected)
         {
             return IncidentResults.Refused(outcome.Reason!);
@@ -52,11 +52,5 @@ public sealed class IncidentApi(AggregateProcessor<IncidentState, IncidentComman
         ApiCaller caller = http.GetRequiredApiCaller();
         Hub.Domain.Configuration.Role strongest = caller.Roles.Contains(Hub.Domain.Configuration.Role.AppAdmin) ? Hub.Domain.Configuration.Role.AppAdmin : caller.Roles.Max();
         return new Actor(caller.Name, strongest);
-    }
-
-    public static string? IdempotencyKey(HttpContext http)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        return http.Request.Headers["Idempotency-Key"] is { Count: > 0 } key ? "api:" + key.ToString() : null;
     }
 }

@@ -118,7 +118,7 @@ public sealed class IncidentFunctions(
         {
             if (await tickets.GetAsync(IncidentResults.Id(number), ct) is not { State.Exists: true } view)
             {
-                return IncidentResults.Invalid("ticket", $"ticket #{number} does not exist");
+                return ApiAnswers.Invalid("ticket", $"ticket #{number} does not exist");
             }
 
             TicketState t = view.State;
@@ -131,7 +131,7 @@ public sealed class IncidentFunctions(
 
         if (string.IsNullOrWhiteSpace(body.Subject))
         {
-            return IncidentResults.Invalid("subject", "required when no ticket is named (the hub opens an Urgent ProductionDefect ticket for it)");
+            return ApiAnswers.Invalid("subject", "required when no ticket is named (the hub opens an Urgent ProductionDefect ticket for it)");
         }
 
         // No ticket yet: open an Urgent ticket; its creation opens the incident (the same path as an Urgent alert).
@@ -149,7 +149,7 @@ public sealed class IncidentFunctions(
 
         var create = new CreateTicket(
             actor, ticket, body.Queue ?? "ProductionDefect", body.Subject, body.Body ?? "", body.Requestors, CustomFields: fields, Source: "incident-api");
-        CommandOutcome<TicketState> outcome = await tickets.HandleAsync(IncidentResults.Id(ticket), IncidentApi.IdempotencyKey(http), create, actor.Name, ct);
+        CommandOutcome<TicketState> outcome = await tickets.HandleAsync(IncidentResults.Id(ticket), ApiAnswers.IdempotencyKey(http.Request), create, actor.Name, ct);
         if (outcome.Status == CommandStatus.Rejected)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Refused", detail: outcome.Reason);
@@ -214,7 +214,7 @@ public sealed class IncidentFunctions(
 
         RestartCheckBody body = read.Value!;
         return body.Attempted is not { } attempted
-            ? IncidentResults.Invalid("attempted", "required: true or false")
+            ? ApiAnswers.Invalid("attempted", "required: true or false")
             : await api.SendAsync(ticket, request.HttpContext, actor => new RecordRestartCheck(actor, attempted, body.Helped, body.Note), ct);
     }
 }

@@ -16,9 +16,6 @@ internal static partial class IncidentResults
     public static IResult NotFound(long ticket) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such incident", detail: $"Ticket #{ticket} has no incident.");
 
-    public static IResult Invalid(string field, string rule) =>
-        IntakeProblems.Invalid($"{field}: {rule}", [new IntakeProblems.FieldError(field, rule)]);
-
     /// <summary>A refusal: "field: rule" reasons are input errors (422 naming the field); the rest are state conflicts (409).</summary>
     public static IResult Refused(string reason)
     {

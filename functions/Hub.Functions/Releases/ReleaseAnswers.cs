@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hub.Functions.Intake;
 using Microsoft.AspNetCore.Http.HttpResults;
+using static Hub.Functions.Http.ApiAnswers;
 
 namespace Hub.Functions.Releases;
 
@@ -10,9 +11,6 @@ namespace Hub.Functions.Releases;
 /// </summary>
 internal static class ReleaseAnswers
 {
-    public static string? IdempotencyKey(HttpRequest request) =>
-        request.Headers["Idempotency-Key"] is { Count: > 0 } key ? "api:" + key.ToString() : null;
-
     public static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such release", detail: $"Release #{id.ToString(CultureInfo.InvariantCulture)} does not exist.");
 
@@ -28,7 +26,4 @@ internal static class ReleaseAnswers
             ? Invalid(field, reason[(colon + 2)..])
             : conflict ? Conflict(reason) : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Refused", detail: reason);
     }
-
-    public static IResult Invalid(string field, string rule) =>
-        IntakeProblems.Invalid($"{field}: {rule}", [new IntakeProblems.FieldError(field, rule)]);
 }

@@ -5,6 +5,7 @@ using Hub.Functions.Http;
 using Hub.Functions.Intake;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using static Hub.Functions.Http.ApiAnswers;
 
 namespace Hub.Functions.Releases;
 

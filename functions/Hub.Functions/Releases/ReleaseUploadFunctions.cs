@@ -12,6 +12,7 @@ using Hub.Storage.Durable;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using static Hub.Functions.Releases.ReleaseAnswers;
+using static Hub.Functions.Http.ApiAnswers;
 
 namespace Hub.Functions.Releases;
 

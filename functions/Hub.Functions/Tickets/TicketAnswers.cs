@@ -14,9 +14,6 @@ internal static class TicketAnswers
 
     public static string ETag(long sequence) => $"\"{sequence.ToString(CultureInfo.InvariantCulture)}\"";
 
-    public static string? IdempotencyKey(HttpRequest request) =>
-        request.Headers["Idempotency-Key"] is { Count: > 0 } key ? "api:" + key.ToString() : null;
-
     /// <summary>The actor a caller acts as: <paramref name="wanted"/> when the caller has it, else its strongest role.</summary>
     public static Actor ActorFor(ApiCaller caller, Role? wanted = null)
     {
@@ -34,7 +31,4 @@ internal static class TicketAnswers
 
     public static ProblemHttpResult Refused(string reason) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Refused", detail: reason);
-
-    public static IResult Invalid(string field, string rule) =>
-        IntakeProblems.Invalid($"{field}: {rule}", [new IntakeProblems.FieldError(field, rule)]);
 }

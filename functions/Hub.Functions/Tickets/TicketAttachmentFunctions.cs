@@ -11,6 +11,7 @@ using Hub.Storage.Durable;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using static Hub.Functions.Tickets.TicketAnswers;
+using static Hub.Functions.Http.ApiAnswers;
 
 namespace Hub.Functions.Tickets;
 
