@@ -117,15 +117,22 @@ public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, Inta
             return null;
         }
 
+        // As ASP.NET Core's routing decides (AcceptsMatcherPolicy): a request without a Content-Type is not refused
+        // here; the function reads what it was sent (and RequestJson refuses a JSON body that does not say so).
         string? sent = http.Request.ContentType;
-        bool matches = sent is not null && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(sent, out var type)
+        if (string.IsNullOrEmpty(sent))
+        {
+            return null;
+        }
+
+        bool matches = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(sent, out var type)
             && rule.Accepts.Any(a => Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(a, out var accepted) && type.IsSubsetOf(accepted));
         return matches
             ? null
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported media type",
-                detail: $"Send the body as {string.Join(" or ", rule.Accepts)}, not '{(string.IsNullOrEmpty(sent) ? "(none)" : sent)}'.");
+                detail: $"Send the body as {string.Join(" or ", rule.Accepts)}, not '{sent}'.");
     }
 
     /// <summary>401 without valid credentials, 403 naming the roles when the caller lacks them; null to let it through.</summary>

@@ -107,6 +107,7 @@ public sealed class HttpFunctionGuardTests
     [InlineData("wrong-admin-key-0000000000", "x", 401, false)]
     [InlineData(AdminKey, "text/plain", 415, false)]
     [InlineData(AdminKey, "application/json; charset=utf-8", 200, true)]
+    [InlineData(AdminKey, "", 200, true)]
     public async Task InvokeAsync_AdminJsonFunction_ChecksTheKeyThenTheContentType(string? key, string contentType, int expected, bool ran)
     {
         HttpFunctionGuard guard = Guard();
@@ -147,7 +148,7 @@ public sealed class HttpFunctionGuardTests
     private static DefaultHttpContext Context(string? adminKey, string contentType)
     {
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider() };
-        http.Request.ContentType = contentType;
+        http.Request.ContentType = contentType.Length == 0 ? null : contentType;
         http.Response.Body = new MemoryStream();
         if (adminKey is not null)
         {
