@@ -78,17 +78,10 @@ public sealed class IncidentFunctions(
             return IncidentResults.NotFound(ticket);
         }
 
-        AggregateSnapshot? snapshot = await store.LoadAsync(api.Incidents.PartitionOf(id), ct);
-        var history = new List<IncidentHistoryEntry>();
-        string? token = null;
-        do
-        {
-            HistoryPage page = await api.Incidents.HistoryAsync(id, token, 500, ct);
-            history.AddRange(page.Events.Select(e => new IncidentHistoryEntry(
-                e.Sequence, e.Type, e.Actor, e.At, e.FromState, e.ToState, JsonDocument.Parse(e.Data).RootElement)));
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
+        // The view was read with its snapshot, live timers included: no second read of the state row.
+        AggregateSnapshot? snapshot = view.Basis?.Snapshot;
+        List<IncidentHistoryEntry> history = [.. (await api.Incidents.AllHistoryAsync(id, ct)).Select(e => new IncidentHistoryEntry(
+            e.Sequence, e.Type, e.Actor, e.At, e.FromState, e.ToState, JsonDocument.Parse(e.Data).RootElement))];
 
         return TypedResults.Ok(new IncidentDetail(
             view.State, snapshot?.Timers.ToDictionary(t => t.Key, t => t.Value.DueAt) ?? [], history));

@@ -132,16 +132,8 @@ public sealed class ReleaseFunctions(
             return NotFound(id);
         }
 
-        var history = new List<HistoryEntry>();
-        string? token = null;
-        do
-        {
-            HistoryPage page = await releases.HistoryAsync(key, token, 500, ct);
-            history.AddRange(page.Events.Select(e => new HistoryEntry(
-                e.Sequence, e.Type, e.Actor, e.At, e.FromState, e.ToState, System.Text.Json.JsonDocument.Parse(e.Data).RootElement)));
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
+        List<HistoryEntry> history = [.. (await releases.AllHistoryAsync(key, ct)).Select(e => new HistoryEntry(
+            e.Sequence, e.Type, e.Actor, e.At, e.FromState, e.ToState, System.Text.Json.JsonDocument.Parse(e.Data).RootElement))];
 
         IReadOnlyDictionary<RolloutProgress, TimeSpan> times = view.State.TimeInStateAt(clock.GetUtcNow());
         double paused = times.Where(t => t.Key is RolloutProgress.WaitingForResponse or RolloutProgress.Deferred).Sum(t => t.Value.TotalSeconds);

@@ -104,22 +104,14 @@ public sealed class TicketAttachmentFunctions(
     private async Task<IReadOnlyList<AttachmentRef>> AttachmentsAsync(long number, CancellationToken ct)
     {
         var found = new List<AttachmentRef>();
-        string? token = null;
-        do
+        foreach (EventRecord e in await tickets.AllHistoryAsync(Id(number), ct))
         {
-            HistoryPage page = await tickets.HistoryAsync(Id(number), token, 500, ct);
-            foreach (EventRecord e in page.Events)
+            using JsonDocument data = JsonDocument.Parse(e.Data);
+            if (data.RootElement.TryGetProperty("attachments", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
             {
-                using JsonDocument data = JsonDocument.Parse(e.Data);
-                if (data.RootElement.TryGetProperty("attachments", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
-                {
-                    found.AddRange(list.EnumerateArray().Select(a => a.Deserialize<AttachmentRef>(Json)!));
-                }
+                found.AddRange(list.EnumerateArray().Select(a => a.Deserialize<AttachmentRef>(Json)!));
             }
-
-            token = page.ContinuationToken;
         }
-        while (token is not null);
 
         return found;
     }

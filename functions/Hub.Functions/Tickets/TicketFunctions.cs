@@ -68,15 +68,7 @@ public sealed class TicketFunctions(
             return NotFound(number);
         }
 
-        var history = new List<EventRecord>();
-        string? token = null;
-        do
-        {
-            HistoryPage page = await tickets.HistoryAsync(id, token, 500, ct);
-            history.AddRange(page.Events);
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
+        IReadOnlyList<EventRecord> history = await tickets.AllHistoryAsync(id, ct);
 
         request.HttpContext.Response.Headers.ETag = ETag(view.Sequence);
         return TypedResults.Ok(new TicketDetail(

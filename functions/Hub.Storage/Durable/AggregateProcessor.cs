@@ -41,6 +41,22 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     public Task<HistoryPage> HistoryAsync(string aggregateId, string? continuationToken = null, int pageSize = 100, CancellationToken cancellationToken = default) =>
         store.HistoryAsync(PartitionOf(aggregateId), continuationToken, pageSize, cancellationToken);
 
+    /// <summary>Every event of the aggregate, oldest first, read page by page.</summary>
+    public async Task<IReadOnlyList<EventRecord>> AllHistoryAsync(string aggregateId, CancellationToken cancellationToken = default)
+    {
+        var history = new List<EventRecord>();
+        string? token = null;
+        do
+        {
+            HistoryPage page = await HistoryAsync(aggregateId, token, 500, cancellationToken).ConfigureAwait(false);
+            history.AddRange(page.Events);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        return history;
+    }
+
     /// <param name="messageId">The id that makes redelivery a no-op; null for a command that is not deduplicated.</param>
     public Task<CommandOutcome<TState>> HandleAsync(
         string aggregateId, string? messageId, TCommand command, string actor, CancellationToken cancellationToken = default) =>
