@@ -32,7 +32,7 @@ param dailyStatusSchedule string = '0 0 8 * * 1-5'
 param housekeepingSchedule string = '0 */5 * * * *'
 
 @description('NCRONTAB (UTC) of the outbox sweep.')
-param outboxSweepSchedule string = '30 * * * * *'
+param outboxRelaySchedule string = '30 * * * * *'
 
 @description('Prefix of the hub\'s durable storage (Hub__DurableName).')
 param durableName string = 'hub'
@@ -188,7 +188,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // hub's own defaults do not reach it), so every one is set here.
         { name: 'Hub__DailyStatusSchedule', value: dailyStatusSchedule }
         { name: 'Hub__HousekeepingSchedule', value: housekeepingSchedule }
-        { name: 'Hub__OutboxSweepSchedule', value: outboxSweepSchedule }
+        { name: 'Hub__OutboxRelaySchedule', value: outboxRelaySchedule }
         { name: 'Hub__DurableName', value: durableName }
         { name: 'Hub__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/${adminKeySecret.name})' }
         // Without a SendGrid key, mail goes to the blob outbox (GET /outbox).

@@ -65,7 +65,7 @@ public static class StandaloneHost
         ArgumentNullException.ThrowIfNull(options);
         string root = Path.GetFullPath(options.ContentRoot ?? Directory.GetCurrentDirectory());
         var settings = new AppSettings(builder.Configuration);
-        HostJson host = HostJson.Load(Path.Combine(root, "host.json"));
+        HostJson host = HostJson.Load(Path.Combine(root, "host.json"), builder.Configuration);
         IReadOnlyList<FunctionDefinition> functions = FunctionCatalog.Discover(options.Assemblies);
         string hostId = options.HostId ?? builder.Configuration["AzureFunctionsWebHost:hostid"] ?? "standalone";
 

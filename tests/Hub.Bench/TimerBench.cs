@@ -47,7 +47,7 @@ internal static class TimerBench
                     {
                         try
                         {
-                            await harness.Dispatcher.HandleAsync(m.Body.ToString(), m.DequeueCount, stop.Token);
+                            await harness.Dispatcher.HandleAsync(m.Body.ToString(), m.DequeueCount, harness.Orchestrations, stop.Token);
                             await harness.Queue.TryDeleteMessageAsync(m.MessageId, m.PopReceipt, stop.Token);
                             Interlocked.Increment(ref done);
                         }

@@ -15,7 +15,7 @@ namespace Hub.Testing;
 /// <summary>The durable runtime wired on its own unique table, queue and container in Azurite, for one test.</summary>
 public sealed class DurableHarness
 {
-    private DurableHarness(Azurite azurite, TimeProvider clock, IEnumerable<ISideEffectHandler> effects, bool dispatchAfterCommit)
+    private DurableHarness(Azurite azurite, TimeProvider clock, IEnumerable<ISideEffectHandler> effects, bool sendEffectsAfterCommit)
     {
         StorageAccount account = azurite.Account(new StorageClientOptions { RequestCounter = Requests });
         string name = Azurite.UniqueName("d");
@@ -24,18 +24,18 @@ public sealed class DurableHarness
         Spill = account.GetBlobContainerClient(name);
         Queue = account.GetQueueClient(name);
         Store = new AggregateStore(Table, Spill);
-        Work = new WorkQueue(Queue, Spill, clock);
+        Work = new WorkQueue(Queue, Spill);
         Poison = new PoisonStore(Table, Work, clock);
         var aggregates = new List<IAggregateHandler>();
         Outbox = new OutboxDispatcher(
-            Store, [.. effects, new TimerEffectHandler(Work), new AggregateCommandEffect(() => aggregates)], clock, NullLogger<OutboxDispatcher>.Instance);
+            Store, [.. effects, new AggregateCommandEffect(() => aggregates)], clock, NullLogger<OutboxDispatcher>.Instance);
         Counter = new AggregateProcessor<CounterState, CounterCommand, CounterEvent>(
-            new CounterDecider(), Store, Outbox, clock, NullLogger<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>.Instance)
+            new CounterDecider(), Store, Work, clock, NullLogger<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>.Instance)
         {
-            DispatchAfterCommit = dispatchAfterCommit,
+            SendEffectsAfterCommit = sendEffectsAfterCommit,
         };
         aggregates.Add(Counter);
-        Dispatcher = new WorkDispatcher([Counter], Work, Poison, clock, NullLogger<WorkDispatcher>.Instance);
+        Dispatcher = new WorkDispatcher([Counter], Work, Store, Outbox, Poison, EffectRetryPolicy.Default);
         CommandEffect = new AggregateCommandEffect(() => aggregates);
     }
 
@@ -74,11 +74,17 @@ public sealed class DurableHarness
 
     public WorkDispatcher Dispatcher { get; }
 
+    /// <summary>
+    /// The orchestrations the runtime asked for (a retry of a failed effect, a timer). The Durable Task engine itself
+    /// runs them in the Functions tests; here the hand-over is what is under test.
+    /// </summary>
+    public RecordingStarter Orchestrations { get; } = new();
+
     public static async Task<DurableHarness> CreateAsync(
-        TimeProvider? clock = null, IEnumerable<ISideEffectHandler>? effects = null, bool dispatchAfterCommit = true)
+        TimeProvider? clock = null, IEnumerable<ISideEffectHandler>? effects = null, bool sendEffectsAfterCommit = true)
     {
         Azurite azurite = await Azurite.SharedAsync().ConfigureAwait(false);
-        var harness = new DurableHarness(azurite, clock ?? TimeProvider.System, effects ?? [], dispatchAfterCommit);
+        var harness = new DurableHarness(azurite, clock ?? TimeProvider.System, effects ?? [], sendEffectsAfterCommit);
         await harness.Store.InitializeAsync().ConfigureAwait(false);
         await harness.Work.InitializeAsync().ConfigureAwait(false);
         return harness;
@@ -94,7 +100,7 @@ public sealed class DurableHarness
             QueueMessage[] messages = (await Queue.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(30), cts.Token).ConfigureAwait(false)).Value;
             foreach (QueueMessage message in messages)
             {
-                await Dispatcher.HandleAsync(message.Body.ToString(), message.DequeueCount, cts.Token).ConfigureAwait(false);
+                await Dispatcher.HandleAsync(message.Body.ToString(), message.DequeueCount, Orchestrations, cts.Token).ConfigureAwait(false);
                 await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cts.Token).ConfigureAwait(false);
             }
 
@@ -104,6 +110,17 @@ public sealed class DurableHarness
             }
         }
     }
+}
+
+/// <summary>Records the orchestrations it is asked to start; a second start of one instance id is refused, as the client's is.</summary>
+public sealed class RecordingStarter : IOrchestrationStarter
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Orchestrator, object Input)> _started = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, (string Orchestrator, object Input)> Started => _started;
+
+    public Task<bool> StartAsync(string orchestrator, string instanceId, object input, CancellationToken cancellationToken) =>
+        Task.FromResult(_started.TryAdd(instanceId, (orchestrator, input)));
 }
 
 /// <summary>Records every side effect it performs, by idempotency key.</summary>

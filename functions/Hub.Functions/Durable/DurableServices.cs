@@ -13,7 +13,7 @@ namespace Hub.Functions.Durable;
 
 public static class DurableServices
 {
-    /// <summary>The durable runtime on the AzureWebJobsStorage account (its functions are <see cref="HubWorkFunctions"/>).</summary>
+    /// <summary>The durable runtime on the AzureWebJobsStorage account (its functions are <see cref="HubWorkFunctions"/> and <see cref="EffectFunctions"/>).</summary>
     public static IServiceCollection AddDurableRuntime(this IServiceCollection services)
     {
         services.AddSingleton(sp => DurableNames.From(sp.GetRequiredService<HubOptions>()));
@@ -27,11 +27,12 @@ public static class DurableServices
         {
             DurableNames names = sp.GetRequiredService<DurableNames>();
             var account = sp.GetRequiredService<StorageAccounts>().Get();
-            return new WorkQueue(account.GetQueueClient(names.WorkQueue), account.GetBlobContainerClient(names.SpillContainer), sp.GetRequiredService<TimeProvider>());
+            return new WorkQueue(account.GetQueueClient(names.WorkQueue), account.GetBlobContainerClient(names.SpillContainer));
         });
         services.AddSingleton(sp => new PoisonStore(
             sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ISideEffectHandler, TimerEffectHandler>();
+        services.AddSingleton<ISideEffectHandler, TimerEffect>();
+        services.AddSingleton(sp => sp.GetRequiredService<HubOptions>().EffectRetryPolicy);
         services.AddSingleton(sp => new AggregateCommandEffect(sp.GetServices<IAggregateHandler>));
         services.AddSingleton<ISideEffectHandler>(sp => sp.GetRequiredService<AggregateCommandEffect>());
         services.AddSingleton<OutboxDispatcher>();

@@ -150,7 +150,7 @@ public static partial class HubApp
         return new Dictionary<string, string?>
         {
             ["Hub:HousekeepingSchedule"] = defaults.HousekeepingSchedule,
-            ["Hub:OutboxSweepSchedule"] = defaults.OutboxSweepSchedule,
+            ["Hub:OutboxRelaySchedule"] = defaults.OutboxRelaySchedule,
             ["Hub:DurableName"] = defaults.DurableName,
             ["Hub:DailyStatusSchedule"] = Incidents.DailyStatusHandler.DefaultSchedule,
         };

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Hub.Storage.Durable;
 
 namespace Hub.Functions.Hosting;
 
@@ -27,14 +28,25 @@ public sealed partial class HubOptions
     /// <summary>NCRONTAB schedule of the Housekeeping function. Default every five minutes.</summary>
     public string HousekeepingSchedule { get; set; } = "0 */5 * * * *";
 
-    /// <summary>NCRONTAB schedule of the OutboxSweep function. Default every minute, at second 30.</summary>
-    public string OutboxSweepSchedule { get; set; } = "30 * * * * *";
+    /// <summary>NCRONTAB schedule of the OutboxRelay function. Default every minute, at second 30.</summary>
+    public string OutboxRelaySchedule { get; set; } = "30 * * * * *";
 
     /// <summary>
     /// Names the durable runtime's storage: table &lt;name&gt;, queues &lt;name&gt;-work and &lt;name&gt;-work-poison,
     /// container &lt;name&gt;-spill. Default "hub". Every instance of one hub must agree.
     /// </summary>
     public string DurableName { get; set; } = "hub";
+
+    /// <summary>The first wait before an effect that failed (a mail, a connector call) is tried again. Default 5 s.</summary>
+    public TimeSpan EffectRetryDelay { get; set; } = EffectRetryPolicy.Default.FirstRetry;
+
+    /// <summary>The longest wait between tries; each wait doubles up to it. Default 5 min.</summary>
+    public TimeSpan EffectMaxRetryDelay { get; set; } = EffectRetryPolicy.Default.MaxRetry;
+
+    /// <summary>How long a failing effect is retried before it is given up and the failure recorded. Default 1 day.</summary>
+    public TimeSpan EffectGiveUpAfter { get; set; } = EffectRetryPolicy.Default.GiveUpAfter;
+
+    public EffectRetryPolicy EffectRetryPolicy => new(EffectRetryDelay, EffectRetryPolicy.Default.Backoff, EffectMaxRetryDelay, EffectGiveUpAfter);
 
     /// <summary>Standalone listen URLs (semicolon-separated). Default ASPNETCORE_URLS, else http://127.0.0.1:7071.</summary>
     public string? Urls { get; set; }
@@ -80,6 +92,11 @@ public sealed partial class HubOptions
         if (!DurableNamePattern().IsMatch(DurableName))
         {
             yield return $"Hub__DurableName '{DurableName}' must be 3-40 lower-case letters or digits, starting with a letter (it names a table).";
+        }
+
+        if (EffectRetryDelay <= TimeSpan.Zero || EffectMaxRetryDelay < EffectRetryDelay || EffectGiveUpAfter < EffectRetryDelay)
+        {
+            yield return "Hub__EffectRetryDelay must be positive, and Hub__EffectMaxRetryDelay and Hub__EffectGiveUpAfter at least as long.";
         }
 
         if (AdminKey is { Length: < 16 })

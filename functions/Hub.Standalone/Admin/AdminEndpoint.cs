@@ -100,10 +100,10 @@ internal static class AdminEndpoint
         public async Task RunAsync(IServiceProvider services, string? input, TimeProvider time, CancellationToken token)
         {
             QueueMessage message = QueuesModelFactory.QueueMessage(Guid.NewGuid().ToString(), "", BinaryData.FromString(input ?? ""), 1, insertedOn: time.GetUtcNow());
-            object?[] arguments = Definition.Trigger is Discovery.TimerTrigger
-                ? TimerRunner.Arguments(Definition, new TimerInfo { IsPastDue = false }, token)
-                : QueueMessageBinder.For(Definition).Select(bind => bind(message, token)).ToArray();
             await using AsyncServiceScope scope = services.CreateAsyncScope();
+            object?[] arguments = Definition.Trigger is Discovery.TimerTrigger
+                ? TimerRunner.Arguments(Definition, new TimerInfo { IsPastDue = false }, scope.ServiceProvider, token)
+                : QueueMessageBinder.For(Definition).Select(bind => bind(message, scope.ServiceProvider, token)).ToArray();
             await Invoker.InvokeAsync(scope.ServiceProvider, arguments).ConfigureAwait(false);
         }
     }

@@ -18,13 +18,14 @@ internal sealed class FunctionActivity(FunctionDefinition function, ServiceProvi
 
     public async Task<object?> RunAsync(TaskActivityContext context, object? input)
     {
+        await using AsyncServiceScope scope = accessor.Services.CreateAsyncScope();
         object?[] arguments = function.Method.GetParameters().Select(p =>
             p == function.TriggerParameter && p.ParameterType != typeof(TaskActivityContext) ? input
             : p.ParameterType == typeof(TaskActivityContext) ? context
             : p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
+            : DurableClientBinding.Is(p) ? DurableClientBinding.Resolve(scope.ServiceProvider)
             : throw new InvalidOperationException(
                 $"Parameter '{p.Name}' of activity '{function.Name}' cannot be bound by the standalone host (keep FunctionContext out).")).ToArray();
-        await using AsyncServiceScope scope = accessor.Services.CreateAsyncScope();
         return await _invoker.InvokeAsync(scope.ServiceProvider, arguments).ConfigureAwait(false);
     }
 }

@@ -80,10 +80,9 @@ internal static class HttpFunctionEndpoints
             return context => ValueTask.FromResult<object?>(context.RequestAborted);
         }
 
-        if (parameter.GetCustomAttribute<Microsoft.Azure.Functions.Worker.DurableClientAttribute>() is not null)
+        if (Invocation.DurableClientBinding.Is(parameter))
         {
-            // The Functions host binds [DurableClient]; standalone it is the host's one client, from DI.
-            return context => ValueTask.FromResult<object?>(context.RequestServices.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>());
+            return context => ValueTask.FromResult<object?>(Invocation.DurableClientBinding.Resolve(context.RequestServices));
         }
 
         if (parameter.GetCustomAttribute<FromBody>() is not null)

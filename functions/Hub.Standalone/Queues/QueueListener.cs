@@ -31,7 +31,7 @@ internal sealed class QueueListener : IDisposable
     private readonly QueueClient _queue;
     private readonly QueueClient _poison;
     private readonly FunctionInvoker _invoker;
-    private readonly Func<QueueMessage, CancellationToken, object?>[] _binders;
+    private readonly Func<QueueMessage, IServiceProvider, CancellationToken, object?>[] _binders;
     private readonly SemaphoreSlim _capacity;
 
     public QueueListener(QueueFunction function, QueueSettings settings, IServiceProvider services, TimeProvider time, ILogger logger)
@@ -132,8 +132,8 @@ internal sealed class QueueListener : IDisposable
             Exception? failure = null;
             try
             {
-                object?[] arguments = _binders.Select(b => b(message, stopping)).ToArray();
                 await using AsyncServiceScope scope = _services.CreateAsyncScope();
+                object?[] arguments = _binders.Select(b => b(message, scope.ServiceProvider, stopping)).ToArray();
                 await _invoker.InvokeAsync(scope.ServiceProvider, arguments).ConfigureAwait(false);
             }
             catch (Exception e)

@@ -10,44 +10,49 @@ internal static class QueueMessageBinder
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Func<QueueMessage, CancellationToken, object?>[] For(FunctionDefinition function) =>
+    public static Func<QueueMessage, IServiceProvider, CancellationToken, object?>[] For(FunctionDefinition function) =>
         function.Method.GetParameters().Select(p => For(function, p)).ToArray();
 
-    private static Func<QueueMessage, CancellationToken, object?> For(FunctionDefinition function, ParameterInfo parameter)
+    private static Func<QueueMessage, IServiceProvider, CancellationToken, object?> For(FunctionDefinition function, ParameterInfo parameter)
     {
         Type type = parameter.ParameterType;
         if (type == typeof(CancellationToken))
         {
-            return (_, token) => token;
+            return (_, _, token) => token;
+        }
+
+        if (Invocation.DurableClientBinding.Is(parameter))
+        {
+            return (_, services, _) => Invocation.DurableClientBinding.Resolve(services);
         }
 
         if (parameter != function.TriggerParameter)
         {
             throw new InvalidOperationException(
                 $"Parameter '{parameter.Name}' of function '{function.Name}' cannot be bound by the standalone host: " +
-                "queue functions take the message and a CancellationToken.");
+                "queue functions take the message, [DurableClient] and a CancellationToken.");
         }
 
         if (type == typeof(string))
         {
-            return (message, _) => message.Body.ToString();
+            return (message, _, _) => message.Body.ToString();
         }
 
         if (type == typeof(BinaryData))
         {
-            return (message, _) => message.Body;
+            return (message, _, _) => message.Body;
         }
 
         if (type == typeof(byte[]))
         {
-            return (message, _) => message.Body.ToArray();
+            return (message, _, _) => message.Body.ToArray();
         }
 
         if (type == typeof(QueueMessage))
         {
-            return (message, _) => message;
+            return (message, _, _) => message;
         }
 
-        return (message, _) => JsonSerializer.Deserialize(message.Body.ToMemory().Span, type, Json);
+        return (message, _, _) => JsonSerializer.Deserialize(message.Body.ToMemory().Span, type, Json);
     }
 }

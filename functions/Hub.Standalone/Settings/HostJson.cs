@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 
 namespace Hub.Standalone.Settings;
 
@@ -8,18 +10,25 @@ public sealed record HostJson(string RoutePrefix, QueueSettings Queues, DurableS
 {
     public static HostJson Default { get; } = new("api", QueueSettings.Default, DurableSettings.Default);
 
-    public static HostJson Load(string path)
+    /// <summary>The Functions host's prefix of app settings that override host.json values (<c>AzureFunctionsJobHost__extensions__queues__batchSize</c>).</summary>
+    public const string OverridePrefix = "AzureFunctionsJobHost";
+
+    /// <param name="configuration">App settings; those under <see cref="OverridePrefix"/> override host.json, as in the Functions host.</param>
+    public static HostJson Load(string path, IConfiguration? configuration = null)
     {
-        if (!File.Exists(path))
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        JsonObject root = File.Exists(path)
+            ? JsonNode.Parse(File.ReadAllText(path), documentOptions: options) as JsonObject ?? []
+            : [];
+        foreach ((string key, string? value) in configuration?.GetSection(OverridePrefix).AsEnumerable(makePathsRelative: true) ?? [])
         {
-            return Default;
+            if (value is not null)
+            {
+                Set(root, key.Split(':'), value);
+            }
         }
 
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions
-        {
-            CommentHandling = JsonCommentHandling.Skip,
-            AllowTrailingCommas = true,
-        });
+        using JsonDocument document = JsonDocument.Parse(root.ToJsonString());
         JsonElement extensions = Child(document.RootElement, "extensions");
         JsonElement http = Child(extensions, "http");
         JsonElement queues = Child(extensions, "queues");
@@ -41,6 +50,28 @@ public sealed record HostJson(string RoutePrefix, QueueSettings Queues, DurableS
                 Span(provider, "controlQueueVisibilityTimeout") ?? d.ControlQueueVisibilityTimeout,
                 Span(provider, "workItemQueueVisibilityTimeout") ?? d.WorkItemQueueVisibilityTimeout,
                 Span(provider, "maxQueuePollingInterval") ?? d.MaxQueuePollingInterval));
+    }
+
+    private static void Set(JsonObject node, string[] path, string value)
+    {
+        for (int i = 0; i < path.Length; i++)
+        {
+            // host.json names are matched without regard to case, as the Functions host's configuration does.
+            string name = node.Select(p => p.Key).FirstOrDefault(k => k.Equals(path[i], StringComparison.OrdinalIgnoreCase)) ?? path[i];
+            if (i == path.Length - 1)
+            {
+                node[name] = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long number) ? JsonValue.Create(number) : JsonValue.Create(value);
+                return;
+            }
+
+            if (node[name] is not JsonObject child)
+            {
+                child = [];
+                node[name] = child;
+            }
+
+            node = child;
+        }
     }
 
     private static JsonElement Child(JsonElement element, string name) =>

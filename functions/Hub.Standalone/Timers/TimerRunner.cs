@@ -179,10 +179,10 @@ internal sealed class TimerRunner(
             IsPastDue = isPastDue,
             ScheduleStatus = new ScheduleStatus { Last = occurrence.UtcDateTime, Next = next.UtcDateTime, LastUpdated = time.GetUtcNow().UtcDateTime },
         };
-        object?[] arguments = Arguments(timer.Definition, info, lost);
         try
         {
             await using AsyncServiceScope scope = services.CreateAsyncScope();
+            object?[] arguments = Arguments(timer.Definition, info, scope.ServiceProvider, lost);
             await _invoker.InvokeAsync(scope.ServiceProvider, arguments).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !lost.IsCancellationRequested)
@@ -195,10 +195,13 @@ internal sealed class TimerRunner(
         await _status.UploadAsync(BinaryData.FromObjectAsJson(status), overwrite: true, lost).ConfigureAwait(false);
     }
 
-    /// <summary>A timer function's arguments: the <see cref="TimerInfo"/> and the <see cref="CancellationToken"/>.</summary>
-    internal static object?[] Arguments(Discovery.FunctionDefinition function, TimerInfo info, CancellationToken token) =>
+    /// <summary>A timer function's arguments: the <see cref="TimerInfo"/>, a <c>[DurableClient]</c> and the <see cref="CancellationToken"/>.</summary>
+    internal static object?[] Arguments(Discovery.FunctionDefinition function, TimerInfo info, IServiceProvider services, CancellationToken token) =>
         function.Method.GetParameters()
-            .Select(p => p.ParameterType == typeof(TimerInfo) ? info : p.ParameterType == typeof(CancellationToken) ? (object)token : null)
+            .Select(p => p.ParameterType == typeof(TimerInfo) ? info
+                : p.ParameterType == typeof(CancellationToken) ? token
+                : Invocation.DurableClientBinding.Is(p) ? Invocation.DurableClientBinding.Resolve(services)
+                : (object?)null)
             .ToArray();
 
     private async Task<TimerStatus?> ReadStatusAsync(CancellationToken cancellationToken)

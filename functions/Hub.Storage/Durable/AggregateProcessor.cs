@@ -7,13 +7,14 @@ namespace Hub.Storage.Durable;
 
 /// <summary>
 /// Applies commands to one kind of aggregate: load the state row, decide, commit state + events + outbox + inbox as one
-/// transaction guarded by the ETag, then dispatch the outbox. A conflict re-reads and re-decides; a message already in
-/// the inbox is a no-op.
+/// transaction guarded by the ETag, then send the commit's effects to the work queue, where they run after the caller
+/// has its answer (<see cref="WorkDispatcher"/>). A conflict re-reads and re-decides; a message already in the inbox is a
+/// no-op.
 /// </summary>
 public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     IDecider<TState, TCommand, TEvent> decider,
     AggregateStore store,
-    OutboxDispatcher outbox,
+    WorkQueue work,
     TimeProvider clock,
     ILogger<AggregateProcessor<TState, TCommand, TEvent>> logger) : IAggregateHandler
 {
@@ -24,8 +25,8 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     /// <summary>How many times a command is re-decided after losing a race before the caller gets an error.</summary>
     public int MaxAttempts { get; init; } = 200;
 
-    /// <summary>Off only in tests that simulate a crash between the commit and the dispatch.</summary>
-    public bool DispatchAfterCommit { get; init; } = true;
+    /// <summary>Off only in tests that simulate a crash between the commit and sending its effects.</summary>
+    public bool SendEffectsAfterCommit { get; init; } = true;
 
     public string PartitionOf(string aggregateId) => $"{Kind}:{TableKey.Escape(aggregateId)}";
 
@@ -93,9 +94,11 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
         return outcome.Status;
     }
 
-    public async Task<CommandStatus> FireTimerAsync(string aggregateId, WorkTimer timer, string payload, CancellationToken cancellationToken)
+    public async Task<CommandStatus> FireTimerAsync(AggregateTimer timer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
+        string aggregateId = timer.AggregateId;
+        string payload = timer.Payload;
         CommandOutcome<TState> outcome = await ApplyAsync(
             aggregateId,
             "timer-" + timer.Token,
@@ -190,9 +193,8 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
             {
                 string token = Guid.NewGuid().ToString("N");
                 timers[timer.Name] = new TimerSlot(token, timer.DueAt);
-                var message = new WorkMessage(
-                    $"timer-{token}", WorkMessage.TimerKind, Kind, aggregateId, timer.Payload, Timer: new WorkTimer(timer.Name, token, timer.DueAt));
-                outboxRows.Add(new OutboxRecord(OutboxId(), TimerEffectHandler.EffectKind, WorkQueue.Serialize(message), now));
+                var start = new AggregateTimer(Kind, aggregateId, timer.Name, token, timer.DueAt, timer.Payload);
+                outboxRows.Add(new OutboxRecord(OutboxId(), AggregateTimer.EffectKind, JsonSerializer.Serialize(start, Json), now));
             }
 
             foreach (SideEffect effect in decision.Effects)
@@ -205,9 +207,9 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
             switch (await store.CommitAsync(commit, cancellationToken).ConfigureAwait(false))
             {
                 case CommitOutcome.Committed:
-                    if (DispatchAfterCommit && outboxRows.Count > 0)
+                    if (SendEffectsAfterCommit && outboxRows.Count > 0)
                     {
-                        await outbox.DispatchAsync(partition, outboxRows, cancellationToken).ConfigureAwait(false);
+                        await SendEffectsAsync(aggregateId, sequence, cancellationToken).ConfigureAwait(false);
                     }
 
                     return new CommandOutcome<TState>(CommandStatus.Applied, state, sequence);
@@ -223,6 +225,25 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                     await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Min(5 * attempt, 50))), clock, cancellationToken).ConfigureAwait(false);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Hands the commit's outbox rows to the work queue. The command is committed whatever happens here: if the send
+    /// fails (storage went away between the two), the caller still hears that it was applied, and the relay finds the
+    /// rows later (<see cref="OutboxDispatcher.RelayAsync"/>).
+    /// </summary>
+    private async Task SendEffectsAsync(string aggregateId, long sequence, CancellationToken cancellationToken)
+    {
+        string seq = sequence.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            await work.SendAsync(new WorkMessage($"effects-{Kind}-{aggregateId}-{seq}", WorkMessage.EffectsKind, Kind, aggregateId, seq), cancellationToken: CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "{Kind} {AggregateId}: the effects of commit {Sequence} could not be queued; the outbox relay will run them", Kind, aggregateId, seq);
         }
     }
 

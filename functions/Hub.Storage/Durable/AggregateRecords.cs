@@ -23,7 +23,12 @@ public sealed record TimerSlot(string Token, DateTimeOffset DueAt);
 public sealed record EventRecord(long Sequence, string Type, string Actor, DateTimeOffset At, string? FromState, string? ToState, string Data);
 
 /// <summary>A side effect committed with the state and not yet done.</summary>
-public sealed record OutboxRecord(string Id, string Kind, string Payload, DateTimeOffset CreatedAt);
+/// <param name="FailedAt">When its retries ran out and it was given up; such a row stays, listed with <paramref name="Error"/>.</param>
+public sealed record OutboxRecord(string Id, string Kind, string Payload, DateTimeOffset CreatedAt, DateTimeOffset? FailedAt = null, string? Error = null)
+{
+    /// <summary>The sequence of the commit that wrote the row (its id starts with it).</summary>
+    public long Sequence => long.Parse(Id.AsSpan(0, 19), System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>Everything one command changes in a partition, written as one entity group transaction.</summary>
 public sealed record AggregateCommit(

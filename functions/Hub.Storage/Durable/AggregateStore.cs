@@ -156,9 +156,12 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         return new HistoryPage(events, page.ContinuationToken);
     }
 
-    public async Task<IReadOnlyList<OutboxRecord>> OutboxAsync(string partition, CancellationToken cancellationToken = default)
+    /// <summary>The partition's outbox rows, or only those of the commit with <paramref name="sequence"/>, in commit order.</summary>
+    public async Task<IReadOnlyList<OutboxRecord>> OutboxAsync(string partition, long? sequence = null, CancellationToken cancellationToken = default)
     {
-        string filter = TableFilter.And(TableFilter.Equal("PartitionKey", partition), $"RowKey ge '{OutboxPrefix}' and RowKey lt 'outbox.'");
+        string from = OutboxPrefix + (sequence is { } s ? s.ToString("D19", CultureInfo.InvariantCulture) + "-" : "");
+        string to = sequence is { } t ? OutboxPrefix + t.ToString("D19", CultureInfo.InvariantCulture) + "." : "outbox.";
+        string filter = TableFilter.And(TableFilter.Equal("PartitionKey", partition), $"RowKey ge '{from}' and RowKey lt '{to}'");
         var result = new List<OutboxRecord>();
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -168,19 +171,45 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         return result;
     }
 
-    /// <summary>Outbox rows in any partition created before <paramref name="before"/>: left behind by a crash.</summary>
+    /// <summary>One outbox row; null once it is completed.</summary>
+    public async Task<OutboxRecord?> OutboxRowAsync(string partition, string outboxId, CancellationToken cancellationToken = default)
+    {
+        NullableResponse<TableEntity> row = await table.GetEntityIfExistsAsync<TableEntity>(partition, OutboxPrefix + outboxId, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row.HasValue ? await ToOutboxAsync(row.Value!, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    /// <summary>Outbox rows in any partition created before <paramref name="before"/> and not given up: left behind by a crash.</summary>
     public async IAsyncEnumerable<(string Partition, OutboxRecord Row)> StaleOutboxAsync(
         DateTimeOffset before, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string filter = $"RowKey ge '{OutboxPrefix}' and RowKey lt 'outbox.' and CreatedAt lt datetime'{before.UtcDateTime.ToString("o", CultureInfo.InvariantCulture)}'";
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return (row.PartitionKey, await ToOutboxAsync(row, cancellationToken).ConfigureAwait(false));
+            OutboxRecord record = await ToOutboxAsync(row, cancellationToken).ConfigureAwait(false);
+            if (record.FailedAt is null)
+            {
+                yield return (row.PartitionKey, record);
+            }
         }
     }
 
     public Task<bool> CompleteOutboxAsync(string partition, string outboxId, CancellationToken cancellationToken = default) =>
         table.DeleteEntityIfExistsAsync(partition, OutboxPrefix + outboxId, cancellationToken: cancellationToken);
+
+    /// <summary>Marks a row given up: it stays, listed with its error, and the relay leaves it alone.</summary>
+    public async Task FailOutboxAsync(string partition, string outboxId, string error, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var row = new TableEntity(partition, OutboxPrefix + outboxId) { ["FailedAt"] = at, ["Error"] = error.Length > 8_000 ? error[..8_000] : error };
+        try
+        {
+            await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Completed after all (a late success of an earlier attempt): nothing to mark.
+        }
+    }
 
     public static string EventRowKey(long sequence) => EventPrefix + sequence.ToString("D19", CultureInfo.InvariantCulture);
 
@@ -190,7 +219,9 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         row.RowKey[OutboxPrefix.Length..],
         row.GetString("Kind") ?? "",
         await ReadTextAsync(row, "Payload", cancellationToken).ConfigureAwait(false) ?? "",
-        row.GetDateTimeOffset("CreatedAt") ?? default);
+        row.GetDateTimeOffset("CreatedAt") ?? default,
+        row.GetDateTimeOffset("FailedAt"),
+        row.GetString("Error"));
 
     private async Task PutTextAsync(TableEntity row, string name, string value, CancellationToken cancellationToken)
     {

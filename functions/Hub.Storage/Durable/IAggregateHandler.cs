@@ -5,6 +5,9 @@ public interface IAggregateHandler
 {
     string Kind { get; }
 
+    /// <summary>The table partition of one aggregate of this kind (a handler that only routes commands has none).</summary>
+    string PartitionOf(string aggregateId) => throw new NotSupportedException($"'{Kind}' messages have no partition of their own.");
+
     Task<CommandStatus> HandleJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken);
 
     /// <summary>
@@ -14,5 +17,6 @@ public interface IAggregateHandler
     Task<CommandStatus> HandleNewJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken) =>
         HandleJsonAsync(aggregateId, messageId, commandJson, actor, cancellationToken);
 
-    Task<CommandStatus> FireTimerAsync(string aggregateId, WorkTimer timer, string payload, CancellationToken cancellationToken);
+    Task<CommandStatus> FireTimerAsync(AggregateTimer timer, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"'{Kind}' messages have no timers.");
 }

@@ -4,13 +4,16 @@ using Microsoft.Extensions.Logging;
 namespace Hub.Storage.Durable;
 
 /// <summary>
-/// Runs outbox rows after their commit and completes them; the sweeper picks up rows a crash left behind.
+/// Runs outbox rows after their commit, outside the request that committed them: first once each, from the
+/// <c>hub-work</c> message the commit sent (<see cref="DispatchAsync"/>); a row that fails there is handed to the
+/// <see cref="EffectsRetry"/> orchestration, whose activities retry it with backoff (<see cref="PerformAsync"/>) and
+/// finally give it up (<see cref="GiveUpAsync"/>). <see cref="RelayAsync"/> hands over rows a crash left behind.
 /// </summary>
 /// <param name="orderedKinds">
-/// Kinds whose rows must run in commit order: after one fails, the aggregate's later rows of these kinds wait for the
-/// sweeper. Default: aggregate commands, since a later one may need an earlier one done (a status change on the
-/// ticket an earlier row creates). Other kinds (mail, connector calls, timers) run regardless, so an RT outage never
-/// holds back a notification.
+/// Kinds whose rows must run in commit order: after one fails, the commit's later rows of these kinds wait for it.
+/// Default: aggregate commands, since a later one may need an earlier one done (a status change on the ticket an
+/// earlier row creates). Other kinds (mail, connector calls, timers) run regardless, so an RT outage never holds back a
+/// notification.
 /// </param>
 public sealed class OutboxDispatcher(
     AggregateStore store, IEnumerable<ISideEffectHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger, IReadOnlySet<string>? orderedKinds = null)
@@ -19,93 +22,126 @@ public sealed class OutboxDispatcher(
     private readonly IReadOnlySet<string> _ordered = orderedKinds ?? new HashSet<string>(StringComparer.Ordinal) { AggregateCommand.EffectKind };
 
     /// <summary>
-    /// Rows younger than this are left to the command that committed them. Well above the longest an effect may take
-    /// (a connector call's or a mail send's retries are bounded to two minutes), so the sweeper never runs a row the
-    /// committing command is still running.
+    /// Rows older than this with no outcome are relayed to the retry orchestration: the commit's own hand-over was lost
+    /// (a crash between the commit and its work message). Well above the queue's wait for a busy hub.
     /// </summary>
-    public static readonly TimeSpan DefaultSweepAge = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultRelayAge = TimeSpan.FromMinutes(5);
 
     public bool Handles(string kind) => _handlers.ContainsKey(kind);
 
-    /// <summary>Runs one commit's rows in their order; an ordered kind's failure holds back its later rows (see the class).</summary>
-    /// <returns>How many rows were done and completed.</returns>
-    public async Task<int> DispatchAsync(string partition, IEnumerable<OutboxRecord> rows, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The first attempt at one commit's rows, in their order; an ordered kind's failure holds back its later ordered
+    /// rows (see the class).
+    /// </summary>
+    /// <returns>The rows that did not complete (failed or held back), for the retry orchestration.</returns>
+    public async Task<IReadOnlyList<OutboxRecord>> DispatchAsync(
+        string partition, IEnumerable<OutboxRecord> rows, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
     {
-        int done = 0;
+        var left = new List<OutboxRecord>();
         bool held = false;
         foreach (OutboxRecord row in rows)
         {
             bool ordered = _ordered.Contains(row.Kind);
-            if (ordered && held)
+            if (row.FailedAt is not null)
             {
+                held |= ordered;
                 continue;
             }
 
-            if (await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            if (ordered && held)
             {
-                done++;
+                left.Add(row);
+                continue;
             }
-            else
+
+            try
             {
+                await RunAsync(partition, row, orchestrations, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The command that produced this effect is committed; its failure must not undo or fail it.
+                logger.LogWarning(ex, "Outbox row {Partition}/{OutboxId} ({Kind}) failed; it is retried with backoff", partition, row.Id, row.Kind);
+                left.Add(row);
                 held |= ordered;
             }
         }
 
-        return done;
+        return left;
+    }
+
+    /// <summary>The retry orchestration's input for rows of one commit.</summary>
+    public EffectsRetry RetryOf(string partition, long sequence, IEnumerable<OutboxRecord> rows, EffectRetryPolicy policy) =>
+        new(partition, sequence, [.. rows.Select(r => new EffectStep(r.Id, r.Kind, _ordered.Contains(r.Kind)))], policy);
+
+    /// <summary>One try of one row (the perform activity): done, or already done before; a failure throws for the retry policy.</summary>
+    public async Task PerformAsync(string partition, string outboxId, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
+    {
+        if (await store.OutboxRowAsync(partition, outboxId, cancellationToken).ConfigureAwait(false) is { FailedAt: null } row)
+        {
+            await RunAsync(partition, row, orchestrations, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Gives a row up (the give-up activity): marks it failed, then lets its handler make the failure visible.</summary>
+    public async Task GiveUpAsync(string partition, string outboxId, string error, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
+    {
+        if (await store.OutboxRowAsync(partition, outboxId, cancellationToken).ConfigureAwait(false) is not { } row)
+        {
+            return; // completed after all
+        }
+
+        logger.LogError("Outbox row {Partition}/{OutboxId} ({Kind}) given up: {Error}", partition, row.Id, row.Kind, error);
+        await store.FailOutboxAsync(partition, row.Id, error, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (_handlers.TryGetValue(row.Kind, out ISideEffectHandler? handler))
+        {
+            await handler.GiveUpAsync(Context(partition, row, orchestrations), error, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
-    /// Dispatches every outbox row, in any partition, older than <paramref name="minAge"/>, each partition's in commit
-    /// order (rows sort by sequence); after an ordered kind's row fails, that partition's later rows of ordered kinds
-    /// wait for the next sweep.
+    /// Hands every row older than <paramref name="minAge"/> that has no outcome to the retry orchestration of its
+    /// commit (an instance that exists already is left alone).
     /// </summary>
-    public async Task<int> SweepAsync(TimeSpan minAge, CancellationToken cancellationToken = default)
+    /// <returns>The instance ids of the retry orchestrations this call started.</returns>
+    public async Task<IReadOnlyList<string>> RelayAsync(TimeSpan minAge, EffectRetryPolicy policy, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
     {
-        int done = 0;
-        string? blocked = null;
+        var commits = new List<(string Partition, long Sequence, List<OutboxRecord> Rows)>();
         await foreach ((string partition, OutboxRecord row) in store.StaleOutboxAsync(clock.GetUtcNow() - minAge, cancellationToken).ConfigureAwait(false))
         {
-            bool ordered = _ordered.Contains(row.Kind);
-            if (ordered && partition == blocked)
+            if (commits.Count == 0 || commits[^1].Partition != partition || commits[^1].Sequence != row.Sequence)
             {
-                continue;
+                commits.Add((partition, row.Sequence, []));
             }
 
-            if (!await TryRunAsync(partition, row, cancellationToken).ConfigureAwait(false))
+            commits[^1].Rows.Add(row);
+        }
+
+        var started = new List<string>();
+        foreach ((string partition, long sequence, List<OutboxRecord> rows) in commits)
+        {
+            string instanceId = EffectsRetry.InstanceId(partition, sequence);
+            if (await orchestrations.StartAsync(EffectsRetry.Orchestrator, instanceId, RetryOf(partition, sequence, rows, policy), cancellationToken).ConfigureAwait(false))
             {
-                blocked = ordered ? partition : blocked;
-            }
-            else
-            {
-                logger.LogInformation("Swept outbox row {Partition}/{OutboxId} ({Kind})", partition, row.Id, row.Kind);
-                done++;
+                logger.LogInformation("Relayed {Count} left-behind outbox rows of {Partition} commit {Sequence}", rows.Count, partition, sequence);
+                started.Add(instanceId);
             }
         }
 
-        return done;
+        return started;
     }
 
-    private async Task<bool> TryRunAsync(string partition, OutboxRecord row, CancellationToken cancellationToken)
+    private async Task RunAsync(string partition, OutboxRecord row, IOrchestrationStarter orchestrations, CancellationToken cancellationToken)
     {
         if (!_handlers.TryGetValue(row.Kind, out ISideEffectHandler? handler))
         {
-            logger.LogError("Outbox row {Partition}/{OutboxId} has kind {Kind}, which no handler performs; it stays for the sweeper", partition, row.Id, row.Kind);
-            return false;
+            throw new InvalidOperationException($"Outbox row {partition}/{row.Id} has kind {row.Kind}, which no handler performs.");
         }
 
-        try
-        {
-            await handler.ExecuteAsync(new SideEffectContext(partition, row.Id, row.Kind, row.Payload), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The command that produced this effect is committed; its failure must not undo or fail it. The row stays,
-            // the sweeper retries it, and the failure is logged here once.
-            logger.LogWarning(ex, "Outbox row {Partition}/{OutboxId} ({Kind}) failed; the sweeper will retry it", partition, row.Id, row.Kind);
-            return false;
-        }
-
+        await handler.ExecuteAsync(Context(partition, row, orchestrations), cancellationToken).ConfigureAwait(false);
         await store.CompleteOutboxAsync(partition, row.Id, cancellationToken).ConfigureAwait(false);
-        return true;
     }
+
+    private static SideEffectContext Context(string partition, OutboxRecord row, IOrchestrationStarter orchestrations) =>
+        new(partition, row.Id, row.Kind, row.Payload, orchestrations);
 }

@@ -10,10 +10,17 @@ public interface ISideEffectHandler
     /// repeats it), so the effect must pass <see cref="SideEffectContext.IdempotencyKey"/> to whatever it calls.
     /// </summary>
     Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called once when the effect is given up (its retries ran out): make the failure visible where the people it
+    /// concerns look (the aggregate's history, a mail). The row is already marked failed; the default does nothing more.
+    /// </summary>
+    Task GiveUpAsync(SideEffectContext context, string error, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>An outbox row being dispatched. The idempotency key is stable across every retry of the same row.</summary>
-public sealed record SideEffectContext(string Partition, string OutboxId, string Kind, string Payload)
+/// <param name="Orchestrations">Starts orchestrations, for an effect that is one (a durable timer).</param>
+public sealed record SideEffectContext(string Partition, string OutboxId, string Kind, string Payload, IOrchestrationStarter Orchestrations)
 {
     public string IdempotencyKey => $"{Partition}/{OutboxId}";
 }

@@ -3,22 +3,20 @@ using Microsoft.Extensions.Logging;
 namespace Hub.Storage.Durable;
 
 /// <summary>
-/// Handles one <c>hub-work</c> message: a command goes to its aggregate's processor, a timer that is due fires, a timer
-/// that surfaced early (a wait longer than the queue allows) is sent again for the remainder. A failure is recorded
-/// for the poison list and rethrown, so the queue retries and finally poisons the message.
+/// Handles one <c>hub-work</c> message: a command goes to its aggregate's processor; a commit's effects are run once
+/// each, and those that did not complete are handed to the <see cref="EffectsRetry"/> orchestration. A failure is
+/// recorded for the poison list and rethrown, so the queue retries and finally poisons the message.
 /// </summary>
-public sealed class WorkDispatcher(IEnumerable<IAggregateHandler> aggregates, WorkQueue queue, PoisonStore poison, TimeProvider clock, ILogger<WorkDispatcher> logger)
+public sealed class WorkDispatcher(
+    IEnumerable<IAggregateHandler> aggregates, WorkQueue queue, AggregateStore store, OutboxDispatcher outbox, PoisonStore poison, EffectRetryPolicy retryPolicy)
 {
     private readonly Dictionary<string, IAggregateHandler> _aggregates = aggregates.ToDictionary(a => a.Kind, StringComparer.Ordinal);
 
-    /// <summary>A timer that surfaces this close to its due time waits in process instead of going round the queue again.</summary>
-    public static readonly TimeSpan InProcessWait = TimeSpan.FromSeconds(2);
-
-    public async Task HandleAsync(string text, long dequeueCount, CancellationToken cancellationToken = default)
+    public async Task HandleAsync(string text, long dequeueCount, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
     {
         try
         {
-            await DispatchAsync(text, cancellationToken).ConfigureAwait(false);
+            await DispatchAsync(text, orchestrations, cancellationToken).ConfigureAwait(false);
             if (dequeueCount > 1)
             {
                 await poison.ClearFailureAsync(text, cancellationToken).ConfigureAwait(false);
@@ -31,7 +29,7 @@ public sealed class WorkDispatcher(IEnumerable<IAggregateHandler> aggregates, Wo
         }
     }
 
-    private async Task DispatchAsync(string text, CancellationToken cancellationToken)
+    private async Task DispatchAsync(string text, IOrchestrationStarter orchestrations, CancellationToken cancellationToken)
     {
         WorkMessage message = WorkQueue.Parse(text);
         if (!_aggregates.TryGetValue(message.AggregateKind, out IAggregateHandler? aggregate))
@@ -46,31 +44,25 @@ public sealed class WorkDispatcher(IEnumerable<IAggregateHandler> aggregates, Wo
                     ?? throw new FormatException($"Command message {message.Id} has no payload.");
                 await aggregate.HandleJsonAsync(message.AggregateId, message.Id, payload, message.Actor, cancellationToken).ConfigureAwait(false);
                 break;
-            case WorkMessage.TimerKind:
-                WorkTimer timer = message.Timer!;
-                TimeSpan remaining = timer.DueAt - clock.GetUtcNow();
-                if (remaining > InProcessWait)
+            case WorkMessage.EffectsKind:
+                if (!long.TryParse(message.Payload, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long sequence))
                 {
-                    await queue.ScheduleTimerAsync(message, cancellationToken).ConfigureAwait(false);
-                    logger.LogDebug("Timer {Timer} of {Kind} {AggregateId} re-enqueued for {Remaining}", timer.Name, message.AggregateKind, message.AggregateId, remaining);
-                    return;
+                    throw new FormatException($"Effects message {message.Id} must carry the commit's sequence as its payload.");
                 }
 
-                if (remaining > TimeSpan.Zero)
+                string partition = aggregate.PartitionOf(message.AggregateId);
+                IReadOnlyList<OutboxRecord> rows = await store.OutboxAsync(partition, sequence, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<OutboxRecord> left = await outbox.DispatchAsync(partition, rows, orchestrations, cancellationToken).ConfigureAwait(false);
+                if (left.Count > 0)
                 {
-                    await Task.Delay(remaining, clock, cancellationToken).ConfigureAwait(false);
-                }
-
-                string timerPayload = await queue.ReadPayloadAsync(message, cancellationToken).ConfigureAwait(false) ?? "";
-                CommandStatus status = await aggregate.FireTimerAsync(message.AggregateId, timer, timerPayload, cancellationToken).ConfigureAwait(false);
-                if (status == CommandStatus.Dropped)
-                {
-                    logger.LogInformation("Timer {Timer} of {Kind} {AggregateId} was cancelled or superseded; dropped", timer.Name, message.AggregateKind, message.AggregateId);
+                    await orchestrations.StartAsync(
+                        EffectsRetry.Orchestrator, EffectsRetry.InstanceId(partition, sequence), outbox.RetryOf(partition, sequence, left, retryPolicy), cancellationToken)
+                        .ConfigureAwait(false);
                 }
 
                 break;
             default:
-                throw new FormatException($"Work message {message.Id} has kind '{message.Kind}'; expected '{WorkMessage.CommandKind}' or '{WorkMessage.TimerKind}'.");
+                throw new FormatException($"Work message {message.Id} has kind '{message.Kind}'; expected '{WorkMessage.CommandKind}' or '{WorkMessage.EffectsKind}'.");
         }
     }
 }

@@ -1,7 +1,8 @@
 namespace Hub.Storage.Durable;
 
 /// <summary>
-/// A message on the <c>hub-work</c> queue: a command for an aggregate, or a durable timer. Large payloads travel as a
+/// A message on the <c>hub-work</c> queue: a command for an aggregate, or the effects of a commit (the payload is its
+/// sequence) to run after it. Large payloads travel as a
 /// blob reference (<see cref="PayloadBlob"/>) so the encoded message stays within the queue's 64 KiB.
 /// </summary>
 public sealed record WorkMessage(
@@ -11,12 +12,8 @@ public sealed record WorkMessage(
     string AggregateId,
     string? Payload = null,
     string? PayloadBlob = null,
-    string Actor = "system",
-    WorkTimer? Timer = null)
+    string Actor = "system")
 {
     public const string CommandKind = "command";
-    public const string TimerKind = "timer";
+    public const string EffectsKind = "effects";
 }
-
-/// <summary>The timer a <see cref="WorkMessage.TimerKind"/> message carries; the token must still be live when it fires.</summary>
-public sealed record WorkTimer(string Name, string Token, DateTimeOffset DueAt);

@@ -8,17 +8,13 @@ using Hub.Storage.Queues;
 namespace Hub.Storage.Durable;
 
 /// <summary>
-/// The <c>hub-work</c> queue. Delivery is at least once; the aggregate inbox makes it effectively once. Timers are
-/// messages that never expire and stay invisible until due, at most <see cref="MaxTimerDelay"/> at a time: a longer
-/// wait is re-enqueued for the remainder when the message surfaces.
+/// The <c>hub-work</c> queue: commands for aggregates and the effects of commits. Delivery is at least once; the
+/// aggregate inbox and the outbox rows make it effectively once.
 /// </summary>
-public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, TimeProvider clock)
+public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill)
 {
     public const string QueueName = "hub-work";
     public const string PoisonQueueName = "hub-work-poison";
-
-    /// <summary>The queue allows 7 days of invisibility; stay a day short of it.</summary>
-    public static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(6);
 
     // A queue message holds 64 KiB of base64, which is 48 KiB of UTF-8. The check is on the serialized message, since
     // JSON escaping of the payload (quotes become \u0022) can double its size.
@@ -46,25 +42,8 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
             text = Serialize(message with { Payload = null, PayloadBlob = blobName });
         }
 
-        TimeSpan? ttl = message.Timer is null ? null : QueueClientExtensions.NeverExpires;
-        await queue.SendMessageAsync(text, delay, ttl, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Sends a timer message invisible until it is due, or for <see cref="MaxTimerDelay"/> if that is sooner.</summary>
-    public Task ScheduleTimerAsync(WorkMessage timerMessage, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(timerMessage?.Timer);
-        return SendAsync(timerMessage, TimerDelay(timerMessage.Timer.DueAt), cancellationToken);
-    }
-
-    public TimeSpan TimerDelay(DateTimeOffset dueAt)
-    {
-        // Whole seconds, rounded down: the queue counts visibility in seconds, and a message that surfaces up to a
-        // second early waits in process until due, where rounding up would make every timer up to a second late.
-        TimeSpan remaining = dueAt - clock.GetUtcNow();
-        return remaining <= TimeSpan.Zero ? TimeSpan.Zero
-            : remaining > MaxTimerDelay ? MaxTimerDelay
-            : TimeSpan.FromSeconds(Math.Floor(remaining.TotalSeconds));
+        // Never expires: a command or a commit's effects must wait out any backlog or outage, never vanish.
+        await queue.SendMessageAsync(text, delay, QueueClientExtensions.NeverExpires, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> ReadPayloadAsync(WorkMessage message, CancellationToken cancellationToken = default)
@@ -99,11 +78,6 @@ public sealed class WorkQueue(QueueClient queue, BlobContainerClient spill, Time
             || string.IsNullOrEmpty(message.AggregateKind) || string.IsNullOrEmpty(message.AggregateId))
         {
             throw new FormatException("Work message must have id, kind, aggregateKind and aggregateId.");
-        }
-
-        if (message.Kind == WorkMessage.TimerKind && message.Timer is null)
-        {
-            throw new FormatException("A timer work message must have a timer.");
         }
 
         return message;

@@ -29,7 +29,7 @@ public sealed class SettingsTests
                 ["Hub__HostId"] = "from-local",
                 ["Hub__InstanceId"] = instance,
                 ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
-                ["Hub__OutboxSweepSchedule"] = "0 0 0 1 1 *",
+                ["Hub__OutboxRelaySchedule"] = "0 0 0 1 1 *",
                 ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
                 ["Hub__DurableName"] = Azurite.UniqueName("d"),
                 ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),

@@ -180,12 +180,12 @@ public sealed class SendGridSenderTests : IDisposable
             services => services.AddSingleton(sp => new AggregateProcessor<TicketState, TicketCommand, TicketEvent>(
                 sp.GetRequiredService<Hub.Domain.Durable.IDecider<TicketState, TicketCommand, TicketEvent>>(),
                 sp.GetRequiredService<AggregateStore>(),
-                sp.GetRequiredService<OutboxDispatcher>(),
+                sp.GetRequiredService<WorkQueue>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>>())
             {
-                // The process "dies" between the commit and the dispatch: the outbox row stays.
-                DispatchAfterCommit = false,
+                // The process "dies" between the commit and sending its effects: the outbox row stays.
+                SendEffectsAfterCommit = false,
             }));
         HttpResponseMessage created = await PlaybookConfig.SendAsync(hub, HttpMethod.Post, "/api/tickets", "operator-key-0123456789abcdef", new
         {
@@ -198,10 +198,11 @@ public sealed class SendGridSenderTests : IDisposable
         var delivery = hub.App.Services.GetRequiredService<MailDelivery>();
 
         // A second life sends the mail, then dies again before the row is completed...
-        await delivery.ExecuteAsync(new SideEffectContext(partition, row.Id, row.Kind, row.Payload), CancellationToken.None);
-        // ...so the sweeper finds the row and sends it once more, then completes it; a further sweep finds nothing.
-        int first = await hub.App.Services.GetRequiredService<OutboxDispatcher>().SweepAsync(TimeSpan.Zero);
-        int second = await hub.App.Services.GetRequiredService<OutboxDispatcher>().SweepAsync(TimeSpan.Zero);
+        await delivery.ExecuteAsync(new SideEffectContext(partition, row.Id, row.Kind, row.Payload, new RecordingStarter()), CancellationToken.None);
+        // ...so the relay hands the row to its retry orchestration, which sends it once more and completes it; a further
+        // relay finds nothing.
+        int first = await hub.RelayAsync();
+        int second = await hub.RelayAsync();
 
         Assert.Equal(1, first);
         Assert.Equal(0, second);

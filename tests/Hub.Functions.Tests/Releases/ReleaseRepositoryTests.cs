@@ -115,21 +115,20 @@ public sealed class ReleaseRepositoryTests
         await using TestHub hub = await StartAsync(null, services => services.AddSingleton<TimeProvider>(clock).AddSingleton(sp => new AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent>(
             sp.GetRequiredService<Hub.Domain.Durable.IDecider<ReleaseState, ReleaseCommand, ReleaseEvent>>(),
             sp.GetRequiredService<AggregateStore>(),
-            sp.GetRequiredService<OutboxDispatcher>(),
+            sp.GetRequiredService<WorkQueue>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent>>>()) { DispatchAfterCommit = false }));
-        OutboxDispatcher outbox = hub.App.Services.GetRequiredService<OutboxDispatcher>();
+            sp.GetRequiredService<ILogger<AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent>>>()) { SendEffectsAfterCommit = false }));
         ReleaseRepository repository = hub.App.Services.GetRequiredService<ReleaseRepository>();
         string dist = Dist();
         long id = await CreateAsync(hub, null);
-        await SweepAsync(outbox, clock);
+        await RelayAsync(hub, clock);
         await SendAsync(hub, HttpMethod.Put, $"/api/releases/{id}/metadata", ProviderKey, Xml("3.0.0", "umd-9", new Dictionary<string, byte[]> { ["a.rpm"] = A, ["b.rpm"] = B }, type: "NonIncremental", dist: dist));
         await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/artifacts?path=a.rpm", ProviderKey, A);
         await SendAsync(hub, HttpMethod.Post, $"/api/releases/{id}/artifacts?path=b.rpm", ProviderKey, B);
         foreach (string to in new[] { "Unverified", "InVerification", "StageRollout" })
         {
             await MoveAsync(hub, id, to, to == "Unverified" ? ProviderKey : QcKey);
-            await SweepAsync(outbox, clock, untilDone: to != "StageRollout");
+            await RelayAsync(hub, clock, untilDone: to != "StageRollout");
         }
 
         // The slot has answered; the move to StageRollout is committed and waits in the outbox. Half of it "happened"
@@ -138,12 +137,12 @@ public sealed class ReleaseRepositoryTests
         string unverified = $"sw/unverified/{dist}/3.0.0/", staged = $"sw/stagerollout/{dist}/3.0.0/";
         await repository.Blob(staged + "a.rpm").CopyFromAsync(repository.Blob(unverified + "a.rpm").Uri);
         await repository.Blob(unverified + "a.rpm").DeleteIfExistsAsync();
-        await SweepAsync(outbox, clock);
+        await RelayAsync(hub, clock);
         ReleaseState afterMove = await ReleaseAsync(hub, id);
         IReadOnlyList<string> stagedBlobs = await BlobsAsync(hub, staged);
         IReadOnlyList<string> unverifiedBlobs = await BlobsAsync(hub, unverified);
         await MoveAsync(hub, id, "Production", SrKey);
-        await SweepAsync(outbox, clock);
+        await RelayAsync(hub, clock);
         ReleaseState production = await ReleaseAsync(hub, id);
 
         Assert.Equal((RolloutProgress.StageRollout, RolloutProgress.StageRollout), (beforeMove.Progress, beforeMove.ArtifactsPendingFor));
@@ -266,13 +265,13 @@ public sealed class ReleaseRepositoryTests
 
     private static string Dist() => "d" + Guid.NewGuid().ToString("N")[..10];
 
-    private static async Task SweepAsync(OutboxDispatcher outbox, Hub.Testing.ManualClock clock, bool untilDone = true)
+    private static async Task RelayAsync(TestHub hub, Hub.Testing.ManualClock clock, bool untilDone = true)
     {
-        // The test plays the sweeper after a crash: each pass runs the rows committed before it started.
+        // The test plays the outbox relay after a crash: each pass runs the rows committed before it started, to the end.
         for (int pass = 0; pass < 50; pass++)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
-            if (await outbox.SweepAsync(TimeSpan.Zero) == 0 || !untilDone)
+            if (await hub.RelayAsync() == 0 || !untilDone)
             {
                 return;
             }

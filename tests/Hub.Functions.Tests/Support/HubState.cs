@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Hub.Storage.Durable;
 using Hub.Storage.Queues;
 using Hub.Storage.Tables;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Support;
@@ -32,14 +33,30 @@ internal static class HubState
 
     /// <summary>
     /// Waits until the hub has no work left: the work queue holds no message, visible or not (the count includes
-    /// messages being handled, which are deleted only after their effects were dispatched), beyond
-    /// <paramref name="pendingTimers"/> timer messages the test knows are waiting. Once idle, nothing the test caused
-    /// can still arrive, so asserting "exactly N" afterwards cannot pass early.
+    /// messages being handled, which are deleted only after their effects ran), and no orchestration is pending or
+    /// running beyond <paramref name="pendingTimers"/> durable timers the test knows are waiting. Once idle, nothing the
+    /// test caused can still arrive, so asserting "exactly N" afterwards cannot pass early.
     /// </summary>
     public static Task WaitForIdleAsync(TestHub hub, int pendingTimers = 0, TimeSpan? timeout = null)
     {
         WorkQueue work = hub.App.Services.GetRequiredService<WorkQueue>();
-        return WaitUntilAsync(async () => await work.Queue.GetApproximateMessageCountAsync() <= pendingTimers, timeout);
+        DurableTaskClient client = hub.App.Services.GetRequiredService<DurableTaskClient>();
+        var busy = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running] };
+        return WaitUntilAsync(
+            async () => await work.Queue.GetApproximateMessageCountAsync() == 0
+                && await CountAsync(client.GetAllInstancesAsync(busy)) <= pendingTimers,
+            timeout);
+    }
+
+    private static async Task<int> CountAsync<T>(IAsyncEnumerable<T> items)
+    {
+        int count = 0;
+        await foreach (T _ in items)
+        {
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; throws after the timeout (default 30 s).</summary>

@@ -1,5 +1,8 @@
 using System.Globalization;
+using Hub.Functions.Durable;
 using Hub.Functions.Hosting;
+using Hub.Storage.Durable;
+using Microsoft.DurableTask.Client;
 using Hub.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,9 +44,15 @@ internal sealed class TestHub : IAsyncDisposable
             ["Hub__InstanceId"] = Azurite.UniqueName("i"),
             ["Hub__HealthTimeout"] = "00:00:02",
             ["Hub__Urls"] = $"http://127.0.0.1:{Azurite.FreePort().ToString(CultureInfo.InvariantCulture)}",
-            // Keep the hub's timers from firing during tests (OutboxSweep still runs once on startup).
+            // Keep the hub's timers from firing during tests (OutboxRelay still runs once on startup).
             ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
-            ["Hub__OutboxSweepSchedule"] = "0 0 0 1 1 *",
+            ["Hub__OutboxRelaySchedule"] = "0 0 0 1 1 *",
+            // An idle work queue is polled every 100 ms, not every 2 s: a test waits for effects that run after the answer.
+            ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.100",
+            // A failed effect is tried again after a second, not five, and given up after two minutes, not a day.
+            ["Hub__EffectGiveUpAfter"] = "00:02:00",
+            ["Hub__EffectRetryDelay"] = "00:00:01",
+            ["Hub__EffectMaxRetryDelay"] = "00:00:05",
             ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
             // Each hub its own durable table and work queues, unless a test makes two hubs share them.
             ["Hub__DurableName"] = Azurite.UniqueName("d"),
@@ -64,6 +73,28 @@ internal sealed class TestHub : IAsyncDisposable
         WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = all, ConfigureServices = services });
         await app.StartAsync();
         return new TestHub(app, new Uri(all["Hub__Urls"]!));
+    }
+
+    /// <summary>Starts orchestrations through the hub's own Durable Task client, as its functions do.</summary>
+    public DurableStarter Orchestrations => new(App.Services.GetRequiredService<DurableTaskClient>());
+
+    /// <summary>
+    /// Plays the outbox relay after a crash: hands every outbox row older than the hub's clock to its commit's retry
+    /// orchestration and waits until each of those orchestrations has finished.
+    /// </summary>
+    /// <returns>How many retry orchestrations it started.</returns>
+    public async Task<int> RelayAsync()
+    {
+        IReadOnlyList<string> started = await App.Services.GetRequiredService<OutboxDispatcher>().RelayAsync(
+            TimeSpan.Zero, App.Services.GetRequiredService<EffectRetryPolicy>(), Orchestrations);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        foreach (string id in started)
+        {
+            OrchestrationMetadata done = await App.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(id, deadline.Token);
+            Xunit.Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        }
+
+        return started.Count;
     }
 
     public async Task StopAsync()

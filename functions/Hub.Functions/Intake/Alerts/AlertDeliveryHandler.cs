@@ -44,9 +44,6 @@ public sealed class AlertDeliveryHandler(
         return CommandStatus.Applied;
     }
 
-    public Task<CommandStatus> FireTimerAsync(string aggregateId, WorkTimer timer, string payload, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("Alert deliveries have no timers.");
-
     private async Task ObserveAsync(AlertDelivery delivery, NormalizedAlert alert, string actor, CancellationToken ct)
     {
         string messageId = $"alert:{alert.Identity}:{alert.ContentDigest}";

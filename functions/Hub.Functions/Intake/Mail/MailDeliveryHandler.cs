@@ -61,9 +61,6 @@ public sealed class MailDeliveryHandler(
         return outcome.Status;
     }
 
-    public Task<CommandStatus> FireTimerAsync(string aggregateId, WorkTimer timer, string payload, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("Mail deliveries have no timers.");
-
     private async Task<bool> ExistsAsync(long number, CancellationToken ct) =>
         (await tickets.GetAsync(Id(number), ct)) is { State.Exists: true };
 

@@ -117,7 +117,7 @@ public sealed class AlertIntakeTests
         Azure.Storage.Queues.Models.QueueMessage[] queued = await work.Queue.ReceiveMessagesAsync(32);
         foreach (Azure.Storage.Queues.Models.QueueMessage message in queued)
         {
-            await dispatcher.HandleAsync(message.Body.ToString(), message.DequeueCount);
+            await dispatcher.HandleAsync(message.Body.ToString(), message.DequeueCount, hub.Orchestrations);
         }
 
         JsonElement third = await AcceptedAsync(await PostAsync(hub, body));
@@ -353,7 +353,7 @@ public sealed class AlertIntakeTests
     private static async Task<WorkMessage> HandleQueuedAsync(TestHub hub)
     {
         Azure.Storage.Queues.Models.QueueMessage message = Assert.Single((await hub.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveMessagesAsync(32)).Value);
-        await hub.App.Services.GetRequiredService<WorkDispatcher>().HandleAsync(message.Body.ToString(), message.DequeueCount);
+        await hub.App.Services.GetRequiredService<WorkDispatcher>().HandleAsync(message.Body.ToString(), message.DequeueCount, hub.Orchestrations);
         return WorkQueue.Parse(message.Body.ToString());
     }
 

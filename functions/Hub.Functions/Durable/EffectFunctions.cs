@@ -1,0 +1,88 @@
+using Hub.Storage.Durable;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Hub.Functions.Durable;
+
+/// <summary>
+/// The orchestrations behind every wait and every retried effect. <c>AggregateTimer</c> waits on a durable timer and
+/// fires an aggregate's timer (incident ack deadlines, chases, release deadlines, change windows); <c>Effects_Retry</c>
+/// retries the outbox rows of one commit that failed their first attempt, with backoff, and gives each up once its
+/// policy runs out. Activities read and write aggregates and the outbox only through the dispatcher, and are
+/// idempotent: an activity may run twice after a crash.
+/// </summary>
+public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggregateHandler> aggregates, DurableStorage storage)
+{
+    [Function(AggregateTimer.Orchestrator)]
+    public static async Task AggregateTimerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        AggregateTimer timer = context.GetInput<AggregateTimer>() ?? throw new InvalidOperationException("An aggregate timer needs its input.");
+        // The Azure Storage backend hides a timer message for whole seconds, rounded down, so a timer can fire up to a
+        // second early: wait again for what is left (nobody is paged before their deadline).
+        while (timer.DueAt > context.CurrentUtcDateTime)
+        {
+            await context.CreateTimer(timer.DueAt.UtcDateTime, CancellationToken.None);
+        }
+
+        // Firing is a commit on the aggregate; a storage outage is waited out, never given up.
+        await context.CallActivityAsync(AggregateTimer.FireActivity, timer, Retry(EffectRetryPolicy.Default with { GiveUpAfter = TimeSpan.FromDays(7) }));
+    }
+
+    [Function(AggregateTimer.FireActivity)]
+    public async Task FireAsync([ActivityTrigger] AggregateTimer timer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        await storage.EnsureAsync(ct);
+        IAggregateHandler aggregate = aggregates.FirstOrDefault(a => a.Kind == timer.AggregateKind)
+            ?? throw new InvalidOperationException($"Timer {timer.InstanceId} is for aggregate kind '{timer.AggregateKind}', which this hub does not have.");
+        await aggregate.FireTimerAsync(timer, ct);
+    }
+
+    [Function(EffectsRetry.Orchestrator)]
+    public static async Task EffectsRetryAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        EffectsRetry retry = context.GetInput<EffectsRetry>() ?? throw new InvalidOperationException("An effects retry needs its input.");
+        TaskOptions options = Retry(retry.Policy);
+        string? heldBehind = null;
+        foreach (EffectStep step in retry.Steps)
+        {
+            if (step.Ordered && heldBehind is not null)
+            {
+                await context.CallActivityAsync(EffectsRetry.GiveUpActivity, new EffectRow(retry.Partition, step.Id, $"not run: the earlier effect {heldBehind} was given up"));
+                continue;
+            }
+
+            try
+            {
+                await context.CallActivityAsync(EffectsRetry.PerformActivity, new EffectRow(retry.Partition, step.Id), options);
+            }
+            catch (TaskFailedException e)
+            {
+                await context.CallActivityAsync(EffectsRetry.GiveUpActivity, new EffectRow(retry.Partition, step.Id, e.FailureDetails.ErrorMessage));
+                heldBehind = step.Ordered ? step.Id : heldBehind;
+            }
+        }
+    }
+
+    [Function(EffectsRetry.PerformActivity)]
+    public async Task PerformAsync([ActivityTrigger] EffectRow row, [DurableClient] DurableTaskClient client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        await storage.EnsureAsync(ct);
+        await outbox.PerformAsync(row.Partition, row.Id, new DurableStarter(client), ct);
+    }
+
+    [Function(EffectsRetry.GiveUpActivity)]
+    public async Task GiveUpAsync([ActivityTrigger] EffectRow row, [DurableClient] DurableTaskClient client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        await storage.EnsureAsync(ct);
+        await outbox.GiveUpAsync(row.Partition, row.Id, row.Error ?? "given up", new DurableStarter(client), ct);
+    }
+
+    private static TaskOptions Retry(EffectRetryPolicy policy) => TaskOptions.FromRetryPolicy(new RetryPolicy(
+        int.MaxValue, policy.FirstRetry, policy.Backoff, policy.MaxRetry, policy.GiveUpAfter));
+}

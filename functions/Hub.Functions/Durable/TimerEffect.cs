@@ -1,0 +1,20 @@
+using System.Text.Json;
+using Hub.Storage.Durable;
+
+namespace Hub.Functions.Durable;
+
+/// <summary>Sets an aggregate's durable timer: starts its <see cref="AggregateTimer.Orchestrator"/> orchestration.</summary>
+public sealed class TimerEffect : ISideEffectHandler
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Kind => AggregateTimer.EffectKind;
+
+    public Task ExecuteAsync(SideEffectContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        AggregateTimer timer = JsonSerializer.Deserialize<AggregateTimer>(context.Payload, Json)
+            ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has an empty timer.");
+        return context.Orchestrations.StartAsync(AggregateTimer.Orchestrator, timer.InstanceId, timer, cancellationToken);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Hub.Storage.Durable;
+
+/// <summary>
+/// A durable timer an aggregate asked for, as its outbox row carries it. The row's effect starts the
+/// <see cref="Orchestrator"/> orchestration (instance <see cref="InstanceId"/>), which waits on a durable timer and
+/// then fires it through <see cref="IAggregateHandler.FireTimerAsync"/>; a timer cancelled or superseded meanwhile
+/// has a stale token and is dropped there.
+/// </summary>
+public sealed record AggregateTimer(string AggregateKind, string AggregateId, string Name, string Token, DateTimeOffset DueAt, string Payload = "")
+{
+    public const string EffectKind = "hub.timer";
+    public const string Orchestrator = "AggregateTimer";
+    public const string FireActivity = "AggregateTimer_Fire";
+
+    public string InstanceId => "timer:" + Token;
+}
