@@ -21,9 +21,10 @@ public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggreg
         AggregateTimer timer = context.GetInput<AggregateTimer>() ?? throw new InvalidOperationException("An aggregate timer needs its input.");
         // The Azure Storage backend hides a timer message for whole seconds, rounded down, so a timer can fire up to a
         // second early: wait again for what is left (nobody is paged before their deadline).
-        while (timer.DueAt > context.CurrentUtcDateTime)
+        DateTimeOffset fireAt = timer.FireAt ?? timer.DueAt;
+        while (fireAt > context.CurrentUtcDateTime)
         {
-            await context.CreateTimer(timer.DueAt.UtcDateTime, CancellationToken.None);
+            await context.CreateTimer(fireAt.UtcDateTime, CancellationToken.None);
         }
 
         // Firing is a commit on the aggregate; a storage outage is waited out, never given up.

@@ -4,7 +4,7 @@ using Hub.Storage.Durable;
 namespace Hub.Functions.Durable;
 
 /// <summary>Sets an aggregate's durable timer: starts its <see cref="AggregateTimer.Orchestrator"/> orchestration.</summary>
-public sealed class TimerEffect : ISideEffectHandler
+public sealed class TimerEffect(TimeProvider clock) : ISideEffectHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -15,6 +15,8 @@ public sealed class TimerEffect : ISideEffectHandler
         ArgumentNullException.ThrowIfNull(context);
         AggregateTimer timer = JsonSerializer.Deserialize<AggregateTimer>(context.Payload, Json)
             ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has an empty timer.");
-        return context.Orchestrations.StartAsync(AggregateTimer.Orchestrator, timer.InstanceId, timer, cancellationToken);
+        // The durable engine waits in real time; the due time is the hub clock's, so the engine gets the same wait.
+        DateTimeOffset fireAt = TimeProvider.System.GetUtcNow() + (timer.DueAt - clock.GetUtcNow());
+        return context.Orchestrations.StartAsync(AggregateTimer.Orchestrator, timer.InstanceId, timer with { FireAt = fireAt }, cancellationToken);
     }
 }

@@ -57,11 +57,11 @@ public sealed class IncidentApiTests
         await using TestHub second = await TestHub.StartAsync(Settings(config, durable));
         IncidentState escalated = await WaitForAsync(second, ticket, s => s.Pages.Count == 2, TimeSpan.FromSeconds(20));
         HttpResponseMessage ack = await SendAsync(second, HttpMethod.Post, $"/api/incidents/{ticket}/acknowledge", TessKey, new { note = "on it" });
-        // Past the team lead's deadline, its cancelled timer surfaces and is dropped, leaving only the chase timer's
-        // message: had the acknowledgement not stopped the chain, the manager would be paged by then.
+        // Past the team lead's deadline, its cancelled timer fires and is dropped, leaving only the chase timer waiting:
+        // had the acknowledgement not stopped the chain, the manager would be paged by then.
         DateTimeOffset teamLeadDeadline = escalated.Pages[1].Deadline;
         await HubState.WaitUntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > teamLeadDeadline));
-        await HubState.WaitForIdleAsync(second, pendingTimers: 1);
+        await HubState.WaitForIdleAsync(second);
         IncidentState after = await ReadAsync(second, ticket);
 
         Assert.Equal("tess@example.org", escalated.Pages[1].To);

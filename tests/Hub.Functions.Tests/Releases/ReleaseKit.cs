@@ -126,7 +126,11 @@ internal static class ReleaseKit
             request.Content = JsonContent.Create(body);
         }
 
-        return await hub.Client.SendAsync(request);
+        HttpResponseMessage response = await hub.Client.SendAsync(request);
+        // The hub answers once the request's commit is stored; its effects (mails, moves, commands to other
+        // aggregates) run after that. Assertions are about both.
+        await HubState.WaitForEffectsAsync(hub);
+        return response;
     }
 
     public static async Task<long> CreateAsync(TestHub hub, Uri? syncUrl, bool emergency = false, string title = "Foo")

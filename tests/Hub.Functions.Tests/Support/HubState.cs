@@ -33,30 +33,43 @@ internal static class HubState
 
     /// <summary>
     /// Waits until the hub has no work left: the work queue holds no message, visible or not (the count includes
-    /// messages being handled, which are deleted only after their effects ran), and no orchestration is pending or
-    /// running beyond <paramref name="pendingTimers"/> durable timers the test knows are waiting. Once idle, nothing the
-    /// test caused can still arrive, so asserting "exactly N" afterwards cannot pass early.
+    /// messages being handled, which are deleted only after their effects ran), no effect is being retried and no
+    /// durable timer that is due has yet fired. Once idle, nothing the test caused can still arrive, so asserting
+    /// "exactly N" afterwards cannot pass early. Timers that are not yet due are left waiting.
     /// </summary>
-    public static Task WaitForIdleAsync(TestHub hub, int pendingTimers = 0, TimeSpan? timeout = null)
-    {
-        WorkQueue work = hub.App.Services.GetRequiredService<WorkQueue>();
-        DurableTaskClient client = hub.App.Services.GetRequiredService<DurableTaskClient>();
-        var busy = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running] };
-        return WaitUntilAsync(
-            async () => await work.Queue.GetApproximateMessageCountAsync() == 0
-                && await CountAsync(client.GetAllInstancesAsync(busy)) <= pendingTimers,
-            timeout);
-    }
+    public static Task WaitForIdleAsync(TestHub hub, TimeSpan? timeout = null) => WaitUntilAsync(() => IsIdleAsync(hub, retries: true), timeout);
 
-    private static async Task<int> CountAsync<T>(IAsyncEnumerable<T> items)
+    /// <summary>
+    /// Waits until the effects of what the test did have had their first try: as <see cref="WaitForIdleAsync"/>, except
+    /// that an effect being retried (a connector that is down) does not count as work left.
+    /// </summary>
+    public static Task WaitForEffectsAsync(TestHub hub, TimeSpan? timeout = null) => WaitUntilAsync(() => IsIdleAsync(hub, retries: false), timeout);
+
+    private static async Task<bool> IsIdleAsync(TestHub hub, bool retries)
     {
-        int count = 0;
-        await foreach (T _ in items)
+        if (await hub.App.Services.GetRequiredService<WorkQueue>().Queue.GetApproximateMessageCountAsync() > 0)
         {
-            count++;
+            return false;
         }
 
-        return count;
+        DurableTaskClient client = hub.App.Services.GetRequiredService<DurableTaskClient>();
+        var busy = new OrchestrationQuery
+        {
+            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running],
+            FetchInputsAndOutputs = true,
+        };
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(busy))
+        {
+            bool waiting = instance.Name == AggregateTimer.Orchestrator && instance.ReadInputAs<AggregateTimer>()!.FireAt > now;
+            bool retrying = instance.Name == EffectsRetry.Orchestrator;
+            if (!waiting && (retries || !retrying))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; throws after the timeout (default 30 s).</summary>
