@@ -9,7 +9,9 @@ namespace Hub.Functions.Connectors;
 /// <summary>
 /// Performs <c>connector.call</c> side effects and tells the aggregate named in the call's reply how it went, through
 /// the same exactly-once path as any aggregate command. A permanent failure is reported once and the outbox row
-/// completes; a transient one is reported (<c>willRetry</c>) and the row stays for the outbox sweeper.
+/// completes; a transient one is reported (<c>willRetry</c>) and thrown, so the row is retried with backoff; once the
+/// retries are given up, it is reported once more as permanent (the aggregate records it, a hand-off tells the tier
+/// managers).
 /// </summary>
 /// <remarks>Replies go through <see cref="AggregateCommandEffect"/>, the one place that routes commands to aggregates.</remarks>
 public sealed class ConnectorCallEffect(
@@ -67,6 +69,16 @@ public sealed class ConnectorCallEffect(
         // row stays and the sweeper dispatches it again until it succeeds.
         await ReplyAsync(call, $"{callId}/failed", outcome, cancellationToken).ConfigureAwait(false);
         throw failure;
+    }
+
+    public async Task GiveUpAsync(SideEffectContext context, string error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ConnectorCall call = ConnectorCall.Parse(context.Payload);
+        string callId = context.IdempotencyKey;
+        logger.LogError("Connector call {CallId}: {Operation} on {Connector} given up: {Error}", callId, call.Operation, call.Connector, error);
+        var outcome = new ConnectorOutcome(callId, call.Connector, call.Operation, false, call.ExternalId, $"given up after retrying: {error}", false, clock.GetUtcNow());
+        await ReplyAsync(call, callId + "/outcome", outcome, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReplyAsync(ConnectorCall call, string messageId, ConnectorOutcome outcome, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public static class DurableServices
         services.AddSingleton(sp => new PoisonStore(
             sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISideEffectHandler, TimerEffect>();
-        services.AddSingleton(sp => sp.GetRequiredService<HubOptions>().EffectRetryPolicy);
+        services.AddSingleton(sp => sp.GetRequiredService<HubOptions>().EffectRetry());
         services.AddSingleton(sp => new AggregateCommandEffect(sp.GetServices<IAggregateHandler>));
         services.AddSingleton<ISideEffectHandler>(sp => sp.GetRequiredService<AggregateCommandEffect>());
         services.AddSingleton<OutboxDispatcher>();

@@ -46,7 +46,7 @@ public sealed partial class HubOptions
     /// <summary>How long a failing effect is retried before it is given up and the failure recorded. Default 1 day.</summary>
     public TimeSpan EffectGiveUpAfter { get; set; } = EffectRetryPolicy.Default.GiveUpAfter;
 
-    public EffectRetryPolicy EffectRetryPolicy => new(EffectRetryDelay, EffectRetryPolicy.Default.Backoff, EffectMaxRetryDelay, EffectGiveUpAfter);
+    public EffectRetryPolicy EffectRetry() => new(EffectRetryDelay, EffectRetryPolicy.Default.Backoff, EffectMaxRetryDelay, EffectGiveUpAfter);
 
     /// <summary>Standalone listen URLs (semicolon-separated). Default ASPNETCORE_URLS, else http://127.0.0.1:7071.</summary>
     public string? Urls { get; set; }

@@ -156,12 +156,11 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         return new HistoryPage(events, page.ContinuationToken);
     }
 
-    /// <summary>The partition's outbox rows, or only those of the commit with <paramref name="sequence"/>, in commit order.</summary>
-    public async Task<IReadOnlyList<OutboxRecord>> OutboxAsync(string partition, long? sequence = null, CancellationToken cancellationToken = default)
+    /// <summary>The partition's outbox rows in commit order, or those of the commits up to and including <paramref name="through"/>.</summary>
+    public async Task<IReadOnlyList<OutboxRecord>> OutboxAsync(string partition, long? through = null, CancellationToken cancellationToken = default)
     {
-        string from = OutboxPrefix + (sequence is { } s ? s.ToString("D19", CultureInfo.InvariantCulture) + "-" : "");
-        string to = sequence is { } t ? OutboxPrefix + t.ToString("D19", CultureInfo.InvariantCulture) + "." : "outbox.";
-        string filter = TableFilter.And(TableFilter.Equal("PartitionKey", partition), $"RowKey ge '{from}' and RowKey lt '{to}'");
+        string to = through is { } t ? OutboxPrefix + t.ToString("D19", CultureInfo.InvariantCulture) + "." : "outbox.";
+        string filter = TableFilter.And(TableFilter.Equal("PartitionKey", partition), $"RowKey ge '{OutboxPrefix}' and RowKey lt '{to}'");
         var result = new List<OutboxRecord>();
         await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {

@@ -29,6 +29,9 @@ public sealed class OutboxDispatcher(
 
     public bool Handles(string kind) => _handlers.ContainsKey(kind);
 
+    /// <summary>Whether rows of <paramref name="kind"/> run in commit order (see the class).</summary>
+    public bool IsOrdered(string kind) => _ordered.Contains(kind);
+
     /// <summary>
     /// The first attempt at one commit's rows, in their order; an ordered kind's failure holds back its later ordered
     /// rows (see the class).

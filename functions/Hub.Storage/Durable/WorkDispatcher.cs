@@ -51,18 +51,31 @@ public sealed class WorkDispatcher(
                 }
 
                 string partition = aggregate.PartitionOf(message.AggregateId);
-                IReadOnlyList<OutboxRecord> rows = await store.OutboxAsync(partition, sequence, cancellationToken).ConfigureAwait(false);
-                IReadOnlyList<OutboxRecord> left = await outbox.DispatchAsync(partition, rows, orchestrations, cancellationToken).ConfigureAwait(false);
-                if (left.Count > 0)
-                {
-                    await orchestrations.StartAsync(
-                        EffectsRetry.Orchestrator, EffectsRetry.InstanceId(partition, sequence), outbox.RetryOf(partition, sequence, left, retryPolicy), cancellationToken)
-                        .ConfigureAwait(false);
-                }
-
+                await RunEffectsAsync(partition, sequence, orchestrations, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new FormatException($"Work message {message.Id} has kind '{message.Kind}'; expected '{WorkMessage.CommandKind}' or '{WorkMessage.EffectsKind}'.");
+        }
+    }
+
+    /// <summary>
+    /// Runs the commit's rows, after any ordered rows (commands to other aggregates) that earlier commits of the same
+    /// aggregate still have pending: effects messages are handled concurrently and in any order, and a command must not
+    /// overtake the one an earlier commit sent to the same place (an RT status change before the update it follows).
+    /// An earlier row that runs twice this way is harmless (the target's inbox drops the repeat). Rows of this commit
+    /// that do not complete go to its retry orchestration; earlier rows stay with their own commit's.
+    /// </summary>
+    private async Task RunEffectsAsync(string partition, long sequence, IOrchestrationStarter orchestrations, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<OutboxRecord> pending = await store.OutboxAsync(partition, sequence, cancellationToken).ConfigureAwait(false);
+        List<OutboxRecord> rows = [.. pending.Where(r => r.Sequence == sequence || (r.FailedAt is null && outbox.IsOrdered(r.Kind)))];
+        IReadOnlyList<OutboxRecord> left = await outbox.DispatchAsync(partition, rows, orchestrations, cancellationToken).ConfigureAwait(false);
+        List<OutboxRecord> mine = [.. left.Where(r => r.Sequence == sequence)];
+        if (mine.Count > 0)
+        {
+            await orchestrations.StartAsync(
+                EffectsRetry.Orchestrator, EffectsRetry.InstanceId(partition, sequence), outbox.RetryOf(partition, sequence, mine, retryPolicy), cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 }

@@ -64,6 +64,7 @@ public sealed class DailyStatusTests
 
         DailyStatusHandler.DailyRun run = await handler.RunAsync(CancellationToken.None);
         DailyStatusHandler.DailyRun again = await handler.RunAsync(CancellationToken.None);
+        await HubState.WaitForEffectsAsync(hub);
         List<Mail> mails = await OutboxAsync(hub);
 
         // 9 tickets exist; the archive and VPN tickets were last written more than 24 hours before the run, so only 7 are read.
@@ -133,6 +134,7 @@ public sealed class DailyStatusTests
         AdvanceTo(clock, T0.AddHours(25));
 
         DailyStatusHandler.DailyRun run = await hub.App.Services.GetRequiredService<DailyStatusHandler>().RunAsync(CancellationToken.None);
+        await HubState.WaitForEffectsAsync(hub);
         List<Mail> mails = await OutboxAsync(hub);
 
         Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 1, 1, true, 0) { Failed = 1 }, run);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
 using Hub.Functions.Tests.Support;
+using Hub.Storage.Durable;
+using Microsoft.Extensions.DependencyInjection;
 using static Hub.Functions.Tests.Releases.ReleaseKit;
 
 namespace Hub.Functions.Tests.Releases;
@@ -70,6 +72,37 @@ public sealed class ReleaseSyncBackTests
         Assert.Contains("failed in Unverified", sent.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SyncBack_RtDownPastTheGiveUpTime_GivenUpOnceVisibleOnTheReleaseAndMarkedFailed()
+    {
+        await using FakeRt rt = await FakeRt.StartAsync();
+        await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
+        Dictionary<string, string?> settings = await SettingsAsync(rt);
+        settings["Hub__EffectGiveUpAfter"] = "00:00:04";
+        await using TestHub hub = await StartAsync(settings);
+        RtTicket external = rt.Seed("sw-rel", "Baz 1.2.3");
+        long id = await FromRtAsync(hub, sync, external.Id, Rpm);
+        rt.FailNext(503, times: 10_000, "maintenance", method: "PUT");
+
+        await MoveAsync(hub, id, "Unverified", ProviderKey);
+        await HubState.WaitUntilAsync(
+            async () => (await ReleaseAsync(hub, id)).SyncBack.Any(c => c.Operation == "update" && !c.WillRetry), TimeSpan.FromSeconds(60));
+        await HubState.WaitForIdleAsync(hub);
+
+        ReleaseState release = await ReleaseAsync(hub, id);
+        SyncBackCall[] updates = [.. release.SyncBack.Where(c => c.Operation == "update")];
+        Assert.Equal([(false, true), (false, false)], updates.Select(c => (c.Succeeded, c.WillRetry)));
+        Assert.StartsWith("given up after retrying: ", updates[1].Error, StringComparison.Ordinal);
+        Assert.Contains("503", updates[1].Error, StringComparison.Ordinal);
+        OutboxRecord failed = Assert.Single(
+            await hub.App.Services.GetRequiredService<AggregateStore>().OutboxAsync(ReleasePartition(id)), r => r.Kind == Hub.Domain.Connectors.ConnectorCall.EffectKind);
+        Assert.NotNull(failed.FailedAt);
+        Assert.True(rt.Requests.Count(r => r.Method == "PUT") >= 2, "the update was tried more than once before it was given up");
+    }
+
+    private static string ReleasePartition(long id) =>
+        $"{ReleaseDecider.AggregateKind}:{TableKey.Escape(ReleaseDecider.IdOf(id))}";
+
     private static async Task<Dictionary<string, string?>> SettingsAsync(FakeRt rt)
     {
         string config = ConfigText();
@@ -105,6 +138,7 @@ public sealed class ReleaseSyncBackTests
         request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(HookSecret), body)));
         HttpResponseMessage response = await hub.Client.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        await HubState.WaitForEffectsAsync(hub);
         using JsonDocument answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return answer.RootElement.GetProperty("ticket").GetInt64();
     }

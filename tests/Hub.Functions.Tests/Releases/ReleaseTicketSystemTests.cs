@@ -104,7 +104,10 @@ public sealed class ReleaseTicketSystemTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/tickets/rt") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body)));
-        return await hub.Client.SendAsync(request);
+        HttpResponseMessage response = await hub.Client.SendAsync(request);
+        // The delivery is applied from the work queue and its commands to the release run after that.
+        await HubState.WaitForEffectsAsync(hub);
+        return response;
     }
 
     private static async Task<long> NumberAsync(HttpResponseMessage response)

@@ -293,6 +293,9 @@ public sealed class TicketApiTests
             request.Content = JsonContent.Create(body);
         }
 
-        return await hub.Client.SendAsync(request);
+        HttpResponseMessage response = await hub.Client.SendAsync(request);
+        // The answer comes once the commit is stored; its effects (the notification mail) run after it.
+        await HubState.WaitForEffectsAsync(hub);
+        return response;
     }
 }

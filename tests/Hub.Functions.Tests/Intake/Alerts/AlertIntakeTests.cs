@@ -118,7 +118,10 @@ public sealed class AlertIntakeTests
         foreach (Azure.Storage.Queues.Models.QueueMessage message in queued)
         {
             await dispatcher.HandleAsync(message.Body.ToString(), message.DequeueCount, hub.Orchestrations);
+            await work.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
         }
+
+        await HandleAllQueuedAsync(hub);
 
         JsonElement third = await AcceptedAsync(await PostAsync(hub, body));
 
@@ -349,12 +352,31 @@ public sealed class AlertIntakeTests
     // The Functions host's setting that stops a function's trigger; the standalone host honours it too.
     private const string HubWorkDisabled = "AzureWebJobs.HubWork.Disabled";
 
-    // Hands the one queued work message of a hub whose HubWork is disabled to its dispatcher, as the queue trigger would.
+    // Hands the one queued delivery of a hub whose HubWork is disabled to its dispatcher, as the queue trigger would,
+    // then the effects its commits queued.
     private static async Task<WorkMessage> HandleQueuedAsync(TestHub hub)
     {
-        Azure.Storage.Queues.Models.QueueMessage message = Assert.Single((await hub.App.Services.GetRequiredService<WorkQueue>().Queue.ReceiveMessagesAsync(32)).Value);
+        WorkQueue work = hub.App.Services.GetRequiredService<WorkQueue>();
+        Azure.Storage.Queues.Models.QueueMessage message = Assert.Single((await work.Queue.ReceiveMessagesAsync(32)).Value);
         await hub.App.Services.GetRequiredService<WorkDispatcher>().HandleAsync(message.Body.ToString(), message.DequeueCount, hub.Orchestrations);
+        await work.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        await HandleAllQueuedAsync(hub);
         return WorkQueue.Parse(message.Body.ToString());
+    }
+
+    // Handles queued work messages, and those they queue, until the queue is empty.
+    private static async Task HandleAllQueuedAsync(TestHub hub)
+    {
+        WorkQueue work = hub.App.Services.GetRequiredService<WorkQueue>();
+        WorkDispatcher dispatcher = hub.App.Services.GetRequiredService<WorkDispatcher>();
+        while ((await work.Queue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } batch)
+        {
+            foreach (Azure.Storage.Queues.Models.QueueMessage message in batch)
+            {
+                await dispatcher.HandleAsync(message.Body.ToString(), message.DequeueCount, hub.Orchestrations);
+                await work.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
     }
 
     private static async Task<JsonElement> AcceptedAsync(HttpResponseMessage response)
