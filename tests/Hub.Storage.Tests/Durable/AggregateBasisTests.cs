@@ -1,5 +1,6 @@
 using Hub.Domain.Durable;
 using Hub.Storage.Durable;
+using Hub.Storage.Queues;
 using Hub.Storage.Tickets;
 using Hub.Testing;
 
@@ -50,9 +51,12 @@ public sealed class AggregateBasisTests
         await harness.Counter.HandleAsync("s3", "m1", new Notify("once"), "tester");
 
         var outcome = await harness.Counter.HandleAsync("s3", "m1", new Notify("once"), "tester", AggregateBasis.Absent);
+        int queued = (await harness.Queue.PeekMessagesAsync(32)).Value.Length;
+        await harness.DrainAsync(async () => await harness.Queue.GetApproximateMessageCountAsync() == 0, TimeSpan.FromSeconds(20));
 
         Assert.Equal(CommandStatus.Duplicate, outcome.Status);
-        Assert.Single(effect.Done);
+        Assert.Equal(1, queued); // the first commit's effects message; the duplicate sends none
+        Assert.Equal("once", Assert.Single(effect.Done).Payload);
         Assert.Equal(1, (await harness.Counter.GetAsync("s3"))!.Sequence);
     }
 
@@ -113,7 +117,7 @@ public sealed class AggregateBasisTests
         SideEffect create = AggregateCommand.Create<CounterCommand>("counter", "s8", new Increment(2), "creator");
 
         var requests = await harness.CountRequestsAsync(() =>
-            harness.CommandEffect.ExecuteAsync(new SideEffectContext("counter:origin", "row-1", create.Kind, create.Payload), default));
+            harness.CommandEffect.ExecuteAsync(new SideEffectContext("counter:origin", "row-1", create.Kind, create.Payload, harness.Orchestrations), default));
 
         Assert.Equal(new Dictionary<string, long> { ["table POST $batch"] = 1 }, requests);
         Assert.Equal(2, (await harness.Counter.GetAsync("s8"))!.State.Count);
@@ -125,7 +129,7 @@ public sealed class AggregateBasisTests
         DurableHarness harness = await DurableHarness.CreateAsync();
         await harness.Counter.HandleAsync("s9", "earlier", new Increment(1), "tester");
         SideEffect create = AggregateCommand.Create<CounterCommand>("counter", "s9", new Increment(2), "creator");
-        var context = new SideEffectContext("counter:origin", "row-1", create.Kind, create.Payload);
+        var context = new SideEffectContext("counter:origin", "row-1", create.Kind, create.Payload, harness.Orchestrations);
 
         await harness.CommandEffect.ExecuteAsync(context, default);
         await harness.CommandEffect.ExecuteAsync(context, default);

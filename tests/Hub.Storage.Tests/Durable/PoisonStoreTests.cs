@@ -12,7 +12,7 @@ public sealed class PoisonStoreTests
         DurableHarness harness = await DurableHarness.CreateAsync();
         // An unknown aggregate kind fails on every attempt.
         string unknown = Command("p1", "bad-1", """{"type":"increment","by":1}""").Replace("\"counter\"", "\"nobody\"", StringComparison.Ordinal);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Dispatcher.HandleAsync(unknown, 5));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Dispatcher.HandleAsync(unknown, 5, harness.Orchestrations));
         PoisonMessage poisoned = await harness.Poison.AcceptAsync(unknown);
 
         Assert.Contains("aggregate kind 'nobody'", error.Message, StringComparison.Ordinal);
@@ -28,7 +28,7 @@ public sealed class PoisonStoreTests
         DurableHarness harness = await DurableHarness.CreateAsync();
         string text = Command("p2", "boom-1", """{"type":"explode"}""");
         Interlocked.Exchange(ref CounterDecider.Explosions, 1);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Dispatcher.HandleAsync(text, 1));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Dispatcher.HandleAsync(text, 1, harness.Orchestrations));
         await harness.Poison.AcceptAsync(text);
 
         var (listed, _) = await harness.Poison.ListAsync();
@@ -48,18 +48,28 @@ public sealed class PoisonStoreTests
     }
 
     [Theory]
-    [InlineData("not json at all")]
-    [InlineData("""{"id":"x"}""")]
-    [InlineData("""{"id":"x","kind":"command","aggregateKind":"counter","aggregateId":"a"}""")]
-    [InlineData("""{"id":"x","kind":"telegram","aggregateKind":"counter","aggregateId":"a","payload":"{}"}""")]
-    public async Task HandleAsync_MalformedMessage_FailsWithAReason(string text)
+    [InlineData("not json at all", "FormatException: Work message is not valid JSON: ")]
+    [InlineData("""{"id":"x"}""", "FormatException: Work message must have id, kind, aggregateKind and aggregateId.")]
+    [InlineData("""{"id":"x","kind":"command","aggregateKind":"counter","aggregateId":"a"}""", "FormatException: Command message x has no payload.")]
+    [InlineData(
+        """{"id":"x","kind":"telegram","aggregateKind":"counter","aggregateId":"a","payload":"{}"}""",
+        "FormatException: Work message x has kind 'telegram'; expected 'command' or 'effects'.")]
+    [InlineData(
+        """{"id":"x","kind":"effects","aggregateKind":"counter","aggregateId":"a","payload":"seven"}""",
+        "FormatException: Effects message x must carry the commit's sequence as its payload.")]
+    [InlineData(
+        """{"id":"x","kind":"effects","aggregateKind":"counter","aggregateId":"a"}""",
+        "FormatException: Effects message x must carry the commit's sequence as its payload.")]
+    public async Task HandleAsync_MalformedMessage_FailsWithAReasonNamingIt(string text, string reason)
     {
         DurableHarness harness = await DurableHarness.CreateAsync();
 
-        var error = await Record.ExceptionAsync(() => harness.Dispatcher.HandleAsync(text, 1));
+        var error = await Record.ExceptionAsync(() => harness.Dispatcher.HandleAsync(text, 1, harness.Orchestrations));
+        PoisonMessage poisoned = await harness.Poison.AcceptAsync(text);
 
         Assert.IsType<FormatException>(error);
-        Assert.NotNull((await harness.Poison.AcceptAsync(text)).LastError);
+        Assert.StartsWith(reason, poisoned.LastError, StringComparison.Ordinal);
+        Assert.Empty(harness.Orchestrations.Started);
     }
 
     private static string Command(string aggregateId, string messageId, string payload) =>

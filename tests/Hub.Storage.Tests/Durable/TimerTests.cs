@@ -1,129 +1,118 @@
-using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
+using System.Text.Json;
 using Hub.Storage.Durable;
-using Hub.Storage.Queues;
 using Hub.Testing;
 
 namespace Hub.Storage.Tests.Durable;
 
+/// <summary>
+/// What the storage layer owns of an aggregate timer: setting one commits a <c>hub.timer</c> outbox row and a timer
+/// slot with its token; firing it through <see cref="IAggregateHandler.FireTimerAsync"/> applies the aggregate's timer
+/// command once, and only while the token is live. The wait itself (the <c>AggregateTimer</c> orchestration the row's
+/// effect starts, its durable timer and fire activity) belongs to the Durable engine and is covered by the Functions
+/// tests, which run the hub with its Durable worker.
+/// </summary>
 public sealed class TimerTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Due = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task Timer_WhenDue_FiresTheAggregatesTimerCommand()
+    public async Task SetAlarm_CommitsATimerOutboxRowAndASlotWithItsToken()
     {
-        DurableHarness harness = await DurableHarness.CreateAsync();
-        DateTimeOffset due = DateTimeOffset.UtcNow.AddSeconds(1);
+        DurableHarness harness = await DurableHarness.CreateAsync(new ManualClock(Now), sendEffectsAfterCommit: false);
+        string partition = harness.Counter.PartitionOf("t1");
 
-        await harness.Counter.HandleAsync("t1", "set", new SetAlarm("wake", due), "tester");
-        await harness.DrainAsync(async () => (await harness.Counter.GetAsync("t1"))!.State.Rings == 1, Patience);
+        await harness.Counter.HandleAsync("t1", "set", new SetAlarm("wake", Due), "tester");
 
-        var history = (await harness.Counter.HistoryAsync("t1")).Events;
-        Assert.Equal(["AlarmSet", "Rang"], history.Select(e => e.Type));
-        Assert.Equal("timer", history[1].Actor);
-        Assert.True(history[1].At >= due, $"fired at {history[1].At:O}, due {due:O}");
-        Assert.Empty((await harness.Store.LoadAsync(harness.Counter.PartitionOf("t1")))!.Timers);
+        TimerSlot slot = Assert.Single((await harness.Store.LoadAsync(partition))!.Timers, t => t.Key == "wake").Value;
+        Assert.Matches("^[0-9a-f]{32}$", slot.Token);
+        Assert.Equal(Due, slot.DueAt);
+        OutboxRecord row = Assert.Single(await harness.Store.OutboxAsync(partition));
+        Assert.Equal("hub.timer", row.Kind);
+        Assert.Equal(
+            $$"""{"aggregateKind":"counter","aggregateId":"t1","name":"wake","token":"{{slot.Token}}","dueAt":"2026-12-01T10:00:00+00:00","payload":"wake","fireAt":null,"instanceId":"timer:{{slot.Token}}"}""",
+            row.Payload);
+        Assert.Equal(new AggregateTimer("counter", "t1", "wake", slot.Token, Due, "wake"), JsonSerializer.Deserialize<AggregateTimer>(row.Payload, Json));
     }
 
     [Fact]
-    public async Task Timer_Cancelled_IsDroppedWhenItSurfaces()
+    public async Task FireTimerAsync_LiveTokenTwice_FiresTheTimerCommandOnce()
     {
-        DurableHarness harness = await DurableHarness.CreateAsync();
-        await harness.Counter.HandleAsync("t2", "set", new SetAlarm("wake", DateTimeOffset.UtcNow.AddSeconds(1)), "tester");
+        DurableHarness harness = await DurableHarness.CreateAsync(new ManualClock(Now), sendEffectsAfterCommit: false);
+        string partition = harness.Counter.PartitionOf("t2");
+        await harness.Counter.HandleAsync("t2", "set", new SetAlarm("wake", Due), "tester");
+        AggregateTimer timer = Assert.Single(await TimersAsync(harness, partition));
 
-        await harness.Counter.HandleAsync("t2", "cancel", new CancelAlarm("wake"), "tester");
-        await harness.DrainAsync(async () => await harness.Queue.GetApproximateMessageCountAsync() == 0, Patience);
+        CommandStatus first = await harness.Counter.FireTimerAsync(timer, default);
+        CommandStatus again = await harness.Counter.FireTimerAsync(timer, default);
 
+        Assert.Equal((CommandStatus.Applied, CommandStatus.Duplicate), (first, again));
         var view = await harness.Counter.GetAsync("t2");
+        Assert.Equal(1, view!.State.Rings);
+        Assert.Equal(2, view.Sequence);
+        var history = (await harness.Counter.HistoryAsync("t2")).Events;
+        Assert.Equal(["AlarmSet", "Rang"], history.Select(e => e.Type));
+        Assert.Equal("timer", history[1].Actor);
+        Assert.Empty((await harness.Store.LoadAsync(partition))!.Timers);
+        Assert.True(await harness.Store.InboxContainsAsync(partition, "timer-" + timer.Token));
+    }
+
+    [Fact]
+    public async Task FireTimerAsync_CancelledToken_IsDropped()
+    {
+        DurableHarness harness = await DurableHarness.CreateAsync(new ManualClock(Now), sendEffectsAfterCommit: false);
+        string partition = harness.Counter.PartitionOf("t3");
+        await harness.Counter.HandleAsync("t3", "set", new SetAlarm("wake", Due), "tester");
+        await harness.Counter.HandleAsync("t3", "cancel", new CancelAlarm("wake"), "tester");
+        AggregateTimer timer = Assert.Single(await TimersAsync(harness, partition));
+
+        CommandStatus status = await harness.Counter.FireTimerAsync(timer, default);
+
+        Assert.Equal(CommandStatus.Dropped, status);
+        var view = await harness.Counter.GetAsync("t3");
         Assert.Equal(0, view!.State.Rings);
         Assert.Equal(2, view.Sequence);
     }
 
     [Fact]
-    public async Task Timer_Rescheduled_OnlyTheLatestFires()
+    public async Task FireTimerAsync_Rescheduled_OnlyTheLatestTokenFires()
     {
-        DurableHarness harness = await DurableHarness.CreateAsync();
-        await harness.Counter.HandleAsync("t3", "set-1", new SetAlarm("wake", DateTimeOffset.UtcNow.AddSeconds(1)), "tester");
+        DurableHarness harness = await DurableHarness.CreateAsync(new ManualClock(Now), sendEffectsAfterCommit: false);
+        string partition = harness.Counter.PartitionOf("t4");
+        await harness.Counter.HandleAsync("t4", "set-1", new SetAlarm("wake", Due), "tester");
+        await harness.Counter.HandleAsync("t4", "set-2", new SetAlarm("wake", Due.AddHours(1)), "tester");
+        IReadOnlyList<AggregateTimer> timers = await TimersAsync(harness, partition);
 
-        await harness.Counter.HandleAsync("t3", "set-2", new SetAlarm("wake", DateTimeOffset.UtcNow.AddSeconds(2)), "tester");
-        await harness.DrainAsync(async () => await harness.Queue.GetApproximateMessageCountAsync() == 0, Patience);
+        // Both orchestrations were started and both fire, the superseded one first.
+        CommandStatus superseded = await harness.Counter.FireTimerAsync(timers[0], default);
+        CommandStatus latest = await harness.Counter.FireTimerAsync(timers[1], default);
 
-        var history = (await harness.Counter.HistoryAsync("t3")).Events;
-        Assert.Equal(["AlarmSet", "AlarmSet", "Rang"], history.Select(e => e.Type));
+        Assert.Equal([Due, Due.AddHours(1)], timers.Select(t => t.DueAt));
+        Assert.Equal((CommandStatus.Dropped, CommandStatus.Applied), (superseded, latest));
+        Assert.Equal(["AlarmSet", "AlarmSet", "Rang"], (await harness.Counter.HistoryAsync("t4")).Events.Select(e => e.Type));
+        Assert.Empty((await harness.Store.LoadAsync(partition))!.Timers);
     }
 
     [Fact]
-    public async Task Timer_SupersededTokenDeliveredAgain_IsDropped()
+    public async Task FireTimerAsync_SupersededTokenAfterTheLatestFired_IsDropped()
     {
-        DurableHarness harness = await DurableHarness.CreateAsync();
-        DateTimeOffset due = DateTimeOffset.UtcNow;
-        await harness.Counter.HandleAsync("t4", "set-1", new SetAlarm("wake", due), "tester");
-        string stale = WorkQueue.Serialize(new WorkMessage(
-            "timer-stale", WorkMessage.TimerKind, "counter", "t4", "wake", Timer: new WorkTimer("wake", "not-the-live-token", due)));
+        DurableHarness harness = await DurableHarness.CreateAsync(new ManualClock(Now), sendEffectsAfterCommit: false);
+        string partition = harness.Counter.PartitionOf("t5");
+        await harness.Counter.HandleAsync("t5", "set-1", new SetAlarm("wake", Due), "tester");
+        await harness.Counter.HandleAsync("t5", "set-2", new SetAlarm("wake", Due.AddHours(1)), "tester");
+        IReadOnlyList<AggregateTimer> timers = await TimersAsync(harness, partition);
 
-        await harness.Dispatcher.HandleAsync(stale, 1);
+        CommandStatus latest = await harness.Counter.FireTimerAsync(timers[1], default);
+        CommandStatus superseded = await harness.Counter.FireTimerAsync(timers[0], default);
 
-        Assert.Equal(0, (await harness.Counter.GetAsync("t4"))!.State.Rings);
-        Assert.Single((await harness.Store.LoadAsync(harness.Counter.PartitionOf("t4")))!.Timers);
-    }
-
-    [Fact]
-    public async Task Timer_FiredMessageDeliveredTwice_RingsOnce()
-    {
-        DurableHarness harness = await DurableHarness.CreateAsync();
-        await harness.Counter.HandleAsync("t5", "set", new SetAlarm("wake", DateTimeOffset.UtcNow), "tester");
-        QueueMessage message = await ReceiveOneAsync(harness.Queue);
-
-        await harness.Dispatcher.HandleAsync(message.Body.ToString(), 1);
-        await harness.Dispatcher.HandleAsync(message.Body.ToString(), 2);
-
+        Assert.Equal((CommandStatus.Applied, CommandStatus.Dropped), (latest, superseded));
         Assert.Equal(1, (await harness.Counter.GetAsync("t5"))!.State.Rings);
     }
 
-    [Fact]
-    public async Task Timer_TenDaysAway_IsReEnqueuedForTheRemainderThenFires()
-    {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
-        DurableHarness harness = await DurableHarness.CreateAsync(clock);
-        DateTimeOffset due = clock.GetUtcNow().AddDays(10);
-
-        await harness.Counter.HandleAsync("t6", "set", new SetAlarm("review", due), "tester");
-
-        // Sent invisible for the queue's longest wait, six days: nothing to receive now.
-        Assert.Equal(TimeSpan.FromDays(6), harness.Work.TimerDelay(due));
-        Assert.Empty((await harness.Queue.ReceiveMessagesAsync(1)).Value);
-        Assert.Equal(1, await harness.Queue.GetApproximateMessageCountAsync());
-        // The invisible message is what the runtime sent: the live token of the "review" slot.
-        TimerSlot slot = (await harness.Store.LoadAsync(harness.Counter.PartitionOf("t6")))!.Timers["review"];
-        string text = WorkQueue.Serialize(new WorkMessage(
-            $"timer-{slot.Token}", WorkMessage.TimerKind, "counter", "t6", "review", Timer: new WorkTimer("review", slot.Token, due)));
-
-        // Six days later the message surfaces with four days to go: it goes back for the remainder and does not fire.
-        clock.Advance(TimeSpan.FromDays(6));
-        await harness.Dispatcher.HandleAsync(text, 1);
-        Assert.Equal(TimeSpan.FromDays(4), harness.Work.TimerDelay(due));
-        Assert.Equal(2, await harness.Queue.GetApproximateMessageCountAsync());
-        Assert.Equal(0, (await harness.Counter.GetAsync("t6"))!.State.Rings);
-
-        // Ten days after it was set, it fires.
-        clock.Advance(TimeSpan.FromDays(4));
-        await harness.Dispatcher.HandleAsync(text, 1);
-        Assert.Equal(1, (await harness.Counter.GetAsync("t6"))!.State.Rings);
-    }
-
-    private static async Task<QueueMessage> ReceiveOneAsync(QueueClient queue)
-    {
-        using var cts = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            QueueMessage[] received = await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30), cts.Token);
-            if (received.Length == 1)
-            {
-                return received[0];
-            }
-
-            await Task.Delay(100, cts.Token);
-        }
-    }
+    /// <summary>The timers the partition's outbox rows would start, oldest first, as the orchestration receives them.</summary>
+    private static async Task<IReadOnlyList<AggregateTimer>> TimersAsync(DurableHarness harness, string partition) =>
+        [.. (await harness.Store.OutboxAsync(partition))
+            .Where(r => r.Kind == "hub.timer")
+            .Select(r => JsonSerializer.Deserialize<AggregateTimer>(r.Payload, Json)!)];
 }
