@@ -3,8 +3,8 @@ using System.Globalization;
 using Hub.Bench;
 
 // Prints figures, asserts nothing: targets are compared by a person reading the output (docs/bench.md).
-// Usage: Hub.Bench [storage] [durable] [timers] [intake] [releases] [incidents] [coldstart <hub-app-dir> <plain-app-dir>]
-var scenarios = args.Length == 0 ? ["storage", "durable", "timers", "intake", "releases", "incidents"] : args.ToList();
+// Usage: Hub.Bench [storage] [durable] [intake] [releases] [incidents] [coldstart <hub-app-dir> <plain-app-dir>]
+var scenarios = args.Length == 0 ? ["storage", "durable", "intake", "releases", "incidents"] : args.ToList();
 Console.WriteLine($"# Integration Hub bench, {DateTimeOffset.UtcNow:u}, {Environment.ProcessorCount} cores");
 var total = Stopwatch.StartNew();
 for (int i = 0; i < scenarios.Count; i++)
@@ -16,9 +16,6 @@ for (int i = 0; i < scenarios.Count; i++)
             break;
         case "durable":
             await DurableBench.RunAsync();
-            break;
-        case "timers":
-            await TimerBench.RunAsync();
             break;
         case "intake":
             await IntakeBench.RunAsync();

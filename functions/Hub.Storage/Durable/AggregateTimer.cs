@@ -18,5 +18,6 @@ public sealed record AggregateTimer(
     public const string Orchestrator = "AggregateTimer";
     public const string FireActivity = "AggregateTimer_Fire";
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public string InstanceId => "timer:" + Token;
 }

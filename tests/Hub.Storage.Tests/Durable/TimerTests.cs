@@ -31,7 +31,7 @@ public sealed class TimerTests
         OutboxRecord row = Assert.Single(await harness.Store.OutboxAsync(partition));
         Assert.Equal("hub.timer", row.Kind);
         Assert.Equal(
-            $$"""{"aggregateKind":"counter","aggregateId":"t1","name":"wake","token":"{{slot.Token}}","dueAt":"2026-12-01T10:00:00+00:00","payload":"wake","fireAt":null,"instanceId":"timer:{{slot.Token}}"}""",
+            $$"""{"aggregateKind":"counter","aggregateId":"t1","name":"wake","token":"{{slot.Token}}","dueAt":"2026-12-01T10:00:00+00:00","payload":"wake","fireAt":null}""",
             row.Payload);
         Assert.Equal(new AggregateTimer("counter", "t1", "wake", slot.Token, Due, "wake"), JsonSerializer.Deserialize<AggregateTimer>(row.Payload, Json));
     }
