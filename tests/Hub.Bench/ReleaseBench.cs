@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Hub.Domain.Intake.Tickets;
 using Hub.Functions.Hosting;
 using Hub.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -11,19 +12,25 @@ using Microsoft.AspNetCore.Builder;
 namespace Hub.Bench;
 
 /// <summary>
-/// The release workflow end to end on a real hub (in process, real Kestrel, Azurite): 1,000 releases, each created,
-/// given release.xml and one uploaded package, then moved Submitted -> Unverified -> InVerification -> StageRollout ->
-/// Production through the API, every move with its ticket change, notification, metrics row and artifact step.
+/// The release workflow end to end on a real hub (in process, real Kestrel, Azurite): releases (1,000, or
+/// HUB_BENCH_RELEASES) each created, given release.xml and one uploaded package, then moved Submitted -> Unverified ->
+/// InVerification -> StageRollout -> Production through the API as a client would: the answer comes from the commit,
+/// the effects (ticket, artifacts, slot, mail, metrics, timers) run after it, so a move that needs an earlier move's
+/// artifacts is retried, and one the slot answers later is awaited on GET. Afterwards: the drain of the work left,
+/// and each transition's effects-done latency from the stored histories (<see cref="ReleaseEffects"/>).
 /// </summary>
 internal static class ReleaseBench
 {
-    private const int Releases = 1000;
     private const string Provider = "bench-provider-key-0123456789";
     private const string Qc = "bench-qc-team-key-0123456789";
     private const string Sr = "bench-sr-team-key-0123456789";
 
+    private static readonly (RolloutProgress To, string Key)[] Lifecycle =
+        [(RolloutProgress.Unverified, Provider), (RolloutProgress.InVerification, Qc), (RolloutProgress.StageRollout, Qc), (RolloutProgress.Production, Sr)];
+
     public static async Task RunAsync()
     {
+        int count = Count();
         Azurite azurite = await Azurite.SharedAsync();
         int port = Azurite.FreePort();
         WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
@@ -48,32 +55,36 @@ internal static class ReleaseBench
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
             var options = new ParallelOptions { MaxDegreeOfParallelism = 32 };
-            var ids = new long[Releases];
+            var releases = new (long Id, string Major)[count];
 
             var sw = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(Enumerable.Range(0, Releases), options, async (i, ct) => ids[i] = await SubmitAsync(http, i, ct));
-            Report.Rate("releases, create + release.xml + package upload", Releases, sw.Elapsed, "releases");
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), options, async (i, ct) => releases[i] = (await SubmitAsync(http, i, ct), Major(i)));
+            Report.Rate("releases, create + release.xml + package upload", count, sw.Elapsed, "releases");
 
-            string[] path = ["Unverified", "InVerification", "StageRollout", "Production"];
-            string[] keys = [Provider, Qc, Qc, Sr];
-            var latencies = new List<double>();
+            var client = new ReleaseClient(http);
             sw.Restart();
-            await Parallel.ForEachAsync(ids, options, async (id, ct) =>
+            await Parallel.ForEachAsync(releases, options, async (release, ct) =>
             {
-                for (int step = 0; step < path.Length; step++)
+                foreach ((RolloutProgress to, string key) in Lifecycle)
                 {
-                    var one = Stopwatch.StartNew();
-                    await SendAsync(http, HttpMethod.Post, $"/api/releases/{id}/transitions", keys[step], JsonContent.Create(new { to = path[step] }), ct);
-                    lock (latencies)
-                    {
-                        latencies.Add(one.Elapsed.TotalMilliseconds);
-                    }
+                    await client.MoveAsync(release.Id, to, key, ct);
                 }
             });
-            Report.Rate("release transitions, whole lifecycle (4 a release)", Releases * path.Length, sw.Elapsed, "transitions", ">= 200/s");
-            latencies.Sort();
-            Report.Line("  transition latency p50 / p95 / p99", string.Create(
+            TimeSpan moving = sw.Elapsed;
+            Report.Rate($"release transitions, whole lifecycle ({Lifecycle.Length} a release)", count * Lifecycle.Length, moving, "transitions", ">= 200/s");
+            double[] latencies = [.. client.Latencies.Order()];
+            Report.Line("  answer latency p50 / p95 / p99", string.Create(
                 CultureInfo.InvariantCulture, $"{Report.Percentile(latencies, 50):F0} / {Report.Percentile(latencies, 95):F0} / {Report.Percentile(latencies, 99):F0} ms"));
+            Report.Line("  retried on 'waits for the artifacts' (409)", string.Create(
+                CultureInfo.InvariantCulture, $"{client.RetriedMoves} transitions, {client.Retries} retries in all"));
+            Report.Line("  answered before the slot moved them", string.Create(
+                CultureInfo.InvariantCulture, $"{client.AwaitedMoves} transitions, {client.Polls} GETs until they showed the move"));
+
+            TimeSpan? drained = await ReleaseEffects.DrainAsync(app.Services, TimeSpan.FromMinutes(10));
+            Report.Line("  work drained after the last answer", drained is { } d
+                ? string.Create(CultureInfo.InvariantCulture, $"{d.TotalSeconds:F2} s (work queue empty, no effect being retried)")
+                : "not within 10 min; the latencies below count what was done by then");
+            EffectsReport(await ReleaseEffects.MeasureAsync(app.Services, releases, [.. Lifecycle.Select(p => p.To)]));
 
             using HttpResponseMessage metrics = await http.SendAsync(Request(HttpMethod.Get, $"/api/metrics/releases?month={DateTimeOffset.UtcNow:yyyy-MM}", Provider, null));
             using JsonDocument figures = JsonDocument.Parse(await metrics.Content.ReadAsStringAsync());
@@ -86,6 +97,40 @@ internal static class ReleaseBench
         }
     }
 
+    private static void EffectsReport(IReadOnlyList<ReleaseEffects.Outcome> outcomes)
+    {
+        static string Figures(IEnumerable<ReleaseEffects.Outcome> some)
+        {
+            double[] ms = [.. some.Where(o => o.Latency is not null).Select(o => o.Latency!.Value.TotalMilliseconds).Order()];
+            return string.Create(CultureInfo.InvariantCulture, $"{Report.Percentile(ms, 50):F0} / {Report.Percentile(ms, 99):F0} / {ms.LastOrDefault():F0} ms");
+        }
+
+        ReleaseEffects.Outcome[] incomplete = [.. outcomes.Where(o => o.Missing is not null)];
+        Report.Line("release transitions, effects done p50 / p99 / max", string.Create(
+            CultureInfo.InvariantCulture, $"{Figures(outcomes)} ({outcomes.Count - incomplete.Length} done, {incomplete.Length} incomplete)"), "p99 <= 10000 ms");
+        foreach (RolloutProgress to in Lifecycle.Select(p => p.To))
+        {
+            Report.Line($"  to {to}", Figures(outcomes.Where(o => o.To == to)));
+        }
+
+        foreach (ReleaseEffects.Outcome o in incomplete.Take(5))
+        {
+            Report.Line($"  incomplete: #{o.Release} to {o.To}", $"missing {o.Missing}");
+        }
+    }
+
+    /// <summary>The number of releases: HUB_BENCH_RELEASES (a small count checks the bench end to end), else 1,000.</summary>
+    private static int Count()
+    {
+        string? setting = Environment.GetEnvironmentVariable("HUB_BENCH_RELEASES");
+        return setting is null ? 1000
+            : int.TryParse(setting, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0 ? count
+            : throw new InvalidOperationException($"HUB_BENCH_RELEASES must be a positive number; it is '{setting}'.");
+    }
+
+    // Each release its own major release, so no release waits in Deferred behind another's staged rollout.
+    private static string Major(int i) => $"major-{i.ToString(CultureInfo.InvariantCulture)}";
+
     private static async Task<long> SubmitAsync(HttpClient http, int i, CancellationToken ct)
     {
         byte[] package = Encoding.UTF8.GetBytes($"bench package {i}");
@@ -94,7 +139,7 @@ internal static class ReleaseBench
         string xml = $"""
             <Release>
               <Name>Bench {i}</Name><Version>{version}</Version><DistributionShortName>bench{i}</DistributionShortName>
-              <AssociatedMajorRelease>major-{i}</AssociatedMajorRelease><ReleaseType>Incremental</ReleaseType>
+              <AssociatedMajorRelease>{Major(i)}</AssociatedMajorRelease><ReleaseType>Incremental</ReleaseType>
               <Targets><Target>el9/x86_64</Target></Targets>
               <SoftwareComponents><SoftwareComponent name="bench"><Package name="bench" version="{version}" arch="x86_64" size="{package.Length}" sha256="{sha}" path="bench.rpm"/></SoftwareComponent></SoftwareComponents>
             </Release>
@@ -107,7 +152,7 @@ internal static class ReleaseBench
         return id;
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string key, HttpContent content, CancellationToken ct)
+    internal static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string key, HttpContent? content, CancellationToken ct)
     {
         HttpResponseMessage response = await http.SendAsync(Request(method, path, key, content), ct);
         if (!response.IsSuccessStatusCode)
@@ -118,7 +163,7 @@ internal static class ReleaseBench
         return response;
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, string key, HttpContent? content)
+    internal static HttpRequestMessage Request(HttpMethod method, string path, string key, HttpContent? content)
     {
         var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Add("X-Api-Key", key);
