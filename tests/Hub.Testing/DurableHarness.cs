@@ -35,7 +35,7 @@ public sealed class DurableHarness
             SendEffectsAfterCommit = sendEffectsAfterCommit,
         };
         aggregates.Add(Counter);
-        Dispatcher = new WorkDispatcher([Counter], Work, Store, Outbox, Poison, EffectRetryPolicy.Default);
+        Dispatcher = new WorkDispatcher([Counter], Work, Outbox, Poison);
         CommandEffect = new AggregateCommandEffect(() => aggregates);
     }
 

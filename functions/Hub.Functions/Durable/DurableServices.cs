@@ -35,7 +35,9 @@ public static class DurableServices
         services.AddSingleton(sp => sp.GetRequiredService<HubOptions>().EffectRetry());
         services.AddSingleton(sp => new AggregateCommandEffect(sp.GetServices<IAggregateHandler>));
         services.AddSingleton<ISideEffectHandler>(sp => sp.GetRequiredService<AggregateCommandEffect>());
-        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton(sp => new OutboxDispatcher(
+            sp.GetRequiredService<AggregateStore>(), sp.GetServices<ISideEffectHandler>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OutboxDispatcher>>(), sp.GetRequiredService<EffectRetryPolicy>()));
         services.AddSingleton<WorkDispatcher>();
         services.AddSingleton<DurableStorage>();
         return services;

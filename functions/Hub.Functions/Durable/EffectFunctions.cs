@@ -32,13 +32,17 @@ public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggreg
     }
 
     [Function(AggregateTimer.FireActivity)]
-    public async Task FireAsync([ActivityTrigger] AggregateTimer timer, CancellationToken ct)
+    public async Task FireAsync([ActivityTrigger] AggregateTimer timer, [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(timer);
         await storage.EnsureAsync(ct);
         IAggregateHandler aggregate = aggregates.FirstOrDefault(a => a.Kind == timer.AggregateKind)
             ?? throw new InvalidOperationException($"Timer {timer.InstanceId} is for aggregate kind '{timer.AggregateKind}', which this hub does not have.");
-        await aggregate.FireTimerAsync(timer, ct);
+        // The page a deadline causes goes out from here, not after another queue hop.
+        using (InlineEffects.Run(outbox, new DurableStarter(client)))
+        {
+            await aggregate.FireTimerAsync(timer, ct);
+        }
     }
 
     [Function(EffectsRetry.Orchestrator)]
@@ -73,7 +77,11 @@ public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggreg
     {
         ArgumentNullException.ThrowIfNull(row);
         await storage.EnsureAsync(ct);
-        await outbox.PerformAsync(row.Partition, row.Id, new DurableStarter(client), ct);
+        var starter = new DurableStarter(client);
+        using (InlineEffects.Run(outbox, starter))
+        {
+            await outbox.PerformAsync(row.Partition, row.Id, starter, ct);
+        }
     }
 
     [Function(EffectsRetry.GiveUpActivity)]

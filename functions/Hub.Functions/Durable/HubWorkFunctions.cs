@@ -13,7 +13,7 @@ namespace Hub.Functions.Durable;
 /// orchestration.
 /// </summary>
 public sealed class HubWorkFunctions(
-    WorkDispatcher dispatcher, PoisonStore poison, OutboxDispatcher outbox, EffectRetryPolicy retryPolicy, DurableStorage storage, ILogger<HubWorkFunctions> logger)
+    WorkDispatcher dispatcher, PoisonStore poison, OutboxDispatcher outbox, DurableStorage storage, ILogger<HubWorkFunctions> logger)
 {
     [Function("HubWork")]
     public async Task HubWorkAsync([QueueTrigger("%Hub__DurableName%-work")] QueueMessage message, [DurableClient] DurableTaskClient client, CancellationToken ct)
@@ -36,7 +36,7 @@ public sealed class HubWorkFunctions(
         [TimerTrigger("%Hub__OutboxRelaySchedule%", RunOnStartup = true, UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         await storage.EnsureAsync(ct);
-        IReadOnlyList<string> relayed = await outbox.RelayAsync(OutboxDispatcher.DefaultRelayAge, retryPolicy, new DurableStarter(client), ct);
+        IReadOnlyList<string> relayed = await outbox.RelayAsync(OutboxDispatcher.DefaultRelayAge, new DurableStarter(client), ct);
         logger.LogInformation("Outbox relay handed {Relayed} left-behind commits to the retry orchestration.", relayed.Count);
     }
 }

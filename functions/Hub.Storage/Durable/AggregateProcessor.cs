@@ -8,7 +8,7 @@ namespace Hub.Storage.Durable;
 /// <summary>
 /// Applies commands to one kind of aggregate: load the state row, decide, commit state + events + outbox + inbox as one
 /// transaction guarded by the ETag, then send the commit's effects to the work queue, where they run after the caller
-/// has its answer (<see cref="WorkDispatcher"/>). A conflict re-reads and re-decides; a message already in the inbox is a
+/// has its answer (<see cref="WorkDispatcher"/>), or run them at once in a background function (<see cref="InlineEffects"/>). A conflict re-reads and re-decides; a message already in the inbox is a
 /// no-op.
 /// </summary>
 public sealed class AggregateProcessor<TState, TCommand, TEvent>(
@@ -209,7 +209,7 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                 case CommitOutcome.Committed:
                     if (SendEffectsAfterCommit && outboxRows.Count > 0)
                     {
-                        await SendEffectsAsync(aggregateId, sequence, cancellationToken).ConfigureAwait(false);
+                        await AfterCommitAsync(partition, aggregateId, sequence, cancellationToken).ConfigureAwait(false);
                     }
 
                     return new CommandOutcome<TState>(CommandStatus.Applied, state, sequence);
@@ -226,6 +226,29 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Runs the commit's effects where the caller is when that is a background function (<see cref="InlineEffects"/>),
+    /// else hands them to the work queue. The command is committed either way: a failure to start them is logged and
+    /// left to the queue, then to the relay, never reported as a failure of the command.
+    /// </summary>
+    private async Task AfterCommitAsync(string partition, string aggregateId, long sequence, CancellationToken cancellationToken)
+    {
+        if (InlineEffects.Current is { } run)
+        {
+            try
+            {
+                await run(partition, sequence, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "{Kind} {AggregateId}: the effects of commit {Sequence} could not run; they are queued", Kind, aggregateId, sequence);
+            }
+        }
+
+        await SendEffectsAsync(aggregateId, sequence, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

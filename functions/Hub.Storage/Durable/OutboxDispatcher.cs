@@ -16,8 +16,14 @@ namespace Hub.Storage.Durable;
 /// notification.
 /// </param>
 public sealed class OutboxDispatcher(
-    AggregateStore store, IEnumerable<ISideEffectHandler> handlers, TimeProvider clock, ILogger<OutboxDispatcher> logger, IReadOnlySet<string>? orderedKinds = null)
+    AggregateStore store,
+    IEnumerable<ISideEffectHandler> handlers,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger,
+    EffectRetryPolicy? retryPolicy = null,
+    IReadOnlySet<string>? orderedKinds = null)
 {
+    private readonly EffectRetryPolicy _retryPolicy = retryPolicy ?? EffectRetryPolicy.Default;
     private readonly Dictionary<string, ISideEffectHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
     private readonly IReadOnlySet<string> _ordered = orderedKinds ?? new HashSet<string>(StringComparer.Ordinal) { AggregateCommand.EffectKind };
 
@@ -31,6 +37,28 @@ public sealed class OutboxDispatcher(
 
     /// <summary>Whether rows of <paramref name="kind"/> run in commit order (see the class).</summary>
     public bool IsOrdered(string kind) => _ordered.Contains(kind);
+
+    /// <summary>
+    /// The first attempt at the effects of the commit <paramref name="sequence"/>, after any ordered rows (commands to
+    /// other aggregates) that earlier commits of the same aggregate still have pending: commits' effects are run
+    /// concurrently and in any order, and a command must not overtake the one an earlier commit sent to the same place
+    /// (an RT status change before the update it follows). An earlier row that runs twice this way is harmless (the
+    /// target's inbox drops the repeat). Rows of this commit that do not complete go to its retry orchestration;
+    /// earlier rows stay with their own commit's.
+    /// </summary>
+    public async Task RunCommitAsync(string partition, long sequence, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<OutboxRecord> pending = await store.OutboxAsync(partition, sequence, cancellationToken).ConfigureAwait(false);
+        List<OutboxRecord> rows = [.. pending.Where(r => r.Sequence == sequence || (r.FailedAt is null && IsOrdered(r.Kind)))];
+        IReadOnlyList<OutboxRecord> left = await DispatchAsync(partition, rows, orchestrations, cancellationToken).ConfigureAwait(false);
+        List<OutboxRecord> mine = [.. left.Where(r => r.Sequence == sequence)];
+        if (mine.Count > 0)
+        {
+            await orchestrations.StartAsync(
+                EffectsRetry.Orchestrator, EffectsRetry.InstanceId(partition, sequence), RetryOf(partition, sequence, mine, _retryPolicy), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// The first attempt at one commit's rows, in their order; an ordered kind's failure holds back its later ordered
@@ -107,7 +135,7 @@ public sealed class OutboxDispatcher(
     /// commit (an instance that exists already is left alone).
     /// </summary>
     /// <returns>The instance ids of the retry orchestrations this call started.</returns>
-    public async Task<IReadOnlyList<string>> RelayAsync(TimeSpan minAge, EffectRetryPolicy policy, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> RelayAsync(TimeSpan minAge, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
     {
         var commits = new List<(string Partition, long Sequence, List<OutboxRecord> Rows)>();
         await foreach ((string partition, OutboxRecord row) in store.StaleOutboxAsync(clock.GetUtcNow() - minAge, cancellationToken).ConfigureAwait(false))
@@ -124,7 +152,7 @@ public sealed class OutboxDispatcher(
         foreach ((string partition, long sequence, List<OutboxRecord> rows) in commits)
         {
             string instanceId = EffectsRetry.InstanceId(partition, sequence);
-            if (await orchestrations.StartAsync(EffectsRetry.Orchestrator, instanceId, RetryOf(partition, sequence, rows, policy), cancellationToken).ConfigureAwait(false))
+            if (await orchestrations.StartAsync(EffectsRetry.Orchestrator, instanceId, RetryOf(partition, sequence, rows, _retryPolicy), cancellationToken).ConfigureAwait(false))
             {
                 logger.LogInformation("Relayed {Count} left-behind outbox rows of {Partition} commit {Sequence}", rows.Count, partition, sequence);
                 started.Add(instanceId);

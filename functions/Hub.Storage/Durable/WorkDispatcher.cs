@@ -7,8 +7,7 @@ namespace Hub.Storage.Durable;
 /// each, and those that did not complete are handed to the <see cref="EffectsRetry"/> orchestration. A failure is
 /// recorded for the poison list and rethrown, so the queue retries and finally poisons the message.
 /// </summary>
-public sealed class WorkDispatcher(
-    IEnumerable<IAggregateHandler> aggregates, WorkQueue queue, AggregateStore store, OutboxDispatcher outbox, PoisonStore poison, EffectRetryPolicy retryPolicy)
+public sealed class WorkDispatcher(IEnumerable<IAggregateHandler> aggregates, WorkQueue queue, OutboxDispatcher outbox, PoisonStore poison)
 {
     private readonly Dictionary<string, IAggregateHandler> _aggregates = aggregates.ToDictionary(a => a.Kind, StringComparer.Ordinal);
 
@@ -16,7 +15,12 @@ public sealed class WorkDispatcher(
     {
         try
         {
-            await DispatchAsync(text, orchestrations, cancellationToken).ConfigureAwait(false);
+            using (InlineEffects.Run(outbox, orchestrations))
+            {
+                await DispatchAsync(text, orchestrations, cancellationToken).ConfigureAwait(false);
+            }
+
+
             if (dequeueCount > 1)
             {
                 await poison.ClearFailureAsync(text, cancellationToken).ConfigureAwait(false);
@@ -50,32 +54,10 @@ public sealed class WorkDispatcher(
                     throw new FormatException($"Effects message {message.Id} must carry the commit's sequence as its payload.");
                 }
 
-                string partition = aggregate.PartitionOf(message.AggregateId);
-                await RunEffectsAsync(partition, sequence, orchestrations, cancellationToken).ConfigureAwait(false);
+                await outbox.RunCommitAsync(aggregate.PartitionOf(message.AggregateId), sequence, orchestrations, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new FormatException($"Work message {message.Id} has kind '{message.Kind}'; expected '{WorkMessage.CommandKind}' or '{WorkMessage.EffectsKind}'.");
-        }
-    }
-
-    /// <summary>
-    /// Runs the commit's rows, after any ordered rows (commands to other aggregates) that earlier commits of the same
-    /// aggregate still have pending: effects messages are handled concurrently and in any order, and a command must not
-    /// overtake the one an earlier commit sent to the same place (an RT status change before the update it follows).
-    /// An earlier row that runs twice this way is harmless (the target's inbox drops the repeat). Rows of this commit
-    /// that do not complete go to its retry orchestration; earlier rows stay with their own commit's.
-    /// </summary>
-    private async Task RunEffectsAsync(string partition, long sequence, IOrchestrationStarter orchestrations, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<OutboxRecord> pending = await store.OutboxAsync(partition, sequence, cancellationToken).ConfigureAwait(false);
-        List<OutboxRecord> rows = [.. pending.Where(r => r.Sequence == sequence || (r.FailedAt is null && outbox.IsOrdered(r.Kind)))];
-        IReadOnlyList<OutboxRecord> left = await outbox.DispatchAsync(partition, rows, orchestrations, cancellationToken).ConfigureAwait(false);
-        List<OutboxRecord> mine = [.. left.Where(r => r.Sequence == sequence)];
-        if (mine.Count > 0)
-        {
-            await orchestrations.StartAsync(
-                EffectsRetry.Orchestrator, EffectsRetry.InstanceId(partition, sequence), outbox.RetryOf(partition, sequence, mine, retryPolicy), cancellationToken)
-                .ConfigureAwait(false);
         }
     }
 }

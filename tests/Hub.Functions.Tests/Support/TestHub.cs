@@ -85,8 +85,7 @@ internal sealed class TestHub : IAsyncDisposable
     /// <returns>How many retry orchestrations it started.</returns>
     public async Task<int> RelayAsync()
     {
-        IReadOnlyList<string> started = await App.Services.GetRequiredService<OutboxDispatcher>().RelayAsync(
-            TimeSpan.Zero, App.Services.GetRequiredService<EffectRetryPolicy>(), Orchestrations);
+        IReadOnlyList<string> started = await App.Services.GetRequiredService<OutboxDispatcher>().RelayAsync(TimeSpan.Zero, Orchestrations);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         foreach (string id in started)
         {

@@ -38,6 +38,23 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task QueuedCommand_WithSideEffect_RunsItInTheSameInvocationWithoutAnEffectsMessage()
+    {
+        var effect = new RecordingEffect(CounterDecider.NotifyEffect);
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect]);
+        await harness.Work.SendAsync(new WorkMessage("q-notify", WorkMessage.CommandKind, "counter", "n9", """{"type":"notify","text":"queued"}"""));
+        QueueMessage queued = Assert.Single((await harness.Queue.ReceiveMessagesAsync(32)).Value);
+
+        await harness.Dispatcher.HandleAsync(queued.Body.ToString(), queued.DequeueCount, harness.Orchestrations);
+        await harness.Queue.DeleteMessageAsync(queued.MessageId, queued.PopReceipt);
+
+        // A work message is a background invocation: the effects of the commits it makes run right there.
+        Assert.Equal("queued", Assert.Single(effect.Done).Payload);
+        Assert.Empty(await harness.Store.OutboxAsync(harness.Counter.PartitionOf("n9")));
+        Assert.Equal(0, await harness.Queue.GetApproximateMessageCountAsync());
+    }
+
+    [Fact]
     public async Task HandleAsync_WithoutSideEffects_SendsNoWorkMessage()
     {
         DurableHarness harness = await DurableHarness.CreateAsync();
@@ -58,10 +75,9 @@ public sealed class OutboxTests
         await crashed.Counter.HandleAsync("n2", "m2", new Notify("c"), "tester");
         IReadOnlyList<OutboxRecord> rows = await crashed.Store.OutboxAsync(partition);
         clock.Advance(TimeSpan.FromSeconds(1));
-        var policy = new EffectRetryPolicy(TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2));
 
-        IReadOnlyList<string> first = await crashed.Outbox.RelayAsync(TimeSpan.Zero, policy, crashed.Orchestrations);
-        IReadOnlyList<string> second = await crashed.Outbox.RelayAsync(TimeSpan.Zero, policy, crashed.Orchestrations);
+        IReadOnlyList<string> first = await crashed.Outbox.RelayAsync(TimeSpan.Zero, crashed.Orchestrations);
+        IReadOnlyList<string> second = await crashed.Outbox.RelayAsync(TimeSpan.Zero, crashed.Orchestrations);
 
         Assert.Equal(0, await crashed.Queue.GetApproximateMessageCountAsync());
         Assert.Equal(["effects:counter:n2:1", "effects:counter:n2:2"], first);
@@ -70,7 +86,7 @@ public sealed class OutboxTests
         EffectsRetry one = RetryStarted(crashed, "effects:counter:n2:1");
         Assert.Equal(("counter:n2", 1L), (one.Partition, one.Sequence));
         Assert.Equal([new EffectStep(rows[0].Id, "test.notify", false), new EffectStep(rows[1].Id, "test.notify", false)], one.Steps);
-        Assert.Equal(new EffectRetryPolicy(TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2)), one.Policy);
+        Assert.Equal(new EffectRetryPolicy(TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(5), TimeSpan.FromDays(1)), one.Policy);
         EffectsRetry two = RetryStarted(crashed, "effects:counter:n2:2");
         Assert.Equal(("counter:n2", 2L), (two.Partition, two.Sequence));
         Assert.Equal([new EffectStep(rows[2].Id, "test.notify", false)], two.Steps);
@@ -87,9 +103,9 @@ public sealed class OutboxTests
         await harness.Counter.HandleAsync("n3", "m1", new Notify("young"), "tester");
         clock.Advance(TimeSpan.FromSeconds(59));
 
-        IReadOnlyList<string> young = await harness.Outbox.RelayAsync(TimeSpan.FromMinutes(1), EffectRetryPolicy.Default, harness.Orchestrations);
+        IReadOnlyList<string> young = await harness.Outbox.RelayAsync(TimeSpan.FromMinutes(1), harness.Orchestrations);
         clock.Advance(TimeSpan.FromSeconds(2));
-        IReadOnlyList<string> old = await harness.Outbox.RelayAsync(TimeSpan.FromMinutes(1), EffectRetryPolicy.Default, harness.Orchestrations);
+        IReadOnlyList<string> old = await harness.Outbox.RelayAsync(TimeSpan.FromMinutes(1), harness.Orchestrations);
 
         Assert.Empty(young);
         Assert.Equal(["effects:counter:n3:1"], old);
@@ -262,7 +278,7 @@ public sealed class OutboxTests
         await harness.Outbox.GiveUpAsync(partition, row.Id, "gone", harness.Orchestrations);
         clock.Advance(TimeSpan.FromHours(1));
 
-        IReadOnlyList<string> relayed = await harness.Outbox.RelayAsync(TimeSpan.Zero, EffectRetryPolicy.Default, harness.Orchestrations);
+        IReadOnlyList<string> relayed = await harness.Outbox.RelayAsync(TimeSpan.Zero, harness.Orchestrations);
         await harness.Dispatcher.HandleAsync(
             WorkQueue.Serialize(new WorkMessage("effects-counter-n14-1", WorkMessage.EffectsKind, "counter", "n14", "1")), 1, harness.Orchestrations);
 
