@@ -60,9 +60,9 @@ internal sealed class DurableSidecar(
         builder.Services.AddSingleton<IOrchestrationService>(
             new ResilientOrchestrationService(service, loggerFactory.CreateLogger<DurableSidecar>(), time, _stopping.Token));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.Services.AddSingleton<HistoryGrpcServer>();
         _server = builder.Build();
-        _server.MapGrpcService<TaskHubGrpcServer>();
+        _server.MapGrpcService<HistoryGrpcServer>();
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
