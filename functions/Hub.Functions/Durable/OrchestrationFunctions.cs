@@ -34,6 +34,8 @@ public static class OrchestrationFunctions
             return invalid;
         }
 
+        // Inputs and outputs are fetched (not shown) because a backend that keeps no failure details keeps the error as the output.
+        query = query with { FetchInputsAndOutputs = true };
         await foreach (Microsoft.DurableTask.Page<OrchestrationMetadata> page in client.GetAllInstancesAsync(query).AsPages(query.ContinuationToken, query.PageSize).WithCancellation(ct))
         {
             // An empty continuation token is how the backends say "last page".

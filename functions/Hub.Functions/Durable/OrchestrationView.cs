@@ -27,7 +27,7 @@ public sealed record OrchestrationView(
             instance.CreatedAt,
             instance.LastUpdatedAt,
             StoredJson.Parse(instance.SerializedCustomStatus),
-            OrchestrationFailure.From(instance.FailureDetails));
+            OrchestrationFailure.From(instance.FailureDetails) ?? OrchestrationFailure.FromOutput(instance));
     }
 }
 
@@ -53,9 +53,21 @@ public sealed record OrchestrationDetail(
     }
 }
 
-/// <summary>Why an orchestration, activity or sub-orchestration failed, innermost cause last.</summary>
-public sealed record OrchestrationFailure(string ErrorType, string ErrorMessage, string? StackTrace, OrchestrationFailure? Inner)
+/// <summary>
+/// Why an orchestration, activity or sub-orchestration failed, innermost cause last. <see cref="ErrorType"/> is null
+/// when the backend kept only the message (see <see cref="FromOutput"/>).
+/// </summary>
+public sealed record OrchestrationFailure(string? ErrorType, string ErrorMessage, string? StackTrace, OrchestrationFailure? Inner)
 {
+    /// <summary>
+    /// A failed instance whose backend kept no failure details, only the error message as its output: the standalone
+    /// host's sidecar (InProcessTestHost 0.2.3) drops them before DTFx stores the instance.
+    /// </summary>
+    public static OrchestrationFailure? FromOutput(OrchestrationMetadata instance) =>
+        instance is { RuntimeStatus: OrchestrationRuntimeStatus.Failed, SerializedOutput: { } output }
+            ? new(null, StoredJson.Parse(output) is { ValueKind: JsonValueKind.String } text ? text.GetString()! : output, null, null)
+            : null;
+
     public static OrchestrationFailure? From(TaskFailureDetails? failure) =>
         failure is null ? null : new(failure.ErrorType, failure.ErrorMessage, failure.StackTrace, From(failure.InnerFailure));
 

@@ -52,8 +52,8 @@ internal sealed class HistoryGrpcServer : TaskHubGrpcServer
             return;
         }
 
-        string? stored = await _client.GetOrchestrationHistoryAsync(request.InstanceId, request.ExecutionId).ConfigureAwait(false);
-        JArray events = string.IsNullOrEmpty(stored) ? [] : JArray.Parse(stored);
+        string? json = await _client.GetOrchestrationHistoryAsync(request.InstanceId, request.ExecutionId).ConfigureAwait(false);
+        JArray events = string.IsNullOrEmpty(json) ? [] : JArray.Parse(json);
         if (events.Count == 0 && await _client.GetOrchestrationStateAsync(request.InstanceId, executionId: null).ConfigureAwait(false) is null)
         {
             // What the SDK client turns into "not found" (an ArgumentException).
@@ -65,7 +65,14 @@ internal sealed class HistoryGrpcServer : TaskHubGrpcServer
         foreach (JObject item in events.Cast<JObject>())
         {
             EventType type = Enum.Parse<EventType>(item.Value<string>(nameof(HistoryEvent.EventType))!);
-            P.HistoryEvent e = ProtobufUtils.ToHistoryEventProto((HistoryEvent)item.ToObject(EventClasses[type], Json)!);
+            var stored = (HistoryEvent)item.ToObject(EventClasses[type], Json)!;
+            P.HistoryEvent e = ProtobufUtils.ToHistoryEventProto(stored);
+            if (stored is ExecutionCompletedEvent completed && e.ExecutionCompleted is { } end)
+            {
+                // The preview's conversion calls every ending Completed, a failed or terminated one too.
+                end.OrchestrationStatus = (P.OrchestrationStatus)completed.OrchestrationStatus;
+            }
+
             if (size > 0 && size + e.CalculateSize() > MaxChunkBytes)
             {
                 await responseStream.WriteAsync(chunk, context.CancellationToken).ConfigureAwait(false);

@@ -92,6 +92,27 @@ public sealed class OrchestrationFunctionsTests
     }
 
     [Fact]
+    public async Task Get_TimerStartedWithoutInput_IsFailedWithTheOrchestratorsErrorAndCannotBeTerminated()
+    {
+        await using TestHub hub = await StartAsync();
+        // A start that lost its input: the hub's own orchestrator refuses it.
+        await hub.App.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(
+            "AggregateTimer", input: null, new Microsoft.DurableTask.StartOrchestrationOptions("timer:broken"));
+
+        JsonElement failed = await WaitForStatusAsync(hub, "timer:broken", "Failed");
+        JsonElement listed = await ListAsync(hub, "?status=Failed");
+        HttpResponseMessage terminate = await hub.Client.PostAsync(new Uri(Orchestrations + "/timer:broken/terminate", UriKind.Relative), null);
+
+        Assert.Equal("An aggregate timer needs its input.", failed.GetProperty("failure").GetProperty("errorMessage").GetString());
+        JsonElement item = Assert.Single(listed.GetProperty("items").EnumerateArray());
+        Assert.Equal("timer:broken", item.GetProperty("instanceId").GetString());
+        Assert.Equal("An aggregate timer needs its input.", item.GetProperty("failure").GetProperty("errorMessage").GetString());
+        JsonElement completed = Assert.Single(failed.GetProperty("history").EnumerateArray(), e => e.GetProperty("eventType").GetString() == "ExecutionCompleted");
+        Assert.Equal("Failed", completed.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, terminate.StatusCode);
+    }
+
+    [Fact]
     public async Task Get_UnknownInstanceWithColons_Answers404ProblemNamingTheDecodedId()
     {
         await using TestHub hub = await StartAsync();
