@@ -5,7 +5,6 @@ using Hub.Standalone.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -60,9 +59,9 @@ internal sealed class DurableSidecar(
         builder.Services.AddSingleton<IOrchestrationService>(
             new ResilientOrchestrationService(service, loggerFactory.CreateLogger<DurableSidecar>(), time, _stopping.Token));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.Services.AddSingleton<HistoryGrpcServer>();
         _server = builder.Build();
-        _server.MapGrpcService<TaskHubGrpcServer>();
+        _server.MapGrpcService<HistoryGrpcServer>();
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,0 +1,212 @@
+using System.Text.Json.Nodes;
+using DurableTask.Core.History;
+using Hub.Functions.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Hub.Functions.Durable;
+
+/// <summary>
+/// Operators' management of the hub's orchestrations through the Durable Task client (the Functions host binds its
+/// own, the standalone host its one client): list, inspect with history, raise an event, terminate, restart. Like the
+/// poison functions they take the admin key (x-functions-key), checked by the guard. Instance ids contain ':'
+/// (<c>timer:&lt;token&gt;</c>, <c>effects:&lt;partition&gt;:&lt;sequence&gt;</c>), sent raw or as %3A: both hosts
+/// decode the path before routing.
+/// </summary>
+public static class OrchestrationFunctions
+{
+    private const string Root = "api/admin/orchestrations";
+
+    [Function("Orchestrations_List")]
+    [AdminKeyRequired]
+    [Tags("Admin")]
+    [EndpointSummary("Orchestration instances, filtered by status, instance id prefix and creation time, one page at a time")]
+    [ProducesResponseType<OrchestrationList>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status400BadRequest)]
+    public static async Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Root)] HttpRequest request, [DurableClient] DurableTaskClient client, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (OrchestrationFilter.Read(request, out OrchestrationQuery query) is { } invalid)
+        {
+            return invalid;
+        }
+
+        // Inputs and outputs are fetched (not shown) because a backend that keeps no failure details keeps the error as the output.
+        query = query with { FetchInputsAndOutputs = true };
+        await foreach (Microsoft.DurableTask.Page<OrchestrationMetadata> page in client.GetAllInstancesAsync(query).AsPages(query.ContinuationToken, query.PageSize).WithCancellation(ct))
+        {
+            // An empty continuation token is how the backends say "last page".
+            return TypedResults.Ok(new OrchestrationList(
+                page.Values.Select(OrchestrationView.From).ToList(), string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken));
+        }
+
+        return TypedResults.Ok(new OrchestrationList([], null));
+    }
+
+    [Function("Orchestrations_Get")]
+    [AdminKeyRequired]
+    [Tags("Admin")]
+    [EndpointSummary("One orchestration instance with its custom status, input, output and history")]
+    [ProducesResponseType<OrchestrationDetail>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    public static async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Root + "/{instanceId}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string instanceId,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct) is not { } instance)
+        {
+            return Unknown(instanceId);
+        }
+
+        IList<HistoryEvent> history = await client.GetOrchestrationHistoryAsync(instanceId, ct);
+        return TypedResults.Ok(OrchestrationDetail.From(instance, history.Select(OrchestrationEvent.From).ToList()));
+    }
+
+    [Function("Orchestrations_RaiseEvent")]
+    [AdminKeyRequired]
+    [Tags("Admin")]
+    [EndpointSummary("Raise an external event, with an optional JSON payload, to a running orchestration")]
+    [Accepts(typeof(JsonNode), "application/json")]
+    [ProducesResponseType<OrchestrationAccepted>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    public static async Task<IResult> RaiseEventAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Root + "/{instanceId}/events/{eventName}")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string instanceId,
+        string eventName,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        JsonNode? payload = null;
+        if (HasBody(request))
+        {
+            JsonBody<JsonNode> body = await RequestJson.ReadAsync<JsonNode>(request, ct);
+            if (body.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            payload = body.Value;
+        }
+
+        // The backend accepts an event for any id and drops it unread when nothing runs there: say so instead.
+        if (await client.GetInstanceAsync(instanceId, ct) is not { } instance)
+        {
+            return Unknown(instanceId);
+        }
+
+        if (instance.IsCompleted)
+        {
+            return Finished(instance, "can no longer receive events");
+        }
+
+        await client.RaiseEventAsync(instanceId, eventName, payload, ct);
+        return Accepted(instanceId);
+    }
+
+    [Function("Orchestrations_Terminate")]
+    [AdminKeyRequired]
+    [Tags("Admin")]
+    [EndpointSummary("Terminate a pending, running or suspended orchestration, with an optional reason")]
+    [Accepts(typeof(TerminateRequest), "application/json")]
+    [ProducesResponseType<OrchestrationAccepted>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    public static async Task<IResult> TerminateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Root + "/{instanceId}/terminate")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string instanceId,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        string? reason = null;
+        if (HasBody(request))
+        {
+            JsonBody<TerminateRequest> body = await RequestJson.ReadAsync<TerminateRequest>(request, ct);
+            if (body.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            reason = body.Value!.Reason;
+        }
+
+        if (await client.GetInstanceAsync(instanceId, ct) is not { } instance)
+        {
+            return Unknown(instanceId);
+        }
+
+        if (instance.IsCompleted)
+        {
+            return Finished(instance, "cannot be terminated");
+        }
+
+        await client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(reason), ct);
+        return Accepted(instanceId);
+    }
+
+    [Function("Orchestrations_Restart")]
+    [AdminKeyRequired]
+    [Tags("Admin")]
+    [EndpointSummary("Start an orchestration again with its original input, under a new instance id unless restartWithNewInstanceId=false")]
+    [ProducesResponseType<OrchestrationAccepted>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType(StatusCodes.Status404NotFound)]
+    [ProducesResponseType(StatusCodes.Status409Conflict)]
+    public static async Task<IResult> RestartAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Root + "/{instanceId}/restart")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string instanceId,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(client);
+        bool newInstanceId = true;
+        if (request.Text("restartWithNewInstanceId") is { } flag && !bool.TryParse(flag, out newInstanceId))
+        {
+            return OrchestrationFilter.Invalid("restartWithNewInstanceId", "boolean", $"restartWithNewInstanceId: must be true or false, not '{flag}'.");
+        }
+
+        if (await client.GetInstanceAsync(instanceId, ct) is not { } instance)
+        {
+            return Unknown(instanceId);
+        }
+
+        // Under its own id an instance can only start again once it has finished; a copy may run beside it.
+        if (!newInstanceId && !instance.IsCompleted)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Orchestration still running",
+                detail: $"Orchestration '{instanceId}' is {instance.RuntimeStatus}: terminate it before restarting it under the same id, or restart it under a new one.");
+        }
+
+        string restarted = await client.RestartAsync(instanceId, newInstanceId, ct);
+        return Accepted(restarted);
+    }
+
+    /// <summary>The path of an instance: its id is one escaped segment (':' as %3A, '/' as %2F).</summary>
+    public static string PathOf(string instanceId) => "/" + Root + "/" + Uri.EscapeDataString(instanceId);
+
+    private static Microsoft.AspNetCore.Http.HttpResults.Accepted<OrchestrationAccepted> Accepted(string instanceId) => TypedResults.Accepted(PathOf(instanceId), new OrchestrationAccepted(instanceId));
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unknown(string instanceId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, title: "Unknown orchestration", detail: $"No orchestration has instance id '{instanceId}'.");
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Finished(OrchestrationMetadata instance, string what) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Orchestration finished",
+        detail: $"Orchestration '{instance.InstanceId}' is {instance.RuntimeStatus} and {what}.",
+        extensions: new Dictionary<string, object?> { ["runtimeStatus"] = instance.RuntimeStatus.ToString() });
+
+    // A POST without a body (Content-Length 0 or none) takes the defaults; one with a body must be JSON.
+    private static bool HasBody(HttpRequest request) =>
+        request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;
+}
