@@ -20,7 +20,7 @@ internal sealed class FunctionActivity(FunctionDefinition function, ServiceProvi
     {
         await using AsyncServiceScope scope = accessor.Services.CreateAsyncScope();
         object?[] arguments = function.Method.GetParameters().Select(p =>
-            p == function.TriggerParameter && p.ParameterType != typeof(TaskActivityContext) ? input
+            function.IsTrigger(p) && p.ParameterType != typeof(TaskActivityContext) ? input
             : p.ParameterType == typeof(TaskActivityContext) ? context
             : p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
             : DurableClientBinding.Is(p) ? DurableClientBinding.Resolve(scope.ServiceProvider)

@@ -26,7 +26,7 @@ internal static class QueueMessageBinder
             return (_, services, _) => Invocation.DurableClientBinding.Resolve(services);
         }
 
-        if (parameter != function.TriggerParameter)
+        if (!function.IsTrigger(parameter))
         {
             throw new InvalidOperationException(
                 $"Parameter '{parameter.Name}' of function '{function.Name}' cannot be bound by the standalone host: " +

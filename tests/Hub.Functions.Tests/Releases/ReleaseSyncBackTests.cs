@@ -80,8 +80,9 @@ public sealed class ReleaseSyncBackTests
         Dictionary<string, string?> settings = await SettingsAsync(rt);
         settings["Hub__EffectGiveUpAfter"] = "00:00:04";
         await using TestHub hub = await StartAsync(settings);
+        // The package is tampered with, so the move fails the release, which RT is told of (an update and a comment).
         RtTicket external = rt.Seed("sw-rel", "Baz 1.2.3");
-        long id = await FromRtAsync(hub, sync, external.Id, Rpm);
+        long id = await FromRtAsync(hub, sync, external.Id, Rpm, tamper: true);
         rt.FailNext(503, times: 10_000, "maintenance", method: "PUT");
 
         await MoveAsync(hub, id, "Unverified", ProviderKey);
