@@ -90,6 +90,7 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
         }
 
         TimeSpan finished = restart.Elapsed;
+        output.WriteLine($"page lateness after its deadline, median/max: level 2 {Lateness(now, 1)}, level 3 {Lateness(now, 2)}");
         output.WriteLine($"resumed {resumed} after the restart, all done after {finished}; test {total.Elapsed}");
 
         // The kill left work in flight: every incident paging its tech lead with the deadline still ahead, releases
@@ -225,6 +226,12 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
         Assert.NotEqual(config, allowed);
         File.WriteAllText(path, allowed);
         return path;
+    }
+
+    private static string Lateness(Progress done, int level)
+    {
+        double[] late = [.. done.Incidents.Values.Select(s => (s.Pages[level].At - s.Pages[level - 1].Deadline).TotalSeconds).Order()];
+        return $"{late[late.Length / 2]:0.0} s/{late[^1]:0.0} s";
     }
 
     /// <summary>The playbook at <paramref name="path"/> with the tech lead's window changed to <paramref name="within"/>.</summary>
