@@ -29,9 +29,10 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
     {
         var total = Stopwatch.StartNew();
         await using FakeSyncServer sync = await FakeSyncServer.StartAsync();
-        // The tech lead's deadline 40 s out: the incidents are opened, the releases moved and the process killed before
-        // the first one, even on a busy machine; the other levels' 3 s end each chain soon after.
-        Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(Settings(LoopbackFetch(TechLeadWithin("40s", Write(ackWithin: "3s")))));
+        // The tech lead's deadline 60 s out: the incidents are opened, the releases moved and the process killed before
+        // the first one, even on a machine at load 30 (the kill came 37-50 s after the first page there); the other
+        // levels' 3 s end each chain soon after.
+        Dictionary<string, string?> settings = await TestHub.DefaultSettingsAsync(Settings(LoopbackFetch(TechLeadWithin("60s", Write(ackWithin: "3s")))));
         settings["Hub__ApiKeys__provider"] = $"integrator:{ReleaseKit.ProviderKey}";
         // Thousands of information lines would only cost the busy machine; warnings and errors still show.
         settings["Logging__LogLevel__Default"] = "Warning";
@@ -55,10 +56,15 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
             var inFlight = Stopwatch.StartNew();
             incidents = await ForEachAsync(i => OpenIncidentAsync(http, i));
             output.WriteLine($"{Count} incidents opened in {inFlight.Elapsed}");
-            // An incident is opened from its ticket after the answer: wait until each one pages its tech lead.
-            long[] opening = incidents;
-            await HubState.WaitUntilAsync(async () => (await ProgressAsync(stored, opening, releases)).Opened == Count, TimeSpan.FromSeconds(60));
-            output.WriteLine($"{Count} incidents paging {inFlight.Elapsed} after the first was opened");
+            // An incident is opened from its ticket after the answer: give them up to 15 s to page their tech leads (on
+            // a busy machine some are still being opened at the kill, which is work in flight too).
+            DateTime paging = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while (DateTime.UtcNow < paging && (await ProgressAsync(stored, incidents, releases)).Opened < Count)
+            {
+                await Task.Delay(250);
+            }
+
+            output.WriteLine($"incidents paging {inFlight.Elapsed} after the first was opened");
             await ForEachAsync(i => MoveToUnverifiedAsync(http, releases[i]));
             output.WriteLine($"{Count} release moves answered {inFlight.Elapsed} after the first incident was opened");
             await first.KillAsync();
@@ -93,10 +99,12 @@ public sealed class KillRecoveryTests(ITestOutputHelper output)
         output.WriteLine($"page lateness after its deadline, median/max: level 2 {Lateness(now, 1)}, level 3 {Lateness(now, 2)}");
         output.WriteLine($"resumed {resumed} after the restart, all done after {finished}; test {total.Elapsed}");
 
-        // The kill left work in flight: every incident paging its tech lead with the deadline still ahead, releases
-        // still moving.
-        Assert.All(atKill.Incidents.Values, s => Assert.Equal(["alice@example.org"], s.Pages.Select(p => p.To)));
-        Assert.All(atKill.Incidents.Values, s => Assert.True(s.Pages[0].Deadline > killedAt, $"#{s.Ticket}: deadline {s.Pages[0].Deadline:O} before the kill {killedAt:O}"));
+        // The kill left work in flight: incidents paging their tech leads with every deadline still ahead (the rest still
+        // being opened), releases still moving.
+        IncidentState[] opened = [.. atKill.Incidents.Values.Where(s => s.Exists)];
+        Assert.NotEmpty(opened);
+        Assert.All(opened, s => Assert.Equal(["alice@example.org"], s.Pages.Select(p => p.To)));
+        Assert.All(opened, s => Assert.True(s.Pages[0].Deadline > killedAt, $"#{s.Ticket}: deadline {s.Pages[0].Deadline:O} before the kill {killedAt:O}"));
         Assert.True(atKill.ReleasesMoved < Count, "every release move had finished before the kill");
         Assert.True(resumed < TimeSpan.FromSeconds(60), $"the work resumed {resumed} after the restart");
         await AssertEscalatedOnceAsync(stored, incidents, now);
