@@ -43,6 +43,10 @@ internal sealed partial class FakeRt : IAsyncDisposable
 
     public IReadOnlyCollection<RtTicket> Tickets => [.. _tickets.Values.OrderBy(t => int.Parse(t.Id, CultureInfo.InvariantCulture))];
 
+    /// <summary>While set, every request is accepted and read but never answered (a hung server); set it back and the
+    /// requests that follow are answered as usual.</summary>
+    public bool Hanging { get; set; }
+
     /// <summary>How long every answer is held back (RT under concurrent writes can take over 10 s).</summary>
     public TimeSpan Delay { get; set; }
 
@@ -96,6 +100,12 @@ internal sealed partial class FakeRt : IAsyncDisposable
         HttpRequest request = context.Request;
         string body = await new StreamReader(request.Body).ReadToEndAsync(context.RequestAborted);
         _requests.Enqueue(new RtRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.Headers.Authorization.ToString(), request.ContentType, body));
+        if (Hanging)
+        {
+            // Accepted and read, never answered, never acted on: the caller can only give up (and abort it).
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+        }
+
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, context.RequestAborted);

@@ -58,6 +58,13 @@ internal sealed class HubChildProcess : IAsyncDisposable
         return new HubChildProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet."));
     }
 
+    /// <summary>SIGKILL (kill -9): the process gets no chance to stop its listeners, release leases or flush anything.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
