@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Hub.Functions.Tests.Support;
+using Hub.Testing;
+using Xunit.Abstractions;
+
+namespace Hub.Functions.Tests.Resilience;
+
+/// <summary>
+/// Issue 11: a storage outage of any length never stops the hub. Its own Azurite (on disk) is frozen for 30 s
+/// (SIGSTOP: connections are accepted, nothing is answered), then shut down and started again 20 s later, while a
+/// sender posts Alertmanager alerts at 20/s and retries every one not acknowledged, as Alertmanager does.
+/// </summary>
+/// <remarks>
+/// Azurite is shut down with SIGTERM, not SIGKILL. It keeps its metadata (tables, queue messages, blob index) in LokiJS
+/// databases that it saves every 5 s and when it shuts down: a SIGKILL loses what it acknowledged in the last seconds,
+/// so an alert the hub durably queued (and acknowledged) would vanish with the emulator's unsaved writes. That is the
+/// emulator's limit, not the hub's, and a real storage account does not lose acknowledged writes; the shutdown keeps
+/// them, so whatever is missing afterwards is the hub's fault.
+/// </remarks>
+public sealed class StorageOutageTests(ITestOutputHelper output)
+{
+    private const string Token = "alertmanager-test-token-0123456789";
+    private const string ReaderKey = "outage-reader-key-0123456789abcdef";
+    private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Paused = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Down = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Hub_AzuritePausedThenShutDownAndRestartedUnderAlerts_Answers2xxOr503AndEveryAcknowledgedAlertIsOneTicket()
+    {
+        await using Azurite azurite = await Azurite.StartAsync(persistent: true);
+        string hostId = Azurite.UniqueName("h");
+        await using TestHub hub = await TestHub.StartAsync(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Hub__HostId"] = hostId,
+            ["Hub__Secrets__AlertmanagerToken"] = Token,
+            ["Hub__ApiKeys__outage-reader"] = "logs-reader:" + ReaderKey,
+            // A timer that fires every 2 s, to see the timer loop resume.
+            ["Hub__OutboxSweepSchedule"] = "*/2 * * * * *",
+        });
+        using var client = new HttpClient { BaseAddress = hub.BaseAddress, Timeout = ClientTimeout };
+        using var sender = new AlertSender(client);
+        BlobClient sweepStatus = new BlobContainerClient(azurite.ConnectionString, "azure-webjobs-hosts").GetBlobClient($"timers/{hostId}/OutboxSweep/status");
+        var clock = Stopwatch.StartNew();
+
+        // Normal traffic first, then the outage, driven by the test: these waits are the scenario itself.
+        Task sending = sender.RunAsync(clock);
+        await WaitUntilAsync(() => sender.Acknowledged >= 20, TimeSpan.FromSeconds(30));
+        TimeSpan pausedAt = clock.Elapsed;
+        azurite.Pause();
+        await Task.Delay(Paused);
+        azurite.Resume();
+        TimeSpan resumedAt = clock.Elapsed;
+        await azurite.ShutDownAsync();
+        TimeSpan downAt = clock.Elapsed;
+        await Task.Delay(Down);
+        await azurite.RestartAsync();
+        TimeSpan restartedAt = clock.Elapsed;
+        DateTimeOffset restarted = DateTimeOffset.UtcNow;
+        await WaitUntilAsync(() => sender.AcknowledgedSince(restartedAt) > 0, TimeSpan.FromSeconds(30));
+        TimeSpan firstAckAfterRestart = sender.FirstAcknowledgedSince(restartedAt) - restartedAt;
+        // Ten seconds of new alerts after the restart, then only the retries of those not yet acknowledged.
+        await WaitUntilAsync(() => clock.Elapsed > restartedAt + TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
+        sender.StopNewAlerts();
+        await sending.WaitAsync(TimeSpan.FromSeconds(90));
+        IReadOnlySet<string> acknowledged = sender.AcknowledgedAlerts;
+        List<string> subjects = [];
+        // Listing ~1,500 tickets reads every state row: once a second is enough.
+        await WaitUntilAsync(async () => (subjects = await TicketSubjectsAsync(client)).Count >= acknowledged.Count, TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(1));
+        TimeSpan allTickets = clock.Elapsed - restartedAt;
+        await HubState.WaitForIdleAsync(hub, timeout: TimeSpan.FromSeconds(60));
+        subjects = await TicketSubjectsAsync(client);
+        DateTimeOffset lastSweep = await WaitForAsync(
+            async () => (await sweepStatus.DownloadContentAsync()).Value.Content.ToObjectFromJson<SweepStatus>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!.Last,
+            last => last > restarted,
+            TimeSpan.FromSeconds(30));
+        bool stopping = hub.App.Lifetime.ApplicationStopping.IsCancellationRequested;
+
+        Answer[] answers = sender.Answers;
+        Report(answers, pausedAt, resumedAt, downAt, restartedAt, firstAckAfterRestart, allTickets, acknowledged.Count);
+        Assert.False(stopping, "the host stopped");
+        Assert.All(answers, a => Assert.True(
+            a.Status is HttpStatusCode.Accepted or HttpStatusCode.OK || (a.Status is HttpStatusCode.ServiceUnavailable && a.RetryAfter),
+            $"alert {a.Alert} at {a.Started.TotalSeconds:0.0} s was answered {a.Outcome} after {a.Elapsed.TotalSeconds:0.0} s"));
+        Assert.Contains(answers, a => a.Started > pausedAt + TimeSpan.FromSeconds(1) && a.Started + a.Elapsed < resumedAt && a.Status == HttpStatusCode.ServiceUnavailable);
+        Assert.Contains(answers, a => a.Started > downAt && a.Started + a.Elapsed < restartedAt && a.Status == HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(sender.Sent, acknowledged.Count);
+        Assert.Equal(acknowledged.Order(StringComparer.Ordinal), subjects.Order(StringComparer.Ordinal));
+        Assert.True(lastSweep > restarted);
+    }
+
+    private void Report(Answer[] answers, TimeSpan pausedAt, TimeSpan resumedAt, TimeSpan downAt, TimeSpan restartedAt, TimeSpan firstAck, TimeSpan allTickets, int alerts)
+    {
+        string Phase(Answer a) => a.Started < pausedAt ? "before" : a.Started < resumedAt ? "paused" : a.Started < restartedAt ? "down" : "after";
+        foreach (IGrouping<string, Answer> phase in answers.GroupBy(Phase))
+        {
+            Answer longest = phase.MaxBy(a => a.Elapsed)!;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{phase.Key}: {phase.Count()} answers ({string.Join(", ", phase.GroupBy(a => a.Outcome).Select(g => $"{g.Key} x{g.Count()}"))}); longest {longest.Elapsed.TotalSeconds:0.00} s ({longest.Outcome})"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"paused at {pausedAt.TotalSeconds:0.0} s, resumed and shut down at {resumedAt.TotalSeconds:0.0} s (down at {downAt.TotalSeconds:0.0} s), restarted at {restartedAt.TotalSeconds:0.0} s; " +
+            $"first 202 {firstAck.TotalSeconds:0.0} s after the restart; all {alerts} alerts were tickets {allTickets.TotalSeconds:0.0} s after it"));
+    }
+
+    private static async Task<List<string>> TicketSubjectsAsync(HttpClient client)
+    {
+        var subjects = new List<string>();
+        string? continuation = null;
+        do
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get,
+                "/api/tickets?pageSize=500" + (continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation)));
+            request.Headers.Add("X-Api-Key", ReaderKey);
+            using HttpResponseMessage response = await client.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            using JsonDocument page = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            subjects.AddRange(page.RootElement.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("subject").GetString()!));
+            continuation = page.RootElement.TryGetProperty("continuation", out JsonElement next) ? next.GetString() : null;
+        }
+        while (continuation is not null);
+
+        return subjects;
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => HubState.WaitUntilAsync(() => Task.FromResult(condition()), timeout);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan every)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Condition not met within {timeout}.");
+            }
+
+            await Task.Delay(every);
+        }
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout)
+    {
+        T value = default!;
+        await HubState.WaitUntilAsync(
+            async () =>
+            {
+                try
+                {
+                    value = await read();
+                    return done(value);
+                }
+                catch (Azure.RequestFailedException)
+                {
+                    return false;
+                }
+            },
+            timeout);
+        return value;
+    }
+
+    private sealed record SweepStatus(DateTimeOffset Last);
+
+    /// <summary>One answer the sender got (or its timeout), with when it asked, since the test began.</summary>
+    private sealed record Answer(string Alert, TimeSpan Started, TimeSpan Elapsed, HttpStatusCode? Status, bool RetryAfter)
+    {
+        /// <summary>Why no answer came, when it was not the client's timeout (the connection failed).</summary>
+        public string? Error { get; init; }
+
+        public string Outcome => Status is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) + (RetryAfter ? "+Retry-After" : "")
+            : Error is null ? "timeout" : "error: " + Error;
+    }
+
+    /// <summary>
+    /// Posts one new Alertmanager alert every 50 ms (its own fingerprint and alert name, so its own ticket), and retries
+    /// each one until it is acknowledged: after a 503 or a timeout it waits 1, 2, 4, then 5 s between attempts, an
+    /// exponential backoff like Alertmanager's notifier (which does not read Retry-After).
+    /// </summary>
+    private sealed class AlertSender(HttpClient client) : IDisposable
+    {
+        private readonly ConcurrentBag<Answer> _answers = [];
+        private readonly ConcurrentDictionary<string, TimeSpan> _acknowledged = new(StringComparer.Ordinal);
+        private readonly CancellationTokenSource _noMore = new();
+        private int _sent;
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        public int Acknowledged => _acknowledged.Count;
+
+        public IReadOnlySet<string> AcknowledgedAlerts => _acknowledged.Keys.ToHashSet(StringComparer.Ordinal);
+
+        public Answer[] Answers => [.. _answers.OrderBy(a => a.Started)];
+
+        public int AcknowledgedSince(TimeSpan since) => _acknowledged.Values.Count(at => at >= since);
+
+        public TimeSpan FirstAcknowledgedSince(TimeSpan since) => _acknowledged.Values.Where(at => at >= since).Min();
+
+        public void StopNewAlerts() => _noMore.Cancel();
+
+        public void Dispose() => _noMore.Dispose();
+
+        public async Task RunAsync(Stopwatch clock)
+        {
+            var alerts = new List<Task>();
+            using var pace = new PeriodicTimer(Interval);
+            try
+            {
+                while (await pace.WaitForNextTickAsync(_noMore.Token))
+                {
+                    string name = "Outage" + Interlocked.Increment(ref _sent).ToString("D5", CultureInfo.InvariantCulture);
+                    alerts.Add(Task.Run(() => DeliverAsync(name, clock)));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // No new alerts; the retries go on.
+            }
+
+            await Task.WhenAll(alerts);
+        }
+
+        private async Task DeliverAsync(string name, Stopwatch clock)
+        {
+            string body = Payload(name);
+            TimeSpan backoff = TimeSpan.FromSeconds(1);
+            DateTime giveUp = DateTime.UtcNow.AddMinutes(3);
+            while (DateTime.UtcNow < giveUp)
+            {
+                TimeSpan started = clock.Elapsed;
+                Answer answer;
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/alerts/alertmanager") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+                    using HttpResponseMessage response = await client.SendAsync(request);
+                    answer = new Answer(name, started, clock.Elapsed - started, response.StatusCode, response.Headers.RetryAfter is not null);
+                }
+                catch (TaskCanceledException)
+                {
+                    answer = new Answer(name, started, clock.Elapsed - started, null, false);
+                }
+                catch (HttpRequestException e)
+                {
+                    answer = new Answer(name, started, clock.Elapsed - started, null, false) { Error = e.Message };
+                }
+
+                _answers.Add(answer);
+                if (answer.Status is HttpStatusCode.Accepted or HttpStatusCode.OK)
+                {
+                    _acknowledged[name] = started + answer.Elapsed;
+                    return;
+                }
+
+                await Task.Delay(backoff);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+
+        // An Alertmanager webhook (version 4) with one firing alert.
+        private static string Payload(string name) => JsonSerializer.Serialize(new
+        {
+            version = "4",
+            groupKey = $"{{}}:{{alertname=\"{name}\"}}",
+            truncatedAlerts = 0,
+            status = "firing",
+            receiver = "hub",
+            groupLabels = new Dictionary<string, string> { ["alertname"] = name },
+            commonLabels = new Dictionary<string, string>(),
+            commonAnnotations = new Dictionary<string, string>(),
+            externalURL = "http://alertmanager.example.org",
+            alerts = new[]
+            {
+                new
+                {
+                    status = "firing",
+                    labels = new Dictionary<string, string> { ["alertname"] = name, ["severity"] = "warning", ["service"] = "storage" },
+                    annotations = new Dictionary<string, string> { ["summary"] = $"{name} on host1" },
+                    startsAt = "2026-12-02T01:00:00Z",
+                    endsAt = "0001-01-01T00:00:00Z",
+                    generatorURL = "http://prometheus.example.org/graph",
+                    fingerprint = name.ToLowerInvariant(),
+                },
+            },
+        });
+    }
+}
