@@ -8,6 +8,8 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using Hub.Functions.Tests.Support;
 using Hub.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace Hub.Functions.Tests.Resilience;
@@ -16,6 +18,10 @@ namespace Hub.Functions.Tests.Resilience;
 /// Issue 11: a storage outage of any length never stops the hub. Its own Azurite (on disk) is frozen for 30 s
 /// (SIGSTOP: connections are accepted, nothing is answered), then shut down and started again 20 s later, while a
 /// sender posts Alertmanager alerts at 20/s and retries every one not acknowledged, as Alertmanager does.
+/// The hub's storage clients retry twice instead of five times (<c>Hub__StorageMaxRetries</c>), and the standalone
+/// host's own clients (queue polling, timer leases) retry three times: so the 20 s without Azurite outlast every
+/// client's retries and each background loop meets the failure itself, as it would in a longer outage, instead of
+/// waiting it out inside one storage call.
 /// </summary>
 /// <remarks>
 /// Azurite is shut down with SIGTERM, not SIGKILL. It keeps its metadata (tables, queue messages, blob index) in LokiJS
@@ -32,25 +38,31 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan Paused = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Down = TimeSpan.FromSeconds(20);
+    private const string QueueListeners = "Hub.Standalone.Queues";
+    private const string TimerRunners = "Hub.Standalone.Timers";
 
     [Fact]
     public async Task Hub_AzuritePausedThenShutDownAndRestartedUnderAlerts_Answers2xxOr503AndEveryAcknowledgedAlertIsOneTicket()
     {
         await using Azurite azurite = await Azurite.StartAsync(persistent: true);
         string hostId = Azurite.UniqueName("h");
-        await using TestHub hub = await TestHub.StartAsync(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Hub__HostId"] = hostId,
-            ["Hub__Secrets__AlertmanagerToken"] = Token,
-            ["Hub__ApiKeys__outage-reader"] = "logs-reader:" + ReaderKey,
-            // A timer that fires every 2 s, to see the timer loop resume.
-            ["Hub__OutboxSweepSchedule"] = "*/2 * * * * *",
-        });
+        var clock = Stopwatch.StartNew();
+        var warnings = new Warnings(clock);
+        await using TestHub hub = await TestHub.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                ["Hub__HostId"] = hostId,
+                ["Hub__StorageMaxRetries"] = "2",
+                ["Hub__Secrets__AlertmanagerToken"] = Token,
+                ["Hub__ApiKeys__outage-reader"] = "logs-reader:" + ReaderKey,
+                // A timer that fires every 2 s, to see the timer loop resume.
+                ["Hub__OutboxSweepSchedule"] = "*/2 * * * * *",
+            },
+            services => services.AddSingleton<ILoggerProvider>(warnings));
         using var client = new HttpClient { BaseAddress = hub.BaseAddress, Timeout = ClientTimeout };
         using var sender = new AlertSender(client);
         BlobClient sweepStatus = new BlobContainerClient(azurite.ConnectionString, "azure-webjobs-hosts").GetBlobClient($"timers/{hostId}/OutboxSweep/status");
-        var clock = Stopwatch.StartNew();
 
         // Normal traffic first, then the outage, driven by the test: these waits are the scenario itself.
         Task sending = sender.RunAsync(clock);
@@ -66,6 +78,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         await azurite.RestartAsync();
         TimeSpan restartedAt = clock.Elapsed;
         DateTimeOffset restarted = DateTimeOffset.UtcNow;
+        (int Queue, int Timer) failed = (warnings.Between(QueueListeners, pausedAt, restartedAt), warnings.Between(TimerRunners, pausedAt, restartedAt));
         await WaitUntilAsync(() => sender.AcknowledgedSince(restartedAt) > 0, TimeSpan.FromSeconds(30));
         TimeSpan firstAckAfterRestart = sender.FirstAcknowledgedSince(restartedAt) - restartedAt;
         // Ten seconds of new alerts after the restart, then only the retries of those not yet acknowledged.
@@ -73,12 +86,13 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         sender.StopNewAlerts();
         await sending.WaitAsync(TimeSpan.FromSeconds(90));
         IReadOnlySet<string> acknowledged = sender.AcknowledgedAlerts;
-        List<string> subjects = [];
+        List<Ticket> tickets = [];
         // Listing ~1,500 tickets reads every state row: once a second is enough.
-        await WaitUntilAsync(async () => (subjects = await TicketSubjectsAsync(client)).Count >= acknowledged.Count, TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(1));
+        await WaitUntilAsync(async () => (tickets = await TicketsAsync(client)).Count >= acknowledged.Count, TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(1));
         TimeSpan allTickets = clock.Elapsed - restartedAt;
         await HubState.WaitForIdleAsync(hub, timeout: TimeSpan.FromSeconds(60));
-        subjects = await TicketSubjectsAsync(client);
+        tickets = await TicketsAsync(client);
+        TimeSpan firstTicketAfterRestart = tickets.Where(t => t.CreatedAt > restarted).Select(t => t.CreatedAt - restarted).DefaultIfEmpty(TimeSpan.MaxValue).Min();
         DateTimeOffset lastSweep = await WaitForAsync(
             async () => (await sweepStatus.DownloadContentAsync()).Value.Content.ToObjectFromJson<SweepStatus>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!.Last,
             last => last > restarted,
@@ -87,14 +101,17 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
 
         Answer[] answers = sender.Answers;
         Report(answers, pausedAt, resumedAt, downAt, restartedAt, firstAckAfterRestart, allTickets, acknowledged.Count);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"during the outage the queue listeners logged {failed.Queue} failures, the timers {failed.Timer}; first ticket {firstTicketAfterRestart.TotalSeconds:0.0} s after the restart"));
         Assert.False(stopping, "the host stopped");
+        Assert.True(failed.Queue >= 1 && failed.Timer >= 1, $"during the outage the queue listeners failed {failed.Queue} times, the timers {failed.Timer}");
         Assert.All(answers, a => Assert.True(
             a.Status is HttpStatusCode.Accepted or HttpStatusCode.OK || (a.Status is HttpStatusCode.ServiceUnavailable && a.RetryAfter),
             $"alert {a.Alert} at {a.Started.TotalSeconds:0.0} s was answered {a.Outcome} after {a.Elapsed.TotalSeconds:0.0} s"));
         Assert.Contains(answers, a => a.Started > pausedAt + TimeSpan.FromSeconds(1) && a.Started + a.Elapsed < resumedAt && a.Status == HttpStatusCode.ServiceUnavailable);
         Assert.Contains(answers, a => a.Started > downAt && a.Started + a.Elapsed < restartedAt && a.Status == HttpStatusCode.ServiceUnavailable);
         Assert.Equal(sender.Sent, acknowledged.Count);
-        Assert.Equal(acknowledged.Order(StringComparer.Ordinal), subjects.Order(StringComparer.Ordinal));
+        Assert.Equal(acknowledged.Order(StringComparer.Ordinal), tickets.Select(t => t.Subject).Order(StringComparer.Ordinal));
         Assert.True(lastSweep > restarted);
     }
 
@@ -113,9 +130,9 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             $"first 202 {firstAck.TotalSeconds:0.0} s after the restart; all {alerts} alerts were tickets {allTickets.TotalSeconds:0.0} s after it"));
     }
 
-    private static async Task<List<string>> TicketSubjectsAsync(HttpClient client)
+    private static async Task<List<Ticket>> TicketsAsync(HttpClient client)
     {
-        var subjects = new List<string>();
+        var tickets = new List<Ticket>();
         string? continuation = null;
         do
         {
@@ -125,12 +142,13 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             using HttpResponseMessage response = await client.SendAsync(request);
             response.EnsureSuccessStatusCode();
             using JsonDocument page = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            subjects.AddRange(page.RootElement.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("subject").GetString()!));
+            tickets.AddRange(page.RootElement.GetProperty("items").EnumerateArray()
+                .Select(t => new Ticket(t.GetProperty("subject").GetString()!, t.GetProperty("createdAt").GetDateTimeOffset())));
             continuation = page.RootElement.TryGetProperty("continuation", out JsonElement next) ? next.GetString() : null;
         }
         while (continuation is not null);
 
-        return subjects;
+        return tickets;
     }
 
     private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => HubState.WaitUntilAsync(() => Task.FromResult(condition()), timeout);
@@ -171,13 +189,50 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
 
     private sealed record SweepStatus(DateTimeOffset Last);
 
+    private sealed record Ticket(string Subject, DateTimeOffset CreatedAt);
+
+    /// <summary>When each log category wrote a warning or worse, on the test's clock.</summary>
+    private sealed class Warnings(Stopwatch clock) : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<(string Category, TimeSpan At)> _logged = new();
+
+        public int Between(string category, TimeSpan from, TimeSpan to) => _logged.Count(w => w.Category == category && w.At >= from && w.At <= to);
+
+        private Stopwatch Clock => clock;
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(Warnings owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    owner._logged.Enqueue((category, owner.Clock.Elapsed));
+                }
+            }
+        }
+    }
+
     /// <summary>One answer the sender got (or its timeout), with when it asked, since the test began.</summary>
     private sealed record Answer(string Alert, TimeSpan Started, TimeSpan Elapsed, HttpStatusCode? Status, bool RetryAfter)
     {
         /// <summary>Why no answer came, when it was not the client's timeout (the connection failed).</summary>
         public string? Error { get; init; }
 
-        public string Outcome => Status is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) + (RetryAfter ? "+Retry-After" : "")
+        /// <summary>The Retry-After the hub sent, in seconds (1 when busy, 30 when storage failed).</summary>
+        public double? RetryAfterSeconds { get; init; }
+
+        public string Outcome => Status is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) + (RetryAfter ? $"+Retry-After:{RetryAfterSeconds}" : "")
             : Error is null ? "timeout" : "error: " + Error;
     }
 
@@ -243,7 +298,10 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
                     using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/alerts/alertmanager") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
                     using HttpResponseMessage response = await client.SendAsync(request);
-                    answer = new Answer(name, started, clock.Elapsed - started, response.StatusCode, response.Headers.RetryAfter is not null);
+                    answer = new Answer(name, started, clock.Elapsed - started, response.StatusCode, response.Headers.RetryAfter is not null)
+                    {
+                        RetryAfterSeconds = response.Headers.RetryAfter?.Delta?.TotalSeconds,
+                    };
                 }
                 catch (TaskCanceledException)
                 {
