@@ -41,7 +41,7 @@ internal sealed class QueueListener : IDisposable
         _services = services;
         _time = time;
         _logger = logger;
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        QueueClientOptions options = HostStorageRetry.Apply(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         options.MessageDecodingFailed += UndecodableMessages.MoveToPoisonAsync;
         _queue = new QueueClient(function.ConnectionString, function.QueueName, options);
         _poison = new QueueClient(function.ConnectionString, function.QueueName + "-poison", options);
