@@ -65,7 +65,10 @@ public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, Inta
             (int status, IResult answer) = ErrorAnswers.For(http, ex);
             if (status == StatusCodes.Status503ServiceUnavailable)
             {
-                logger.LogWarning("Answered 503 for {Method} {Path} (trace id {TraceId}): {Error}", http.Request.Method, http.Request.Path, http.TraceIdentifier, ex.Message);
+                string error = ex is OperationCanceledException && deadline is { Token.IsCancellationRequested: true }
+                    ? $"not stored within the intake timeout of {intake.Timeout}"
+                    : ex.Message;
+                logger.LogWarning("Answered 503 for {Method} {Path} (trace id {TraceId}): {Error}", http.Request.Method, http.Request.Path, http.TraceIdentifier, error);
             }
             else
             {
