@@ -245,8 +245,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
 
     /// <summary>
     /// Posts one new Alertmanager alert every 50 ms (its own fingerprint and alert name, so its own ticket), and retries
-    /// each one until it is acknowledged: after a 503 or a timeout it waits 1, 2, 4, then 5 s between attempts, an
-    /// exponential backoff like Alertmanager's notifier (which does not read Retry-After).
+    /// each one after a 503 or a timeout until it is acknowledged, with Alertmanager's backoff.
     /// </summary>
     private sealed class AlertSender(HttpClient client) : IDisposable
     {
@@ -294,7 +293,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         private async Task DeliverAsync(string name, Stopwatch clock)
         {
             string body = Payload(name);
-            TimeSpan backoff = TimeSpan.FromSeconds(1);
+            TimeSpan backoff = TimeSpan.FromSeconds(0.5);
             DateTime giveUp = DateTime.UtcNow.AddMinutes(3);
             while (DateTime.UtcNow < giveUp)
             {
@@ -326,8 +325,10 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
                     return;
                 }
 
-                await Task.Delay(backoff);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                // Alertmanager's notifier retries with an exponential backoff (cenkalti/backoff's defaults: from 0.5 s,
+                // times 1.5, at most 60 s, each wait randomised by +-50%); it does not read Retry-After.
+                await Task.Delay(backoff * (0.5 + Random.Shared.NextDouble()));
+                backoff = TimeSpan.FromTicks(Math.Min((long)(backoff.Ticks * 1.5), TimeSpan.FromSeconds(60).Ticks));
             }
         }
 
