@@ -14,12 +14,16 @@ namespace Hub.Standalone.Tests;
 /// </summary>
 public sealed class DurableOutageTests
 {
-    // Failed in its one run here (2 cores at a load average of 25, 2026-12-02): DTFx timed out its partition-table
-    // writes (2 s) even before the outage, the first episode of 'approval-before' failed to commit and its TaskCompleted
-    // came "out of order", and 120 s after the restart neither instance had reached its decision (both Running, the
-    // one started after the restart stuck before its activity). Not yet known whether the sidecar's dispatchers stay
-    // stuck after an outage or the load alone did it: to be run on a quiet machine, and looked into.
-    [Fact(Skip = "Durable worker after a storage outage: failed once on an overloaded machine, not yet understood (see the comment).")]
+    // Fails, twice out of two runs here (2 cores, load average 25 and 8, 2026-12-02), so it is skipped until looked into.
+    // The first episode of 'approval-before' (its greet activity ran before the freeze) was being committed when Azurite
+    // froze; the commit failed once Azurite went down, and after the restart DTFx reported "Multiple
+    // ExecutionStartedEvent found, potential corruption in state storage" for it on every retry, and "Work item queue
+    // message ... is being processed multiple times concurrently" for its activity: the instance never goes on (it
+    // stays Pending). 'approval-after', started after the restart, ran its first episode but its activity never
+    // completed within 2 minutes. The host itself kept running. Whether this is DTFx's Azure Storage backend meeting a
+    // write Azurite applied but never answered, or the sidecar's dispatchers holding work items lost in the outage, is
+    // not known yet.
+    [Fact(Skip = "The Durable worker does not resume after this outage (see the comment): a finding, not yet fixed.")]
     public async Task DurableWorker_AzuritePausedThenShutDownAndRestarted_OrchestrationsGoOnAndTheHostKeepsRunning()
     {
         await using Azurite azurite = await Azurite.StartAsync(persistent: true);
