@@ -142,7 +142,7 @@ public static class StandaloneHost
 
         services.AddHostedService(sp =>
         {
-            var container = new BlobContainerClient(settings.StorageConnectionString, HostsContainer);
+            var container = new BlobContainerClient(settings.StorageConnectionString, HostsContainer, HostStorageRetry.Apply(new BlobClientOptions()));
             ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Standalone.Timers");
             TimeProvider time = sp.GetRequiredService<TimeProvider>();
             return new TimerService(timers.Select(t => new TimerRunner(t, container, hostId, sp, time, logger)).ToList());

@@ -73,6 +73,33 @@ internal sealed class NodeProcess
         return node;
     }
 
+    /// <summary>Sends the server a signal by name (<c>STOP</c>, <c>CONT</c>, <c>TERM</c>), as kill(1) does.</summary>
+    public void Signal(string name)
+    {
+        using Process kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + name, _process.Id.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{name} {_process.Id} failed with {kill.ExitCode}.");
+        }
+    }
+
+    /// <summary>Waits until the server has written <paramref name="text"/> at least <paramref name="count"/> times.</summary>
+    public async Task WaitForOutputAsync(string text, int count, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (Occurrences(Output, text) < count)
+        {
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new TimeoutException($"The server did not write '{text}' {count} times within {timeout} (exited: {_process.HasExited}): {Output}");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Kills the server and waits until it is gone, so that its ports are free again.</summary>
     public void Kill()
     {
@@ -88,6 +115,17 @@ internal sealed class NodeProcess
         {
             // Already gone.
         }
+    }
+
+    private static int Occurrences(string output, string text)
+    {
+        int count = 0;
+        for (int at = output.IndexOf(text, StringComparison.Ordinal); at >= 0; at = output.IndexOf(text, at + text.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private void Append(string? line)

@@ -13,8 +13,8 @@ namespace Hub.Functions.Http;
 /// What runs around every HTTP function on both hosts (the standalone host's HTTP filter, the Function App's worker
 /// middleware): the caller's API key or App Service principal and its roles (<see cref="RequireRoleAttribute"/>) or
 /// the admin key (<see cref="AdminKeyRequiredAttribute"/>), the content types the function declares, the intake
-/// limit, and the answer to an exception: 503 with Retry-After when storage is down or slow, else a
-/// 500 problem whose trace id is logged with the exception.
+/// limit and deadline (<see cref="IntakeLimiter"/>), and the answer to an exception: 503 with Retry-After when storage
+/// is down or slow, else a 500 problem whose trace id is logged with the exception.
 /// </summary>
 public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, IntakeLimiter intake, HubOptions options, ILogger<HttpFunctionGuard> logger)
 {
@@ -34,27 +34,41 @@ public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, Inta
             return;
         }
 
-        using RateLimitLease? lease = rule.Intake ? await intake.AcquireAsync(http.RequestAborted) : null;
-        if (lease is { IsAcquired: false })
+        // An intake function sees its deadline as the request's token (what its CancellationToken is bound to
+        // standalone): storage that hangs is given up at the deadline and answered 503 below, as one that fails.
+        CancellationToken aborted = http.RequestAborted;
+        using IntakeDeadline? deadline = rule.Intake ? intake.StartDeadline(aborted) : null;
+        if (deadline is not null)
         {
-            http.Response.Headers.RetryAfter = "1";
-            await TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "Busy",
-                detail: "The hub is handling as many deliveries as it can; retry shortly.").ExecuteAsync(http);
-            return;
+            http.RequestAborted = deadline.Token;
         }
 
         try
         {
+            using RateLimitLease? lease = rule.Intake ? await intake.AcquireAsync(http.RequestAborted) : null;
+            if (lease is { IsAcquired: false })
+            {
+                http.Response.Headers.RetryAfter = "1";
+                await TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Busy",
+                    detail: "The hub is handling as many deliveries as it can; retry shortly.").ExecuteAsync(http);
+                return;
+            }
+
             await next();
         }
-        catch (Exception ex) when (!http.Response.HasStarted && !(ex is OperationCanceledException && http.RequestAborted.IsCancellationRequested))
+        catch (Exception ex) when (!http.Response.HasStarted && !(ex is OperationCanceledException && aborted.IsCancellationRequested))
         {
+            // A cancellation that is not the caller's (the deadline, a storage timeout) is storage being slow: 503.
+            http.RequestAborted = aborted;
             (int status, IResult answer) = ErrorAnswers.For(http, ex);
             if (status == StatusCodes.Status503ServiceUnavailable)
             {
-                logger.LogWarning("Answered 503 for {Method} {Path} (trace id {TraceId}): {Error}", http.Request.Method, http.Request.Path, http.TraceIdentifier, ex.Message);
+                string error = ex is OperationCanceledException && deadline is { Token.IsCancellationRequested: true }
+                    ? $"not stored within the intake timeout of {intake.Timeout}"
+                    : ex.Message;
+                logger.LogWarning("Answered 503 for {Method} {Path} (trace id {TraceId}): {Error}", http.Request.Method, http.Request.Path, http.TraceIdentifier, error);
             }
             else
             {
@@ -62,6 +76,10 @@ public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, Inta
             }
 
             await answer.ExecuteAsync(http);
+        }
+        finally
+        {
+            http.RequestAborted = aborted;
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class EmailOptions
 
     /// <summary>
     /// The longest one send may take, all attempts, back-off and Retry-After waits included. It stays under the outbox
-    /// sweeper's age (<c>OutboxDispatcher.DefaultSweepAge</c>), so the sweeper never sends a row whose first send is still
+    /// relay's age (<c>OutboxDispatcher.DefaultRelayAge</c>), so the relay never hands over a row whose first send is still
     /// retrying. The settings below are validated against it at start.
     /// </summary>
     public static readonly TimeSpan MaxSendTime = TimeSpan.FromMinutes(2);

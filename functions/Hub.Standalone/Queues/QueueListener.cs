@@ -41,7 +41,7 @@ internal sealed class QueueListener : IDisposable
         _services = services;
         _time = time;
         _logger = logger;
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        QueueClientOptions options = HostStorageRetry.Apply(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         options.MessageDecodingFailed += UndecodableMessages.MoveToPoisonAsync;
         _queue = new QueueClient(function.ConnectionString, function.QueueName, options);
         _poison = new QueueClient(function.ConnectionString, function.QueueName + "-poison", options);
@@ -185,13 +185,15 @@ internal sealed class QueueListener : IDisposable
                 Response<UpdateReceipt> updated = await _queue.UpdateMessageAsync(message.MessageId, receipt.Value, visibilityTimeout: ProcessingVisibility, cancellationToken: done).ConfigureAwait(false);
                 receipt.Value = updated.Value.PopReceipt;
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (done.IsCancellationRequested)
             {
                 return;
             }
-            catch (RequestFailedException e)
+            catch (Exception e)
             {
-                _logger.LogWarning(e, "Queue {Queue}: could not extend the visibility of message {Id}.", _function.QueueName, message.MessageId);
+                // Storage down (the client's spent retries are an AggregateException, its network timeout a
+                // cancellation): keep trying, so that the message stays hidden once storage answers again.
+                _logger.LogWarning(e, "Queue {Queue}: could not extend the visibility of message {Id}: {Message}.", _function.QueueName, message.MessageId, e.Message);
             }
         }
     }

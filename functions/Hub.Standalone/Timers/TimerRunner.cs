@@ -28,6 +28,7 @@ internal sealed class TimerRunner(
     internal static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
     internal static readonly TimeSpan AcquireEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ErrorDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RenewMargin = TimeSpan.FromSeconds(1);
 
     private readonly FunctionInvoker _invoker = new(timer.Definition);
     private readonly BlobClient _lock = container.GetBlobClient($"locks/{hostId}/{timer.Definition.Name}/lock");
@@ -119,6 +120,8 @@ internal sealed class TimerRunner(
 
     private async Task RenewAsync(BlobLeaseClient lease, CancellationTokenSource lost)
     {
+        // The lease was acquired just now; it lapses LeaseDuration after its last renewal was sent.
+        DateTimeOffset expires = time.GetUtcNow() + LeaseDuration;
         while (!lost.IsCancellationRequested)
         {
             if (!await DelayQuietlyAsync(RenewEvery, lost.Token).ConfigureAwait(false))
@@ -126,13 +129,24 @@ internal sealed class TimerRunner(
                 return;
             }
 
+            // A renewal still under way when the lease lapses (storage hanging) may be too late: another instance can
+            // hold the lease by then, so this one gives the schedule up before, rather than fire an occurrence twice.
+            TimeSpan left = expires - time.GetUtcNow() - RenewMargin;
+            using var deadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(lost.Token, deadline.Token);
             try
             {
-                await lease.RenewAsync(cancellationToken: lost.Token).ConfigureAwait(false);
+                DateTimeOffset sent = time.GetUtcNow();
+                await lease.RenewAsync(cancellationToken: attempt.Token).ConfigureAwait(false);
+                expires = sent + LeaseDuration;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (lost.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Timer {Function}: lease renewal failed; giving up the schedule.", timer.Definition.Name);
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Timer {Function}: lease renewal failed ({Message}); giving up the schedule.", timer.Definition.Name, e.Message);
                 await lost.CancelAsync().ConfigureAwait(false);
                 return;
             }

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hub.Functions.Tests.Http;
 
@@ -136,13 +137,39 @@ public sealed class HttpFunctionGuardTests
         Assert.DoesNotContain("boom", problem.RootElement.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task InvokeAsync_IntakeFunctionStillWaitingOnStorageAtItsDeadline_Answers503WithRetryAfter()
+    {
+        var time = new FakeTimeProvider();
+        HttpFunctionGuard guard = Guard(new IntakeLimiter(4, 0, TimeSpan.FromSeconds(5), time));
+        DefaultHttpContext http = Context(null, "application/json");
+        var waiting = new TaskCompletionSource();
+
+        // As a storage call that never answers: it ends only when the token the function was given is cancelled.
+        Task answered = guard.InvokeAsync(http, typeof(Samples).GetMethod(nameof(Samples.Hook))!, async () =>
+        {
+            CancellationToken bound = http.RequestAborted;
+            waiting.SetResult();
+            await Task.Delay(Timeout.Infinite, bound);
+        });
+        await waiting.Task;
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        bool answeredEarly = answered.IsCompleted;
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        await answered.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(answeredEarly);
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("30", http.Response.Headers.RetryAfter.ToString());
+    }
+
     private const string AdminKey = "guard-test-admin-key-0123456789";
 
-    private static HttpFunctionGuard Guard()
+    private static HttpFunctionGuard Guard(IntakeLimiter? intake = null)
     {
         IConfiguration settings = new ConfigurationBuilder().Build();
         var authenticator = new ApiCallerAuthenticator(ApiKeys.Load(settings), settings, NullLogger<ApiCallerAuthenticator>.Instance);
-        return new HttpFunctionGuard(authenticator, new IntakeLimiter(4, 0), new HubOptions { AdminKey = AdminKey }, NullLogger<HttpFunctionGuard>.Instance);
+        return new HttpFunctionGuard(authenticator, intake ?? new IntakeLimiter(4, 0), new HubOptions { AdminKey = AdminKey }, NullLogger<HttpFunctionGuard>.Instance);
     }
 
     private static DefaultHttpContext Context(string? adminKey, string contentType)
