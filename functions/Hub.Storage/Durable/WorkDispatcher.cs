@@ -20,7 +20,6 @@ public sealed class WorkDispatcher(IEnumerable<IAggregateHandler> aggregates, Wo
                 await DispatchAsync(text, orchestrations, cancellationToken).ConfigureAwait(false);
             }
 
-
             if (dequeueCount > 1)
             {
                 await poison.ClearFailureAsync(text, cancellationToken).ConfigureAwait(false);
