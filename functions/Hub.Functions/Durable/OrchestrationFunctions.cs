@@ -84,30 +84,14 @@ public static class OrchestrationFunctions
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
-        JsonNode? payload = null;
-        if (HasBody(request))
-        {
-            JsonBody<JsonNode> body = await RequestJson.ReadAsync<JsonNode>(request, ct);
-            if (body.Problem is { } problem)
-            {
-                return problem;
-            }
-
-            payload = body.Value;
-        }
-
+        JsonBody<JsonNode> payload = await OptionalBodyAsync<JsonNode>(request, ct);
         // The backend accepts an event for any id and drops it unread when nothing runs there: say so instead.
-        if (await client.GetInstanceAsync(instanceId, ct) is not { } instance)
+        if ((payload.Problem ?? await NotRunningAsync(client, instanceId, "can no longer receive events", ct)) is { } refused)
         {
-            return Unknown(instanceId);
+            return refused;
         }
 
-        if (instance.IsCompleted)
-        {
-            return Finished(instance, "can no longer receive events");
-        }
-
-        await client.RaiseEventAsync(instanceId, eventName, payload, ct);
+        await client.RaiseEventAsync(instanceId, eventName, payload.Value, ct);
         return Accepted(instanceId);
     }
 
@@ -126,29 +110,13 @@ public static class OrchestrationFunctions
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
-        string? reason = null;
-        if (HasBody(request))
+        JsonBody<TerminateRequest> body = await OptionalBodyAsync<TerminateRequest>(request, ct);
+        if ((body.Problem ?? await NotRunningAsync(client, instanceId, "cannot be terminated", ct)) is { } refused)
         {
-            JsonBody<TerminateRequest> body = await RequestJson.ReadAsync<TerminateRequest>(request, ct);
-            if (body.Problem is { } problem)
-            {
-                return problem;
-            }
-
-            reason = body.Value!.Reason;
+            return refused;
         }
 
-        if (await client.GetInstanceAsync(instanceId, ct) is not { } instance)
-        {
-            return Unknown(instanceId);
-        }
-
-        if (instance.IsCompleted)
-        {
-            return Finished(instance, "cannot be terminated");
-        }
-
-        await client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(reason), ct);
+        await client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(body.Value?.Reason), ct);
         return Accepted(instanceId);
     }
 
@@ -207,6 +175,18 @@ public static class OrchestrationFunctions
         extensions: new Dictionary<string, object?> { ["runtimeStatus"] = instance.RuntimeStatus.ToString() });
 
     // A POST without a body (Content-Length 0 or none) takes the defaults; one with a body must be JSON.
-    private static bool HasBody(HttpRequest request) =>
-        request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;
+    private static async Task<JsonBody<T>> OptionalBodyAsync<T>(HttpRequest request, CancellationToken ct)
+        where T : class =>
+        request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0
+            ? await RequestJson.ReadAsync<T>(request, ct)
+            : new JsonBody<T>(default, null);
+
+    /// <summary>The refusal for an instance that does not exist or has finished; null when it runs.</summary>
+    private static async Task<IResult?> NotRunningAsync(DurableTaskClient client, string instanceId, string what, CancellationToken ct) =>
+        await client.GetInstanceAsync(instanceId, ct) switch
+        {
+            null => Unknown(instanceId),
+            { IsCompleted: true } instance => Finished(instance, what),
+            _ => null,
+        };
 }
