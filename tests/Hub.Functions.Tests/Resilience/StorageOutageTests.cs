@@ -79,13 +79,13 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             (int Queue, int Timer) failed = (warnings.Between(QueueListeners, pausedAt, restartedAt), warnings.Between(TimerRunners, pausedAt, restartedAt));
             await WaitUntilAsync(() => sender.AcknowledgedSince(restartedAt) > 0, TimeSpan.FromSeconds(30));
             TimeSpan firstAckAfterRestart = sender.FirstAcknowledgedSince(restartedAt) - restartedAt;
-            // Ten seconds of new alerts after the restart, then only the retries of those not yet acknowledged.
-            await WaitUntilAsync(() => clock.Elapsed > restartedAt + TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
+            // From the first acknowledgement after the restart only the retries of alerts not yet acknowledged: the
+            // outage is what is under test, and the backlog of the 50 s without storage is what has to drain.
             sender.StopNewAlerts();
-            // dotnet test (scripts/test.sh) takes a test of over 4 minutes for a hang: about 75 s are gone by now.
+            // dotnet test (scripts/test.sh) takes a test of over 4 minutes for a hang: about 70 s are gone by now.
             await WaitUntilAsync(
                 () => Task.FromResult(sending.IsCompleted),
-                TimeSpan.FromSeconds(110),
+                TimeSpan.FromSeconds(120),
                 TimeSpan.FromMilliseconds(200),
                 () => $"{sender.Sent - sender.Acknowledged} of {sender.Sent} alerts are still not acknowledged 2 minutes after the storage came back; " +
                       string.Join("; ", sender.Answers.Where(a => a.Started > restartedAt).GroupBy(a => a.Outcome).Select(g => $"{g.Key} x{g.Count()}")));
