@@ -19,6 +19,7 @@ public sealed class DurableHarness
     {
         StorageAccount account = azurite.Account(new StorageClientOptions { RequestCounter = Requests });
         string name = Azurite.UniqueName("d");
+        ConnectionString = azurite.ConnectionString;
         Clock = clock;
         Table = account.GetTableClient(name);
         Spill = account.GetBlobContainerClient(name);
@@ -52,6 +53,9 @@ public sealed class DurableHarness
     }
 
     public TimeProvider Clock { get; }
+
+    /// <summary>The connection string of the Azurite the harness runs on, for clients of a test's own.</summary>
+    public string ConnectionString { get; }
 
     /// <summary>Every storage request the harness's runtime sends, by operation.</summary>
     public StorageRequestCounter Requests { get; } = new();
@@ -88,6 +92,22 @@ public sealed class DurableHarness
         await harness.Store.InitializeAsync().ConfigureAwait(false);
         await harness.Work.InitializeAsync().ConfigureAwait(false);
         return harness;
+    }
+
+    /// <summary>Waits until the work queue holds at least <paramref name="count"/> messages; returns how many it holds.</summary>
+    public async Task<int> WaitForMessagesAsync(int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            int queued = await Queue.GetApproximateMessageCountAsync(cts.Token).ConfigureAwait(false);
+            if (queued >= count)
+            {
+                return queued;
+            }
+
+            await Task.Delay(50, cts.Token).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Receives and handles work messages until <paramref name="until"/> holds or the time is up.</summary>

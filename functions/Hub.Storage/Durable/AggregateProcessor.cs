@@ -183,7 +183,8 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
             }
 
             var outboxRows = new List<OutboxRecord>();
-            string OutboxId() => $"{sequence.ToString("D19", CultureInfo.InvariantCulture)}-{outboxRows.Count:D2}-{Guid.NewGuid():N}";
+            string commitId = Guid.NewGuid().ToString("N");
+            string OutboxId() => $"{sequence.ToString("D19", CultureInfo.InvariantCulture)}-{outboxRows.Count:D2}-{commitId}";
             foreach (string name in decision.CancelTimers)
             {
                 timers.Remove(name);
@@ -204,7 +205,22 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
 
             var commit = new AggregateCommit(
                 partition, snapshot?.ETag, sequence, JsonSerializer.Serialize(state, Json), decider.StateName(state), timers, events, outboxRows, inboxId, now);
-            switch (await store.CommitAsync(commit, cancellationToken).ConfigureAwait(false))
+            CommitOutcome committed;
+            try
+            {
+                committed = await store.CommitAsync(commit, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (SendEffectsAfterCommit && outboxRows.Count > 0)
+            {
+                // Cancelled or failed with the outcome unknown: storage may have applied the batch all the same, and the
+                // sender's retry will be a duplicate that sends nothing. Queue the effects now, without waiting for
+                // storage that may be hanging. The message names this attempt's rows: if they were not committed (or
+                // a retry committed the same sequence with rows of its own), it finds none and is done.
+                _ = SendEffectsAsync(aggregateId, sequence, commitId);
+                throw;
+            }
+
+            switch (committed)
             {
                 case CommitOutcome.Committed:
                     if (SendEffectsAfterCommit && outboxRows.Count > 0)
@@ -214,6 +230,15 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
 
                     return new CommandOutcome<TState>(CommandStatus.Applied, state, sequence);
                 case CommitOutcome.Duplicate:
+                    // The inbox already has this message. The commit that put it there may be this call's own (the
+                    // storage client retried a batch whose answer was lost) or one whose caller failed before it
+                    // queued the effects: hand that commit's effects on again (rows already done are gone).
+                    if (SendEffectsAfterCommit
+                        && await store.InboxSequenceAsync(partition, inboxId!, cancellationToken).ConfigureAwait(false) is > 0 and long applied)
+                    {
+                        await AfterCommitAsync(partition, aggregateId, applied, cancellationToken).ConfigureAwait(false);
+                    }
+
                     return new CommandOutcome<TState>(CommandStatus.Duplicate, snapshot is null ? decider.Initial : ReadState(snapshot), snapshot?.Sequence ?? 0);
                 default:
                     if (attempt >= MaxAttempts)
@@ -248,7 +273,7 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
             }
         }
 
-        await SendEffectsAsync(aggregateId, sequence, cancellationToken).ConfigureAwait(false);
+        await SendEffectsAsync(aggregateId, sequence).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -256,13 +281,15 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     /// fails (storage went away between the two), the caller still hears that it was applied, and the relay finds the
     /// rows later (<see cref="OutboxDispatcher.RelayAsync"/>).
     /// </summary>
-    private async Task SendEffectsAsync(string aggregateId, long sequence, CancellationToken cancellationToken)
+    /// <param name="commitId">Only the rows this attempt wrote (see <see cref="OutboxRecord.Commit"/>); null for all of the sequence's.</param>
+    private async Task SendEffectsAsync(string aggregateId, long sequence, string? commitId = null)
     {
         string seq = sequence.ToString(CultureInfo.InvariantCulture);
         try
         {
-            await work.SendAsync(new WorkMessage($"effects-{Kind}-{aggregateId}-{seq}", WorkMessage.EffectsKind, Kind, aggregateId, seq), cancellationToken: CancellationToken.None)
-                .ConfigureAwait(false);
+            var message = new WorkMessage(
+                $"effects-{Kind}-{aggregateId}-{seq}", WorkMessage.EffectsKind, Kind, aggregateId, commitId is null ? seq : $"{seq}:{commitId}");
+            await work.SendAsync(message, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

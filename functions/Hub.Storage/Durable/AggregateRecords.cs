@@ -28,6 +28,12 @@ public sealed record OutboxRecord(string Id, string Kind, string Payload, DateTi
 {
     /// <summary>The sequence of the commit that wrote the row (its id starts with it).</summary>
     public long Sequence => long.Parse(Id.AsSpan(0, 19), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The attempt that wrote the row, the id's last part, the same for every row of one commit: after a commit whose
+    /// outcome is unknown, it tells that commit's rows from those of a retry that committed the same sequence.
+    /// </summary>
+    public string Commit => Id[(Id.LastIndexOf('-') + 1)..];
 }
 
 /// <summary>Everything one command changes in a partition, written as one entity group transaction.</summary>

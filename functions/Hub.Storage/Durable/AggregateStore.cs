@@ -114,7 +114,7 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         {
             inboxIndex = actions.Count;
             actions.Add(new TableTransactionAction(
-                TableTransactionActionType.Add, new TableEntity(p, InboxRowKey(commit.InboxId)) { ["At"] = commit.At }));
+                TableTransactionActionType.Add, new TableEntity(p, InboxRowKey(commit.InboxId)) { ["At"] = commit.At, ["Sequence"] = commit.Sequence }));
         }
 
         try
@@ -131,7 +131,14 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
     }
 
     public async Task<bool> InboxContainsAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
-        await table.GetEntityOrDefaultAsync(partition, InboxRowKey(messageId), ["At"], cancellationToken).ConfigureAwait(false) is not null;
+        await InboxSequenceAsync(partition, messageId, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>The sequence of the commit that applied the message; null if it was never applied, 0 if it was applied
+    /// before inbox rows recorded their commit.</summary>
+    public async Task<long?> InboxSequenceAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
+        await table.GetEntityOrDefaultAsync(partition, InboxRowKey(messageId), ["At", "Sequence"], cancellationToken).ConfigureAwait(false) is { } row
+            ? row.GetInt64("Sequence") ?? 0
+            : null;
 
     /// <summary>History in order, oldest first, a page at a time.</summary>
     public async Task<HistoryPage> HistoryAsync(string partition, string? continuationToken = null, int pageSize = 100, CancellationToken cancellationToken = default)

@@ -18,7 +18,7 @@ public static class InlineEffects
     {
         ArgumentNullException.ThrowIfNull(outbox);
         Func<string, long, CancellationToken, Task>? previous = Runner.Value;
-        Runner.Value = (partition, sequence, ct) => outbox.RunCommitAsync(partition, sequence, orchestrations, ct);
+        Runner.Value = (partition, sequence, ct) => outbox.RunCommitAsync(partition, sequence, orchestrations, cancellationToken: ct);
         return new Scope(previous);
     }
 

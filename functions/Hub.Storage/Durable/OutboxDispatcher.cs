@@ -46,9 +46,16 @@ public sealed class OutboxDispatcher(
     /// target's inbox drops the repeat). Rows of this commit that do not complete go to its retry orchestration;
     /// earlier rows stay with their own commit's.
     /// </summary>
-    public async Task RunCommitAsync(string partition, long sequence, IOrchestrationStarter orchestrations, CancellationToken cancellationToken = default)
+    /// <param name="commit">Only the rows of this attempt at the commit (<see cref="OutboxRecord.Commit"/>); null for any.</param>
+    public async Task RunCommitAsync(
+        string partition, long sequence, IOrchestrationStarter orchestrations, string? commit = null, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<OutboxRecord> pending = await store.OutboxAsync(partition, sequence, cancellationToken).ConfigureAwait(false);
+        if (commit is not null && !pending.Any(r => r.Sequence == sequence && r.Commit == commit))
+        {
+            return; // that attempt did not commit
+        }
+
         List<OutboxRecord> rows = [.. pending.Where(r => r.Sequence == sequence || (r.FailedAt is null && IsOrdered(r.Kind)))];
         IReadOnlyList<OutboxRecord> left = await DispatchAsync(partition, rows, orchestrations, cancellationToken).ConfigureAwait(false);
         List<OutboxRecord> mine = [.. left.Where(r => r.Sequence == sequence)];

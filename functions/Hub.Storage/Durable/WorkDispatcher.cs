@@ -48,12 +48,15 @@ public sealed class WorkDispatcher(IEnumerable<IAggregateHandler> aggregates, Wo
                 await aggregate.HandleJsonAsync(message.AggregateId, message.Id, payload, message.Actor, cancellationToken).ConfigureAwait(false);
                 break;
             case WorkMessage.EffectsKind:
-                if (!long.TryParse(message.Payload, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long sequence))
+                // "sequence", or "sequence:commit" after a commit whose outcome its writer did not learn.
+                string[] parts = (message.Payload ?? string.Empty).Split(':', 2);
+                if (!long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long sequence))
                 {
                     throw new FormatException($"Effects message {message.Id} must carry the commit's sequence as its payload.");
                 }
 
-                await outbox.RunCommitAsync(aggregate.PartitionOf(message.AggregateId), sequence, orchestrations, cancellationToken).ConfigureAwait(false);
+                await outbox.RunCommitAsync(
+                    aggregate.PartitionOf(message.AggregateId), sequence, orchestrations, parts.Length == 2 ? parts[1] : null, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new FormatException($"Work message {message.Id} has kind '{message.Kind}'; expected '{WorkMessage.CommandKind}' or '{WorkMessage.EffectsKind}'.");

@@ -308,7 +308,9 @@ public sealed class TicketHookTests
         await WaitForIdleAsync(hub);
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Code));
-        Assert.Equal(2000, answers.Count(a => a.Duplicate));
+        // At least the 2,000 repeats are duplicates; a delivery answered 503 after its commit landed (storage slower
+        // than the intake timeout) is one more, and its ticket is still made once.
+        Assert.InRange(answers.Count(a => a.Duplicate), 2000, 2999);
         long[] numbers = await TicketNumbersAsync(hub);
         Assert.Equal(1000, numbers.Length);
         TicketState?[] tickets = await Task.WhenAll(numbers.Select(n => TicketAsync(hub, n)));
