@@ -142,6 +142,9 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
         CancellationToken cancellationToken)
     {
         string partition = PartitionOf(aggregateId);
+        // Attempts of this call that sent a commit with outbox rows and heard of a conflict: the storage client may have
+        // sent the batch twice after losing the first answer, and then the conflict hides that the first one landed.
+        HashSet<string>? conflicted = null;
         for (int attempt = 1; ; attempt++)
         {
             // Only the first attempt may use the caller's basis; every retry reads what is stored now.
@@ -164,10 +167,11 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                 // A redelivered message may be refused now only because it already took effect: report that truthfully.
                 // Inbox rows are only ever written in the same transaction as the state row, and state rows are never
                 // deleted, so a partition without a state row has no inbox to look in.
-                CommandStatus status = inboxId is not null && snapshot is not null
-                    && await store.InboxContainsAsync(partition, inboxId, cancellationToken).ConfigureAwait(false)
-                    ? CommandStatus.Duplicate
-                    : result is null ? CommandStatus.Dropped : CommandStatus.Rejected;
+                InboxEntry? applied = inboxId is not null && snapshot is not null
+                    ? await store.InboxAsync(partition, inboxId, cancellationToken).ConfigureAwait(false)
+                    : null;
+                await RecoverOwnCommitAsync(partition, aggregateId, applied, conflicted, cancellationToken).ConfigureAwait(false);
+                CommandStatus status = applied is not null ? CommandStatus.Duplicate : result is null ? CommandStatus.Dropped : CommandStatus.Rejected;
                 return new CommandOutcome<TState>(status, state, sequence, result?.Reason) { Basis = new AggregateBasis(snapshot) };
             }
 
@@ -204,7 +208,10 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
             }
 
             var commit = new AggregateCommit(
-                partition, snapshot?.ETag, sequence, JsonSerializer.Serialize(state, Json), decider.StateName(state), timers, events, outboxRows, inboxId, now);
+                partition, snapshot?.ETag, sequence, JsonSerializer.Serialize(state, Json), decider.StateName(state), timers, events, outboxRows, inboxId, now)
+            {
+                Attempt = commitId,
+            };
             CommitOutcome committed;
             try
             {
@@ -225,22 +232,25 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                 case CommitOutcome.Committed:
                     if (SendEffectsAfterCommit && outboxRows.Count > 0)
                     {
-                        await AfterCommitAsync(partition, aggregateId, sequence, cancellationToken).ConfigureAwait(false);
+                        // A new aggregate has no earlier commits whose rows could be pending: its rows are all there is.
+                        await AfterCommitAsync(partition, aggregateId, sequence, snapshot is null ? outboxRows : null, cancellationToken).ConfigureAwait(false);
                     }
 
                     return new CommandOutcome<TState>(CommandStatus.Applied, state, sequence);
                 case CommitOutcome.Duplicate:
-                    // The inbox already has this message. The commit that put it there may be this call's own (the
-                    // storage client retried a batch whose answer was lost) or one whose caller failed before it
-                    // queued the effects: hand that commit's effects on again (rows already done are gone).
-                    if (SendEffectsAfterCommit
-                        && await store.InboxSequenceAsync(partition, inboxId!, cancellationToken).ConfigureAwait(false) is > 0 and long applied)
+                    if (conflicted is not null)
                     {
-                        await AfterCommitAsync(partition, aggregateId, applied, cancellationToken).ConfigureAwait(false);
+                        InboxEntry? applied = await store.InboxAsync(partition, inboxId!, cancellationToken).ConfigureAwait(false);
+                        await RecoverOwnCommitAsync(partition, aggregateId, applied, conflicted, cancellationToken).ConfigureAwait(false);
                     }
 
                     return new CommandOutcome<TState>(CommandStatus.Duplicate, snapshot is null ? decider.Initial : ReadState(snapshot), snapshot?.Sequence ?? 0);
                 default:
+                    if (outboxRows.Count > 0)
+                    {
+                        (conflicted ??= new HashSet<string>(StringComparer.Ordinal)).Add(commitId);
+                    }
+
                     if (attempt >= MaxAttempts)
                     {
                         throw new InvalidOperationException($"{Kind} {aggregateId}: gave up after {attempt} conflicting concurrent writes.");
@@ -254,17 +264,34 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     }
 
     /// <summary>
+    /// The message was applied before. If one of this call's own attempts applied it (see <c>conflicted</c>), nobody has
+    /// run or queued that commit's effects: do it now. Another writer's commit of the message had its effects queued by
+    /// that writer.
+    /// </summary>
+    private async Task RecoverOwnCommitAsync(
+        string partition, string aggregateId, InboxEntry? applied, HashSet<string>? conflicted, CancellationToken cancellationToken)
+    {
+        if (SendEffectsAfterCommit && applied?.Attempt is { } attempt && conflicted?.Contains(attempt) == true)
+        {
+            await AfterCommitAsync(partition, aggregateId, applied.Sequence, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Runs the commit's effects where the caller is when that is a background function (<see cref="InlineEffects"/>),
     /// else hands them to the work queue. The command is committed either way: a failure to start them is logged and
     /// left to the queue, then to the relay, never reported as a failure of the command.
     /// </summary>
-    private async Task AfterCommitAsync(string partition, string aggregateId, long sequence, CancellationToken cancellationToken)
+    /// <param name="onlyRows">Every row still pending in the partition, when the caller knows them (a new aggregate's
+    /// first commit); they are then run without reading them back.</param>
+    private async Task AfterCommitAsync(
+        string partition, string aggregateId, long sequence, IReadOnlyList<OutboxRecord>? onlyRows, CancellationToken cancellationToken)
     {
         if (InlineEffects.Current is { } run)
         {
             try
             {
-                await run(partition, sequence, cancellationToken).ConfigureAwait(false);
+                await run(partition, sequence, onlyRows, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

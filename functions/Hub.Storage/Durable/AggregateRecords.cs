@@ -47,7 +47,14 @@ public sealed record AggregateCommit(
     IReadOnlyList<EventRecord> Events,
     IReadOnlyList<OutboxRecord> Outbox,
     string? InboxId,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>Which attempt wrote the commit (<see cref="OutboxRecord.Commit"/>), recorded on its inbox row.</summary>
+    public string? Attempt { get; init; }
+}
+
+/// <summary>The inbox row of an applied message: the commit that applied it (0 and null on rows older than these fields).</summary>
+public sealed record InboxEntry(long Sequence, string? Attempt);
 
 public enum CommitOutcome
 {

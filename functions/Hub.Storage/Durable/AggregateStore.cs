@@ -114,7 +114,12 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         {
             inboxIndex = actions.Count;
             actions.Add(new TableTransactionAction(
-                TableTransactionActionType.Add, new TableEntity(p, InboxRowKey(commit.InboxId)) { ["At"] = commit.At, ["Sequence"] = commit.Sequence }));
+                TableTransactionActionType.Add, new TableEntity(p, InboxRowKey(commit.InboxId))
+                {
+                    ["At"] = commit.At,
+                    ["Sequence"] = commit.Sequence,
+                    ["Attempt"] = commit.Attempt,
+                }));
         }
 
         try
@@ -131,13 +136,12 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
     }
 
     public async Task<bool> InboxContainsAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
-        await InboxSequenceAsync(partition, messageId, cancellationToken).ConfigureAwait(false) is not null;
+        await InboxAsync(partition, messageId, cancellationToken).ConfigureAwait(false) is not null;
 
-    /// <summary>The sequence of the commit that applied the message; null if it was never applied, 0 if it was applied
-    /// before inbox rows recorded their commit.</summary>
-    public async Task<long?> InboxSequenceAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
-        await table.GetEntityOrDefaultAsync(partition, InboxRowKey(messageId), ["At", "Sequence"], cancellationToken).ConfigureAwait(false) is { } row
-            ? row.GetInt64("Sequence") ?? 0
+    /// <summary>The commit that applied the message; null if it was never applied.</summary>
+    public async Task<InboxEntry?> InboxAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
+        await table.GetEntityOrDefaultAsync(partition, InboxRowKey(messageId), ["At", "Sequence", "Attempt"], cancellationToken).ConfigureAwait(false) is { } row
+            ? new InboxEntry(row.GetInt64("Sequence") ?? 0, row.GetString("Attempt"))
             : null;
 
     /// <summary>History in order, oldest first, a page at a time.</summary>

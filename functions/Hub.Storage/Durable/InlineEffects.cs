@@ -8,25 +8,25 @@ namespace Hub.Storage.Durable;
 /// </summary>
 public static class InlineEffects
 {
-    private static readonly AsyncLocal<Func<string, long, CancellationToken, Task>?> Runner = new();
+    private static readonly AsyncLocal<Func<string, long, IReadOnlyList<OutboxRecord>?, CancellationToken, Task>?> Runner = new();
 
-    /// <summary>Runs a commit's effects (partition, sequence) where the caller is; null in a request.</summary>
-    internal static Func<string, long, CancellationToken, Task>? Current => Runner.Value;
+    /// <summary>Runs a commit's effects (partition, sequence, its rows if they are all that is pending) where the caller is; null in a request.</summary>
+    internal static Func<string, long, IReadOnlyList<OutboxRecord>?, CancellationToken, Task>? Current => Runner.Value;
 
     /// <summary>Until the scope is disposed, commits made by this async flow run their effects through <paramref name="outbox"/>.</summary>
     public static Scope Run(OutboxDispatcher outbox, IOrchestrationStarter orchestrations)
     {
         ArgumentNullException.ThrowIfNull(outbox);
-        Func<string, long, CancellationToken, Task>? previous = Runner.Value;
-        Runner.Value = (partition, sequence, ct) => outbox.RunCommitAsync(partition, sequence, orchestrations, cancellationToken: ct);
+        Func<string, long, IReadOnlyList<OutboxRecord>?, CancellationToken, Task>? previous = Runner.Value;
+        Runner.Value = (partition, sequence, rows, ct) => outbox.RunCommitAsync(partition, sequence, orchestrations, pendingRows: rows, cancellationToken: ct);
         return new Scope(previous);
     }
 
     public readonly struct Scope : IDisposable
     {
-        private readonly Func<string, long, CancellationToken, Task>? _previous;
+        private readonly Func<string, long, IReadOnlyList<OutboxRecord>?, CancellationToken, Task>? _previous;
 
-        internal Scope(Func<string, long, CancellationToken, Task>? previous) => _previous = previous;
+        internal Scope(Func<string, long, IReadOnlyList<OutboxRecord>?, CancellationToken, Task>? previous) => _previous = previous;
 
         public void Dispose() => Runner.Value = _previous;
     }

@@ -47,10 +47,17 @@ public sealed class OutboxDispatcher(
     /// earlier rows stay with their own commit's.
     /// </summary>
     /// <param name="commit">Only the rows of this attempt at the commit (<see cref="OutboxRecord.Commit"/>); null for any.</param>
+    /// <param name="pendingRows">Every row pending in the partition, when the committer knows them (a new aggregate's
+    /// first commit); null to read them.</param>
     public async Task RunCommitAsync(
-        string partition, long sequence, IOrchestrationStarter orchestrations, string? commit = null, CancellationToken cancellationToken = default)
+        string partition,
+        long sequence,
+        IOrchestrationStarter orchestrations,
+        string? commit = null,
+        IReadOnlyList<OutboxRecord>? pendingRows = null,
+        CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<OutboxRecord> pending = await store.OutboxAsync(partition, sequence, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<OutboxRecord> pending = pendingRows ?? await store.OutboxAsync(partition, sequence, cancellationToken).ConfigureAwait(false);
         if (commit is not null && !pending.Any(r => r.Sequence == sequence && r.Commit == commit))
         {
             return; // that attempt did not commit

@@ -56,7 +56,7 @@ public sealed class WorkDispatcher(IEnumerable<IAggregateHandler> aggregates, Wo
                 }
 
                 await outbox.RunCommitAsync(
-                    aggregate.PartitionOf(message.AggregateId), sequence, orchestrations, parts.Length == 2 ? parts[1] : null, cancellationToken).ConfigureAwait(false);
+                    aggregate.PartitionOf(message.AggregateId), sequence, orchestrations, parts.Length == 2 ? parts[1] : null, cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new FormatException($"Work message {message.Id} has kind '{message.Kind}'; expected '{WorkMessage.CommandKind}' or '{WorkMessage.EffectsKind}'.");

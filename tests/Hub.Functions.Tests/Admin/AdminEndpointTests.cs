@@ -57,7 +57,7 @@ public sealed class AdminEndpointTests
 
         // Lower case: function names are matched as the Functions host matches them, ignoring case.
         using HttpResponseMessage response = await hub.Client.SendAsync(Request("/admin/functions/hubwork", message));
-        await HubState.WaitUntilAsync(async () => await counter.GetAsync("by-hand") is not null, TimeSpan.FromSeconds(20));
+        await HubState.WaitUntilAsync(async () => await counter.GetAsync("by-hand") is not null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var view = await counter.GetAsync("by-hand");

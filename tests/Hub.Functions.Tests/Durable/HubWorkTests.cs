@@ -36,7 +36,7 @@ public sealed class HubWorkTests
                 cancellationToken: ct));
         // The count includes messages being handled, which are deleted only after their effects ran: at zero, no
         // duplicate effect can still arrive.
-        await WaitUntilAsync(async () => effectsA.Done.Count + effectsB.Done.Count >= commands && await queue.GetApproximateMessageCountAsync() == 0, TimeSpan.FromSeconds(60));
+        await HubState.WaitUntilAsync(async () => effectsA.Done.Count + effectsB.Done.Count >= commands && await queue.GetApproximateMessageCountAsync() == 0);
 
         var all = effectsA.Done.Concat(effectsB.Done).ToList();
         Assert.Equal(commands, all.Count);
@@ -70,7 +70,7 @@ public sealed class HubWorkTests
 
         await queue.SendMessageAsync(WorkQueue.Serialize(new WorkMessage("explosive-1", WorkMessage.CommandKind, "counter", "p1", """{"type":"explode"}""")));
         JsonElement item = default;
-        await WaitUntilAsync(async () =>
+        await HubState.WaitUntilAsync(async () =>
         {
             JsonElement list = await hub.Client.GetFromJsonAsync<JsonElement>("/api/admin/poison");
             item = list.GetProperty("items").EnumerateArray().FirstOrDefault();
@@ -79,7 +79,7 @@ public sealed class HubWorkTests
         HttpResponseMessage replay = await hub.Client.PostAsync(new Uri("/api/admin/poison/explosive-1/replay", UriKind.Relative), null);
         HttpResponseMessage again = await hub.Client.PostAsync(new Uri("/api/admin/poison/explosive-1/replay", UriKind.Relative), null);
         var counter = hub.App.Services.GetRequiredService<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>();
-        await WaitUntilAsync(async () => await counter.GetAsync("p1") is not null, TimeSpan.FromSeconds(30));
+        await HubState.WaitUntilAsync(async () => await counter.GetAsync("p1") is not null);
 
         Assert.Equal("explosive-1", item.GetProperty("id").GetString());
         Assert.Equal(5, item.GetProperty("dequeueCount").GetInt64());
@@ -102,7 +102,7 @@ public sealed class HubWorkTests
         var counter = hub.App.Services.GetRequiredService<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>();
 
         await queue.SendMessageAsync(WorkQueue.Serialize(new WorkMessage("fwd-1", WorkMessage.CommandKind, "counter", "from", """{"type":"forward","to":"to","by":6}""")));
-        await WaitUntilAsync(async () => await counter.GetAsync("to") is not null, TimeSpan.FromSeconds(20));
+        await HubState.WaitUntilAsync(async () => await counter.GetAsync("to") is not null);
 
         Assert.Equal(6, (await counter.GetAsync("to"))!.State.Count);
         Assert.Equal(1, (await counter.GetAsync("from"))!.Sequence);
@@ -125,19 +125,5 @@ public sealed class HubWorkTests
     {
         services.AddAggregate<CounterState, CounterCommand, CounterEvent, CounterDecider>();
         services.AddSingleton<ISideEffectHandler>(effect);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Condition not met within {timeout}.");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

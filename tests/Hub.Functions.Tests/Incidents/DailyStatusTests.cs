@@ -162,7 +162,7 @@ public sealed class DailyStatusTests
         // SendGrid is down when the summary goes: the run still completes, and the mail waits in the outbox for its
         // retry orchestration, which sends it once SendGrid answers.
         DailyStatusHandler.DailyRun run = await handler.RunAsync(CancellationToken.None);
-        await HubState.WaitUntilAsync(async () => (await store.OutboxAsync("daily-summary:2026-11-03")).Count == 0, TimeSpan.FromSeconds(60));
+        await HubState.WaitUntilAsync(async () => (await store.OutboxAsync("daily-summary:2026-11-03")).Count == 0);
         DailyStatusHandler.DailyRun again = await handler.RunAsync(CancellationToken.None);
 
         Assert.True(run.SummarySent);

@@ -54,6 +54,9 @@ internal sealed class TestHub : IAsyncDisposable
             ["Hub__EffectRetryDelay"] = "00:00:01",
             ["Hub__EffectMaxRetryDelay"] = "00:00:05",
             ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
+            // Storage that is merely slow (Azurite on two loaded cores) must not turn a webhook into a 503: five seconds
+            // is for storage that hangs. Tests of that set their own.
+            ["Hub__IntakeTimeout"] = "00:01:00",
             // Each hub its own durable table and work queues, unless a test makes two hubs share them.
             ["Hub__DurableName"] = Azurite.UniqueName("d"),
             // The shipped domain configuration, also for hubs started on a test functions folder.

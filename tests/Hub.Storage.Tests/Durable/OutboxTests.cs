@@ -55,6 +55,29 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task InlineCommit_NewAggregate_RunsItsRowsWithoutReadingThemBackButAnExistingOneReadsForEarlierRows()
+    {
+        var effect = new RecordingEffect(CounterDecider.NotifyEffect);
+        DurableHarness harness = await DurableHarness.CreateAsync(effects: [effect]);
+        string partition = harness.Counter.PartitionOf("n8");
+
+        IReadOnlyDictionary<string, long> first;
+        IReadOnlyDictionary<string, long> second;
+        using (InlineEffects.Run(harness.Outbox, harness.Orchestrations))
+        {
+            first = await harness.CountRequestsAsync(() => harness.Counter.HandleAsync("n8", "m1", new Notify("new"), "tester", AggregateBasis.Absent));
+            second = await harness.CountRequestsAsync(() => harness.Counter.HandleAsync("n8", "m2", new Notify("again"), "tester"));
+        }
+
+        // The first commit of an aggregate is all it has: commit, then the effect's row deleted. A later commit reads
+        // the partition's pending rows first (an earlier command row must not be overtaken).
+        Assert.Equal(new Dictionary<string, long> { ["table POST $batch"] = 1, ["table DELETE entity"] = 1 }, first);
+        Assert.Equal(1, second.GetValueOrDefault("table GET query"));
+        Assert.Equal(["new", "again"], effect.Done.Select(d => d.Payload));
+        Assert.Empty(await harness.Store.OutboxAsync(partition));
+    }
+
+    [Fact]
     public async Task HandleAsync_WithoutSideEffects_SendsNoWorkMessage()
     {
         DurableHarness harness = await DurableHarness.CreateAsync();

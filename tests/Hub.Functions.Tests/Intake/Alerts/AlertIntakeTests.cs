@@ -71,7 +71,8 @@ public sealed class AlertIntakeTests
             .Select(d => Payload("firing", Enumerable.Range(0, 10).Select(i => ($"s{d}-{i}", $"Storm{d}-{i}", "info", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z")).ToArray()))
             .ToArray();
 
-        HttpStatusCode[] codes = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i => (await PostAsync(hub, payloads[i % 100])).StatusCode));
+        using var sender = new WebhookSender(300);
+        HttpStatusCode[] codes = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i => (await sender.DeliverAsync(() => PostAsync(hub, payloads[i % 100]))).StatusCode));
         await WaitForTicketsAsync(hub, 1000, TimeSpan.FromSeconds(120));
         await WaitForIdleAsync(hub);
 

@@ -278,29 +278,12 @@ public sealed class TicketHookTests
     {
         await using TestHub hub = await StartAsync();
         string[] events = [.. Enumerable.Range(0, 1000).Select(i => Created($"RT-S{i.ToString(CultureInfo.InvariantCulture)}", queue: "ProductionDefect"))];
-        using var senders = new SemaphoreSlim(48);
+        using var sender = new WebhookSender(48);
 
-        // Like a real sender: 503 (overload, Retry-After) is retried; anything else is the answer.
         async Task<(HttpStatusCode Code, bool Duplicate)> DeliverAsync(string json)
         {
-            await senders.WaitAsync();
-            try
-            {
-                for (int attempt = 0; ; attempt++)
-                {
-                    HttpResponseMessage response = await PostAsync(hub, json);
-                    if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 20)
-                    {
-                        return (response.StatusCode, response.IsSuccessStatusCode && await DuplicateAsync(response));
-                    }
-
-                    await Task.Delay(100);
-                }
-            }
-            finally
-            {
-                senders.Release();
-            }
+            HttpResponseMessage response = await sender.DeliverAsync(() => PostAsync(hub, json));
+            return (response.StatusCode, response.IsSuccessStatusCode && await DuplicateAsync(response));
         }
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3000).Select(i => DeliverAsync(events[i % 1000])));
