@@ -75,8 +75,8 @@ internal static class ReleaseBench
             double[] latencies = [.. client.Latencies.Order()];
             Report.Line("  answer latency p50 / p95 / p99", string.Create(
                 CultureInfo.InvariantCulture, $"{Report.Percentile(latencies, 50):F0} / {Report.Percentile(latencies, 95):F0} / {Report.Percentile(latencies, 99):F0} ms"));
-            Report.Line("  retried on 'waits for the artifacts' (409)", string.Create(
-                CultureInfo.InvariantCulture, $"{client.RetriedMoves} transitions, {client.Retries} retries in all"));
+            Report.Line("  retried on 'waits for the artifacts' (409) or 503", string.Create(
+                CultureInfo.InvariantCulture, $"{client.RetriedMoves} transitions, {client.Retries} retries in all, {client.Unavailable} of them on 503"));
             Report.Line("  answered before the slot moved them", string.Create(
                 CultureInfo.InvariantCulture, $"{client.AwaitedMoves} transitions, {client.Polls} GETs until they showed the move"));
 

@@ -25,6 +25,7 @@ internal sealed class ReleaseClient(HttpClient http)
     private int _retries;
     private int _awaitedMoves;
     private int _polls;
+    private int _unavailable;
 
     /// <summary>The latency of each accepted answer, in milliseconds; refused tries are counted, not timed.</summary>
     public IReadOnlyCollection<double> Latencies => _latencies;
@@ -36,6 +37,9 @@ internal sealed class ReleaseClient(HttpClient http)
     public int AwaitedMoves => _awaitedMoves;
 
     public int Polls => _polls;
+
+    /// <summary>Tries answered 503 and tried again (counted in <see cref="Retries"/> too).</summary>
+    public int Unavailable => _unavailable;
 
     public async Task MoveAsync(long id, RolloutProgress to, string key, CancellationToken ct)
     {
@@ -64,7 +68,14 @@ internal sealed class ReleaseClient(HttpClient http)
                 return;
             }
 
-            if (response.StatusCode != HttpStatusCode.Conflict || !body.Contains(WaitsForArtifacts, StringComparison.Ordinal) || since.Elapsed > GiveUpAfter)
+            // 503 (storage slower than the intake timeout, Retry-After) is tried again, as any client must.
+            bool busy = response.StatusCode == HttpStatusCode.ServiceUnavailable;
+            if (busy)
+            {
+                Interlocked.Increment(ref _unavailable);
+            }
+
+            if (!(busy || (response.StatusCode == HttpStatusCode.Conflict && body.Contains(WaitsForArtifacts, StringComparison.Ordinal))) || since.Elapsed > GiveUpAfter)
             {
                 throw new InvalidOperationException($"POST /api/releases/{id}/transitions to {to}: {(int)response.StatusCode} {body}");
             }

@@ -20,9 +20,11 @@ public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggreg
         ArgumentNullException.ThrowIfNull(context);
         AggregateTimer timer = context.GetInput<AggregateTimer>() ?? throw new InvalidOperationException("An aggregate timer needs its input.");
         // The Azure Storage backend hides a timer message for whole seconds, rounded down, so a timer can fire up to a
-        // second early: wait again for what is left (nobody is paged before their deadline).
+        // second early. Waiting again for a remainder under a second would do the same (hidden for 0 s): a replay and
+        // a history write each, several times over. So the orchestration waits while a second or more is left, and
+        // the activity sleeps out the rest (nobody is paged before their deadline).
         DateTimeOffset fireAt = timer.FireAt ?? timer.DueAt;
-        while (fireAt > context.CurrentUtcDateTime)
+        while (fireAt - context.CurrentUtcDateTime >= TimeSpan.FromSeconds(1))
         {
             await context.CreateTimer(fireAt.UtcDateTime, CancellationToken.None);
         }
@@ -35,6 +37,13 @@ public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggreg
     public async Task FireAsync([ActivityTrigger] AggregateTimer timer, [DurableClient] DurableTaskClient client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(timer);
+        // FireAt is the durable engine's real time, not the hub clock (TimerEffect): what the orchestration left.
+        TimeSpan early = (timer.FireAt ?? timer.DueAt) - TimeProvider.System.GetUtcNow();
+        if (early > TimeSpan.Zero)
+        {
+            await Task.Delay(early < TimeSpan.FromSeconds(1) ? early : TimeSpan.FromSeconds(1), TimeProvider.System, ct);
+        }
+
         await storage.EnsureAsync(ct);
         IAggregateHandler aggregate = aggregates.FirstOrDefault(a => a.Kind == timer.AggregateKind)
             ?? throw new InvalidOperationException($"Timer {timer.InstanceId} is for aggregate kind '{timer.AggregateKind}', which this hub does not have.");
