@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -155,6 +156,15 @@ internal static class ReleaseBench
     internal static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string key, HttpContent? content, CancellationToken ct)
     {
         HttpResponseMessage response = await http.SendAsync(Request(method, path, key, content), ct);
+        // A read answered 503 (storage slower than its timeout) is tried again, as any client must; a write's content
+        // cannot be sent twice, so its 503 ends the bench.
+        for (int attempt = 1; response.StatusCode == HttpStatusCode.ServiceUnavailable && content is null && attempt < 20; attempt++)
+        {
+            response.Dispose();
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            response = await http.SendAsync(Request(method, path, key, null), ct);
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
