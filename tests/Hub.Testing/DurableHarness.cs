@@ -94,18 +94,12 @@ public sealed class DurableHarness
         return harness;
     }
 
-    /// <summary>Waits until the work queue holds at least <paramref name="count"/> messages; returns how many it holds.</summary>
-    public async Task<int> WaitForMessagesAsync(int count, TimeSpan timeout)
+    /// <summary>Waits until the work queue holds at least <paramref name="count"/> messages.</summary>
+    public async Task WaitForMessagesAsync(int count, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
-        while (true)
+        while (await Queue.GetApproximateMessageCountAsync(cts.Token).ConfigureAwait(false) < count)
         {
-            int queued = await Queue.GetApproximateMessageCountAsync(cts.Token).ConfigureAwait(false);
-            if (queued >= count)
-            {
-                return queued;
-            }
-
             await Task.Delay(50, cts.Token).ConfigureAwait(false);
         }
     }

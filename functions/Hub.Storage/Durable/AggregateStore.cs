@@ -135,9 +135,6 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         }
     }
 
-    public async Task<bool> InboxContainsAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
-        await InboxAsync(partition, messageId, cancellationToken).ConfigureAwait(false) is not null;
-
     /// <summary>The commit that applied the message; null if it was never applied.</summary>
     public async Task<InboxEntry?> InboxAsync(string partition, string messageId, CancellationToken cancellationToken = default) =>
         await table.GetEntityOrDefaultAsync(partition, InboxRowKey(messageId), ["At", "Sequence", "Attempt"], cancellationToken).ConfigureAwait(false) is { } row

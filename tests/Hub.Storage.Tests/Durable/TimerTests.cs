@@ -55,7 +55,7 @@ public sealed class TimerTests
         Assert.Equal(["AlarmSet", "Rang"], history.Select(e => e.Type));
         Assert.Equal("timer", history[1].Actor);
         Assert.Empty((await harness.Store.LoadAsync(partition))!.Timers);
-        Assert.True(await harness.Store.InboxContainsAsync(partition, "timer-" + timer.Token));
+        Assert.NotNull(await harness.Store.InboxAsync(partition, "timer-" + timer.Token));
     }
 
     [Fact]
