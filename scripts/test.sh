@@ -10,7 +10,7 @@ rm -rf "$results"
 dotnet build Serverless.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 status=0
 dotnet test Serverless.sln -c Release --no-build --nologo \
-  --blame-hang-timeout 4m \
+  --blame-hang-timeout 6m \
   --logger "trx" --results-directory "$results" --logger "console;verbosity=minimal" "$@" || status=$?
 
 # One closing line for the whole run, summed over every test assembly's TRX counters.
