@@ -102,9 +102,14 @@ internal static class IncidentBench
                     Classification: i % (tickets / urgent) == 0 ? AlertClassification.Urgent : AlertClassification.Informational), "bench", ct));
             Report.Rate("  seeding tickets", tickets, sw.Elapsed, "tickets");
 
+            // The DailyStatus timer's start, then its orchestration to the end: listing, the incidents fanned out, the summary.
             var handler = app.Services.GetRequiredService<DailyStatusHandler>();
+            var client = app.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
+            var input = new DailyStatusInput(handler.Today(), app.Services.GetRequiredService<Hub.Storage.Durable.EffectRetryPolicy>());
             sw.Restart();
-            DailyStatusHandler.DailyRun run = await handler.RunAsync(CancellationToken.None);
+            await new Hub.Functions.Durable.DurableStarter(client).StartAsync(DailyStatusFunctions.Orchestrator, input.Run.InstanceId, input, CancellationToken.None);
+            Microsoft.DurableTask.Client.OrchestrationMetadata done = await client.WaitForInstanceCompletionAsync(input.Run.InstanceId, getInputsAndOutputs: true);
+            DailyRun run = done.ReadOutputAs<DailyRun>() ?? throw new InvalidOperationException($"The daily status run ended {done.RuntimeStatus}.");
             Report.Line(
                 "daily status run over 10,000 tickets",
                 string.Create(CultureInfo.InvariantCulture, $"{sw.Elapsed.TotalSeconds:F2} s ({run.Tickets} tickets read, {run.StatusMails} incident mails, {run.Reminders} reminders, summary {(run.SummarySent ? "sent" : "not sent")})"),

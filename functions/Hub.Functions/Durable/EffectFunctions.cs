@@ -101,6 +101,7 @@ public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggreg
         await outbox.GiveUpAsync(row.Partition, row.Id, row.Error ?? "given up", new DurableStarter(client), ct);
     }
 
-    private static TaskOptions Retry(EffectRetryPolicy policy) => TaskOptions.FromRetryPolicy(new RetryPolicy(
+    /// <summary>An activity's retries under <paramref name="policy"/>, tried until it gives up.</summary>
+    internal static TaskOptions Retry(EffectRetryPolicy policy) => TaskOptions.FromRetryPolicy(new RetryPolicy(
         int.MaxValue, policy.FirstRetry, policy.Backoff, policy.MaxRetry, policy.GiveUpAfter));
 }

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DurableTask.Core.History;
 using Hub.Functions.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace Hub.Functions.Durable;
@@ -142,7 +144,7 @@ public static class OrchestrationFunctions
             return OrchestrationFilter.Invalid("restartWithNewInstanceId", "boolean", $"restartWithNewInstanceId: must be true or false, not '{flag}'.");
         }
 
-        if (await client.GetInstanceAsync(instanceId, ct) is not { } instance)
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct) is not { } instance)
         {
             return Unknown(instanceId);
         }
@@ -156,7 +158,12 @@ public static class OrchestrationFunctions
                 detail: $"Orchestration '{instanceId}' is {instance.RuntimeStatus}: terminate it before restarting it under the same id, or restart it under a new one.");
         }
 
-        string restarted = await client.RestartAsync(instanceId, newInstanceId, ct);
+        // Started here rather than with the client's RestartAsync: the standalone sidecar's restart starts the copy without
+        // tags, and it then cannot describe the instance (GetInstance fails) until it has run.
+        string restarted = newInstanceId ? Guid.NewGuid().ToString("N") : instanceId;
+        using JsonDocument? input = instance.SerializedInput is { } json ? JsonDocument.Parse(json) : null;
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            instance.Name, input?.RootElement, new StartOrchestrationOptions(restarted) { Tags = instance.Tags }, ct);
         return Accepted(restarted);
     }
 

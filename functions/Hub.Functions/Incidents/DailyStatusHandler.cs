@@ -13,12 +13,13 @@ using Hub.Storage.Tables;
 namespace Hub.Functions.Incidents;
 
 /// <summary>
-/// The run of the DailyStatus timer function (<see cref="DailyStatusFunctions"/>; default 09:00 on weekdays in the hub's time zone, Hub__DailyStatusSchedule): each open
-/// urgent incident mails its Recipient List its status and what changed in 24 hours and reminds a silent Tech Lead and
-/// their lead (a <see cref="SendDailyStatus"/> command per incident, deduplicated per day by the inbox; one incident
-/// that fails is logged and the others still go), then one summary goes to the team list: a <see cref="QueueDailySummary"/>
-/// command to the "daily-summary" aggregate of the day, whose decision commits the mail through the outbox, so a failed
-/// send is retried by the outbox sweeper and a second run on the same day sends nothing.
+/// The steps of the daily status run (default 09:00 on weekdays in the hub's time zone, Hub__DailyStatusSchedule), which
+/// the <c>DailyStatus</c> orchestration (<see cref="DailyStatusFunctions"/>) calls as activities: <see cref="PlanAsync"/>
+/// lists the open urgent incidents; <see cref="IncidentAsync"/>, once per incident, mails its Recipient List its status
+/// and what changed in 24 hours and reminds a silent Tech Lead and their lead (a <see cref="SendDailyStatus"/> command,
+/// deduplicated per day by the inbox and refused by the decider after the day's first); <see cref="SummaryAsync"/> then
+/// sends one summary to the team list (a <see cref="QueueDailySummary"/> command to the "daily-summary" aggregate of the
+/// day, whose decision commits the mail through the outbox). Every step is idempotent, as activities must be.
 /// </summary>
 public sealed class DailyStatusHandler(
     AggregateProcessor<IncidentState, IncidentCommand, IncidentEvent> incidents,
@@ -32,59 +33,64 @@ public sealed class DailyStatusHandler(
 {
     public const string DefaultSchedule = "0 0 9 * * 1-5";
 
-    public async Task<DailyRun> RunAsync(CancellationToken ct)
+    /// <summary>The run due now: the day in the hub's time zone and the instant its 24 hours end.</summary>
+    public DailyStatusRun Today()
     {
-        await storage.EnsureAsync(ct);
         DateTimeOffset now = clock.GetUtcNow();
         string day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, host.TimeZone).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return new DailyStatusRun(day, now);
+    }
 
-        // Only what the run can use is read: open incidents, and those whose state changed in the last 24 hours (the
-        // summary's "resolved in the last 24 hours"); the rest stay in storage.
-        DateTimeOffset since = now - TimeSpan.FromHours(24);
+    /// <summary>The open urgent incidents, by ticket number: one <see cref="IncidentAsync"/> each.</summary>
+    public async Task<long[]> PlanAsync(DailyStatusRun run, CancellationToken ct)
+    {
+        List<IncidentState> all = await RelevantIncidentsAsync(run, ct);
+        return [.. all.Where(i => i.IsOpen && i.Kind == IncidentKinds.Urgent).Select(i => i.Ticket).Order()];
+    }
+
+    /// <summary>One incident's daily status; throws when it could not be applied, so that its activity is retried.</summary>
+    public async Task<DailyStatusOutcome> IncidentAsync(DailyStatusRun run, long ticket, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await storage.EnsureAsync(ct);
+        CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(
+            ticket.ToString(CultureInfo.InvariantCulture), $"daily-{run.Day}", new SendDailyStatus(Actor.System, run.Day), "daily-status", ct);
+        if (outcome.Status == CommandStatus.Rejected)
+        {
+            logger.LogWarning("Daily status of incident #{Ticket} refused: {Reason}", ticket, outcome.Reason);
+            return DailyStatusOutcome.Refused;
+        }
+
+        // Applied, or a duplicate: an earlier attempt of this activity (or a restart of the day's run) sent it. The rule the
+        // incident applied, close enough in time to the state it decided on (only the run's clock differs).
+        return IncidentDecider.TechLeadSilent(outcome.State, run.At) ? DailyStatusOutcome.SentWithReminder : DailyStatusOutcome.Sent;
+    }
+
+    /// <summary>The day's summary to the team list, with the tickets read for it.</summary>
+    public async Task<DailySummaryOutcome> SummaryAsync(DailyStatusRun run, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        List<IncidentState> all = await RelevantIncidentsAsync(run, ct);
+        (List<ReleaseMove> moved, int tickets) = await ReleasesMovedAsync(run.At, ct);
+        bool sent = await QueueSummaryAsync(run.Day, run.At, all, moved, ct);
+        return new DailySummaryOutcome(sent, tickets);
+    }
+
+    // Only what the run can use is read: open incidents, and those whose state changed in the last 24 hours (the
+    // summary's "resolved in the last 24 hours"); the rest stay in storage.
+    private async Task<List<IncidentState>> RelevantIncidentsAsync(DailyStatusRun run, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await storage.EnsureAsync(ct);
         string relevant = StateRows.StateNameIn(IncidentStatus.Paging, IncidentStatus.Acknowledged, IncidentStatus.Resolving, IncidentStatus.HandingOff)
-            + " or " + StateRows.UpdatedSince(since);
+            + " or " + StateRows.UpdatedSince(run.At - TimeSpan.FromHours(24));
         var all = new List<IncidentState>();
         await foreach (IncidentState incident in StateRows.MatchingAsync<IncidentState>(store, IncidentDecider.AggregateKind, relevant, ct))
         {
             all.Add(incident);
         }
 
-        int statusMails = 0, reminders = 0, failed = 0;
-        await Parallel.ForEachAsync(all.Where(i => i.IsOpen && i.Kind == IncidentKinds.Urgent), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (incident, token) =>
-        {
-            string id = incident.Ticket.ToString(CultureInfo.InvariantCulture);
-            CommandOutcome<IncidentState> outcome;
-            try
-            {
-                outcome = await incidents.HandleAsync(id, $"daily-{day}", new SendDailyStatus(Actor.System, day), "daily-status", token);
-            }
-            catch (Exception ex) when (!token.IsCancellationRequested)
-            {
-                // One incident's failure (storage, a broken row) must not cancel the others or the summary; the next run
-                // (or a manual re-run the same day: the inbox skips the incidents that went) picks it up.
-                Interlocked.Increment(ref failed);
-                logger.LogError(ex, "Daily status of incident #{Ticket} failed", incident.Ticket);
-                return;
-            }
-
-            if (outcome.Status == CommandStatus.Applied)
-            {
-                Interlocked.Increment(ref statusMails);
-                // The rule the incident applied (close enough in time to the state it decided on: only the run's clock differs).
-                if (IncidentDecider.TechLeadSilent(incident, now))
-                {
-                    Interlocked.Increment(ref reminders);
-                }
-            }
-            else if (outcome.Status == CommandStatus.Rejected)
-            {
-                logger.LogWarning("Daily status of incident #{Ticket} refused: {Reason}", incident.Ticket, outcome.Reason);
-            }
-        });
-
-        (List<ReleaseMove> moved, int tickets) = await ReleasesMovedAsync(now, ct);
-        bool sent = await QueueSummaryAsync(day, now, all, moved, ct);
-        return new DailyRun(day, statusMails, reminders, sent, tickets) { Failed = failed };
+        return all;
     }
 
     /// <summary>Tickets of queues on a lifecycle named "release" whose status changed in the 24 hours before <paramref name="now"/>.</summary>
@@ -118,9 +124,9 @@ public sealed class DailyStatusHandler(
 
         RotaOnCall[] onCall = [.. config.Rotas.Where(r => r.Members.Count > 0).Select(r => new RotaOnCall(r.Name, OnCall.At(r, now)))];
         string body = DailySummary.Build(day, now, all, moved, onCall);
-        // The mail is committed through the outbox with the aggregate's event: the dispatcher sends it at once, a transient
-        // failure (or a crash before the send completed) leaves the row for the outbox sweeper, and the day's id makes a
-        // second run a no-op (the inbox deduplicates the message id, the decider refuses a second summary).
+        // The mail is committed through the outbox with the aggregate's event: it goes after the commit, a transient failure
+        // is retried by the commit's Effects_Retry orchestration, and the day's id makes a second attempt a no-op (the
+        // inbox deduplicates the message id, the decider refuses a second summary).
         CommandOutcome<DailySummaryState> outcome = await summaries.HandleAsync(
             day, $"daily-summary-{day}", new QueueDailySummary(day, [list.Address], body), "daily-status", ct);
         if (outcome.Status == CommandStatus.Rejected)
@@ -128,12 +134,31 @@ public sealed class DailyStatusHandler(
             logger.LogInformation("Daily summary {Day} not queued: {Reason}", day, outcome.Reason);
         }
 
-        return outcome.Status == CommandStatus.Applied;
+        // A duplicate is this day's summary queued by an earlier attempt of the activity (or of the day's run).
+        return outcome.Status is CommandStatus.Applied or CommandStatus.Duplicate;
     }
 
-    /// <summary>What one run did; <see cref="Failed"/> counts incidents whose daily status failed (logged, retried by a re-run).</summary>
-    public sealed record DailyRun(string Day, int StatusMails, int Reminders, bool SummarySent, int Tickets)
-    {
-        public int Failed { get; init; }
-    }
+}
+
+/// <summary>The input of the <c>DailyStatus</c> orchestration: the day it reports on, and the instant its 24 hours end.</summary>
+public sealed record DailyStatusRun(string Day, DateTimeOffset At)
+{
+    /// <summary>One run per day: a second start on the same day (a second instance's timer, a restart) finds it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string InstanceId => "daily-status:" + Day;
+}
+
+public enum DailyStatusOutcome
+{
+    Sent,
+    SentWithReminder,
+    Refused,
+}
+
+public sealed record DailySummaryOutcome(bool Sent, int Tickets);
+
+/// <summary>What one run did, the output of its orchestration; <see cref="Failed"/> counts incidents whose daily status failed every attempt.</summary>
+public sealed record DailyRun(string Day, int StatusMails, int Reminders, bool SummarySent, int Tickets)
+{
+    public int Failed { get; init; }
 }

@@ -5,12 +5,13 @@ using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 using Hub.Testing;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using static Hub.Functions.Tests.Support.PlaybookConfig;
 
 namespace Hub.Functions.Tests.Incidents;
 
-/// <summary>The DailyStatus function on a real hub with a fixture set of incidents and tickets, mail checked line by line.</summary>
+/// <summary>The DailyStatus timer and its DailyStatusRun orchestration on a real hub with a fixture set of incidents and tickets, mail checked line by line.</summary>
 public sealed class DailyStatusTests
 {
     private const string IntegratorKey = "integrator-key-0123456789abcdef";
@@ -60,16 +61,15 @@ public sealed class DailyStatusTests
         AdvanceTo(clock, T0.AddHours(24.5));
         long portal = await OpenAsync(hub, new { subject = "Portal slow", service = "portal" });
         AdvanceTo(clock, T0.AddHours(25)); // Wednesday 09:00 in Zurich
-        var handler = hub.App.Services.GetRequiredService<DailyStatusHandler>();
 
-        DailyStatusHandler.DailyRun run = await handler.RunAsync(CancellationToken.None);
-        DailyStatusHandler.DailyRun again = await handler.RunAsync(CancellationToken.None);
+        DailyRun run = await RunDailyStatusAsync(hub, "2026-11-04");
+        bool again = await StartAgainAsync(hub);
         await HubState.WaitForEffectsAsync(hub);
         List<Mail> mails = await OutboxAsync(hub);
 
         // 9 tickets exist; the archive and VPN tickets were last written more than 24 hours before the run, so only 7 are read.
-        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 3, 1, true, 7), run);
-        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 0, 0, false, 7), again);
+        Assert.Equal(new DailyRun("2026-11-04", 3, 1, true, 7), run);
+        Assert.False(again);
         Assert.Equal([archive, vpn, portal], mails.Where(m => m.Kind == "incident-daily").Select(m => m.Number).Order());
         Mail daily = mails.Single(m => m.Kind == "incident-daily" && m.Number == vpn);
         Assert.Equal(["isda-pipeline@example.org", "isda-integrators@example.org", "map-support@example.org", "computing-help@example.org"], daily.To);
@@ -117,7 +117,7 @@ public sealed class DailyStatusTests
     }
 
     [Fact]
-    public async Task DailyStatus_OneIncidentFails_TheOthersAndTheSummaryStillGo()
+    public async Task DailyStatus_OneIncidentFails_TheOthersAndTheSummaryStillGoAndARestartSendsOnlyWhatWasMissing()
     {
         var clock = new ManualClock(T0);
         Dictionary<string, string?> settings = Settings(Write(ackWithin: "10m"));
@@ -129,17 +129,34 @@ public sealed class DailyStatusTests
         var store = hub.App.Services.GetRequiredService<AggregateStore>();
         // The broken incident's state row stays listable but cannot be loaded (its timers column is not JSON).
         Azure.Data.Tables.TableEntity row = (await store.Table.GetEntityOrDefaultAsync($"incident:{broken}", AggregateStore.StateRow))!;
+        object timers = row["Timers"];
         row["Timers"] = "not json";
         await store.Table.UpsertEntityAsync(row);
         AdvanceTo(clock, T0.AddHours(25));
 
-        DailyStatusHandler.DailyRun run = await hub.App.Services.GetRequiredService<DailyStatusHandler>().RunAsync(CancellationToken.None);
+        DailyRun run = await RunDailyStatusAsync(hub, "2026-11-04");
         await HubState.WaitForEffectsAsync(hub);
         List<Mail> mails = await OutboxAsync(hub);
+        // The operator repairs the row and restarts the day's run under its own id.
+        row["Timers"] = timers;
+        await store.Table.UpsertEntityAsync(row);
+        using var restart = new HttpRequestMessage(HttpMethod.Post, "/api/admin/orchestrations/daily-status:2026-11-04/restart?restartWithNewInstanceId=false");
+        restart.Headers.Add(Hub.Functions.Admin.AdminKey.Header, TestHub.AdminKey);
+        using HttpResponseMessage restarted = await hub.Client.SendAsync(restart);
+        DailyRun rerun = await CompletedRunAsync(hub, "2026-11-04");
+        await HubState.WaitForEffectsAsync(hub);
+        List<Mail> after = await OutboxAsync(hub);
 
-        Assert.Equal(new DailyStatusHandler.DailyRun("2026-11-04", 1, 1, true, 0) { Failed = 1 }, run);
+        // The broken incident was tried three times (DailyStatusFunctions.IncidentAttempts), then counted as failed.
+        Assert.Equal(new DailyRun("2026-11-04", 1, 1, true, 0) { Failed = 1 }, run);
         Assert.Equal([fine], mails.Where(m => m.Kind == "incident-daily").Select(m => m.Number));
         Assert.Single(mails, m => m.Kind == "daily-summary");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, restarted.StatusCode);
+        // The rerun reports both incidents and the summary as sent, and only the broken incident's mails are new.
+        Assert.Equal(new DailyRun("2026-11-04", 2, 2, true, 0), rerun);
+        Assert.Equal([broken, fine], after.Where(m => m.Kind == "incident-daily").Select(m => m.Number).Order());
+        Assert.Equal([broken, fine], after.Where(m => m.Kind == "incident-reminder").Select(m => m.Number).Order());
+        Assert.Single(after, m => m.Kind == "daily-summary");
     }
 
     [Fact]
@@ -155,22 +172,54 @@ public sealed class DailyStatusTests
         settings["Hub__Email__SendGridUrl"] = sendGrid.Url.ToString();
         settings["Hub__Email__MaxAttempts"] = "1";
         await using TestHub hub = await TestHub.StartAsync(settings, services => services.AddSingleton<TimeProvider>(clock));
-        var handler = hub.App.Services.GetRequiredService<DailyStatusHandler>();
         var store = hub.App.Services.GetRequiredService<AggregateStore>();
         sendGrid.Script.Enqueue((503, null, null));
 
         // SendGrid is down when the summary goes: the run still completes, and the mail waits in the outbox for its
         // retry orchestration, which sends it once SendGrid answers.
-        DailyStatusHandler.DailyRun run = await handler.RunAsync(CancellationToken.None);
+        DailyRun run = await RunDailyStatusAsync(hub, "2026-11-03");
         await HubState.WaitUntilAsync(async () => (await store.OutboxAsync("daily-summary:2026-11-03")).Count == 0);
-        DailyStatusHandler.DailyRun again = await handler.RunAsync(CancellationToken.None);
+        bool again = await StartAgainAsync(hub);
 
         Assert.True(run.SummarySent);
-        Assert.False(again.SummarySent);
+        Assert.False(again);
         Assert.Equal(2, sendGrid.Requests.Count);
         JsonElement summary = Assert.Single(sendGrid.Accepted);
         Assert.Equal("[hub] Daily summary 2026-11-03", summary.GetProperty("subject").GetString());
         Assert.Empty(await store.OutboxAsync("daily-summary:2026-11-03"));
+    }
+
+    /// <summary>
+    /// Fires the DailyStatus timer function now (the standalone host's admin route, as the Functions host's) and waits
+    /// for the day's orchestration to complete, returning what it reports.
+    /// </summary>
+    private static async Task<DailyRun> RunDailyStatusAsync(TestHub hub, string day)
+    {
+        using var fire = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/DailyStatus");
+        fire.Headers.Add(Hub.Functions.Admin.AdminKey.Header, TestHub.AdminKey);
+        using HttpResponseMessage fired = await hub.Client.SendAsync(fire);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, fired.StatusCode);
+        return await CompletedRunAsync(hub, day);
+    }
+
+    /// <summary>The day's orchestration once it exists and has completed (a restart makes it Pending at once).</summary>
+    private static async Task<DailyRun> CompletedRunAsync(TestHub hub, string day)
+    {
+        var client = hub.App.Services.GetRequiredService<DurableTaskClient>();
+        string id = "daily-status:" + day;
+        await HubState.WaitUntilAsync(async () => await client.GetInstanceAsync(id) is not null);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        OrchestrationMetadata done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, deadline.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        return done.ReadOutputAs<DailyRun>()!;
+    }
+
+    /// <summary>What a second firing on the same day does: starts the day's orchestration again, which exists.</summary>
+    private static Task<bool> StartAgainAsync(TestHub hub)
+    {
+        var daily = hub.App.Services.GetRequiredService<DailyStatusHandler>();
+        var input = new DailyStatusInput(daily.Today(), hub.App.Services.GetRequiredService<EffectRetryPolicy>());
+        return hub.Orchestrations.StartAsync(DailyStatusFunctions.Orchestrator, input.Run.InstanceId, input, CancellationToken.None);
     }
 
     private static void AdvanceTo(ManualClock clock, DateTimeOffset to)
