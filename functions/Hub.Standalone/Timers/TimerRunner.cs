@@ -29,6 +29,7 @@ internal sealed class TimerRunner(
     internal static readonly TimeSpan AcquireEvery = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ErrorDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RenewMargin = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
 
     private readonly FunctionInvoker _invoker = new(timer.Definition);
     private readonly BlobClient _lock = container.GetBlobClient($"locks/{hostId}/{timer.Definition.Name}/lock");
@@ -174,14 +175,22 @@ internal sealed class TimerRunner(
         {
             DateTimeOffset current = time.GetUtcNow();
             DateTimeOffset next = timer.Schedule.Next(current > fired ? current : fired);
-            TimeSpan wait = next - time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, time, lost).ConfigureAwait(false);
-            }
-
+            await WaitUntilAsync(next, time, lost).ConfigureAwait(false);
             await FireAsync(next, isPastDue: false, lost).ConfigureAwait(false);
             fired = next;
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="due"/> by <paramref name="time"/>, a day at a time: <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/>
+    /// refuses a wait of over 49.7 days, which a yearly schedule (or the tests' "0 0 0 1 1 *") asks for.
+    /// </summary>
+    internal static async Task WaitUntilAsync(DateTimeOffset due, TimeProvider time, CancellationToken ct)
+    {
+        TimeSpan wait;
+        while ((wait = due - time.GetUtcNow()) > TimeSpan.Zero)
+        {
+            await Task.Delay(wait < MaxWait ? wait : MaxWait, time, ct).ConfigureAwait(false);
         }
     }
 
