@@ -20,6 +20,8 @@ namespace Hub.Functions.Tests.Durable;
 /// Issue 11, "what it must show": the real executable killed with SIGKILL while escalations and release moves are in
 /// flight, then a new process on the same storage finishes every one of them exactly once.
 /// </summary>
+// One collection with StorageOutageTests: the two heaviest scenarios never run at the same time.
+[Collection("Process and storage outages")]
 public sealed class KillRecoveryTests(ITestOutputHelper output)
 {
     private const int Count = 100;

@@ -28,6 +28,8 @@ namespace Hub.Functions.Tests.Resilience;
 /// emulator's limit, not the hub's, and a real storage account does not lose acknowledged writes; the shutdown keeps
 /// them, so whatever is missing afterwards is the hub's fault.
 /// </remarks>
+// One collection with KillRecoveryTests: the two heaviest scenarios never run at the same time.
+[Collection("Process and storage outages")]
 public sealed class StorageOutageTests(ITestOutputHelper output)
 {
     private const string Token = "alertmanager-test-token-0123456789";
