@@ -105,10 +105,9 @@ internal static class IncidentBench
             // The DailyStatus timer's start, then its orchestration to the end: listing, the incidents fanned out, the summary.
             var handler = app.Services.GetRequiredService<DailyStatusHandler>();
             var client = app.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
-            var input = new DailyStatusInput(handler.Today(), app.Services.GetRequiredService<Hub.Storage.Durable.EffectRetryPolicy>());
             sw.Restart();
-            await new Hub.Functions.Durable.DurableStarter(client).StartAsync(DailyStatusFunctions.Orchestrator, input.Run.InstanceId, input, CancellationToken.None);
-            Microsoft.DurableTask.Client.OrchestrationMetadata done = await client.WaitForInstanceCompletionAsync(input.Run.InstanceId, getInputsAndOutputs: true);
+            (DailyStatusRun today, _) = await handler.StartTodayAsync(new Hub.Functions.Durable.DurableStarter(client), CancellationToken.None);
+            Microsoft.DurableTask.Client.OrchestrationMetadata done = await client.WaitForInstanceCompletionAsync(today.InstanceId, getInputsAndOutputs: true);
             DailyRun run = done.ReadOutputAs<DailyRun>() ?? throw new InvalidOperationException($"The daily status run ended {done.RuntimeStatus}.");
             Report.Line(
                 "daily status run over 10,000 tickets",

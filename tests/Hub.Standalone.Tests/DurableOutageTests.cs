@@ -14,6 +14,11 @@ namespace Hub.Standalone.Tests;
 /// </summary>
 public sealed class DurableOutageTests
 {
+    // The outage the issue names, not waits for a state: the test then checks the worker met it and came through.
+    private static readonly TimeSpan Frozen = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Down = TimeSpan.FromSeconds(20);
+    private const string DurableStorage = "DurableTask.AzureStorage";
+
     // DTFx may meet a start whose first episode storage applied but never answered: it then logs "Multiple
     // ExecutionStartedEvent found" for 'approval-before' and abandons that message with a growing delay; the instance
     // still went on, about 20 s later, in both runs here (2026-12-02).
@@ -22,18 +27,21 @@ public sealed class DurableOutageTests
     {
         await using Azurite azurite = await Azurite.StartAsync(persistent: true);
         var probe = new Probe();
-        await using TestHost host = await TestHost.StartAsync(probe, TestHost.Settings(azurite));
+        var warnings = new WarningCounter();
+        await using TestHost host = await TestHost.StartAsync(probe, TestHost.Settings(azurite), warnings);
         DurableTaskClient client = host.Services.GetRequiredService<DurableTaskClient>();
         // Its timer falls due 20 s into the 30 s freeze.
         string before = await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(ApprovalFunctions.Approval), new ApprovalRequest("before", 20), new StartOrchestrationOptions("approval-before"));
         await Poll.UntilAsync(() => probe.Of("greet"), g => g.Contains("before"), TimeSpan.FromSeconds(60));
 
+        int warnedBefore = warnings.Of(DurableStorage);
         azurite.Pause();
-        await Task.Delay(TimeSpan.FromSeconds(30));
+        await Task.Delay(Frozen);
         azurite.Resume();
         await azurite.ShutDownAsync();
-        await Task.Delay(TimeSpan.FromSeconds(20));
+        await Task.Delay(Down);
+        int warnedDuring = warnings.Of(DurableStorage) - warnedBefore;
         bool stoppedDuringOutage = host.App.Lifetime.ApplicationStopping.IsCancellationRequested;
         await azurite.RestartAsync();
         DateTimeOffset restarted = DateTimeOffset.UtcNow;
@@ -57,6 +65,7 @@ public sealed class DurableOutageTests
         OrchestrationMetadata doneBefore = await client.WaitForInstanceCompletionAsync(before, getInputsAndOutputs: true, within.Token);
         OrchestrationMetadata doneAfter = await client.WaitForInstanceCompletionAsync(after, getInputsAndOutputs: true, within.Token);
 
+        Assert.True(warnedDuring > 0, "the Durable worker logged no storage failure during the outage");
         Assert.False(stoppedDuringOutage);
         Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
         Assert.All(waiting, m => Assert.Equal("\"waiting for decision\"", m?.SerializedCustomStatus));

@@ -13,7 +13,7 @@ namespace Hub.Functions.Incidents;
 /// incident, then sends the summary. An incident that fails every attempt is counted and logged, and the others and the
 /// summary still go; an operator re-runs the day with <c>POST /api/admin/orchestrations/daily-status:{day}/restart?restartWithNewInstanceId=false</c>.
 /// </summary>
-public sealed class DailyStatusFunctions(DailyStatusHandler daily, EffectRetryPolicy retry, ILogger<DailyStatusFunctions> logger)
+public sealed class DailyStatusFunctions(DailyStatusHandler daily, ILogger<DailyStatusFunctions> logger)
 {
     public const string Orchestrator = "DailyStatusRun";
     public const string PlanActivity = "DailyStatusRun_Plan";
@@ -29,9 +29,8 @@ public sealed class DailyStatusFunctions(DailyStatusHandler daily, EffectRetryPo
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)
     {
-        DailyStatusInput input = new(daily.Today(), retry);
-        bool started = await new DurableStarter(client).StartAsync(Orchestrator, input.Run.InstanceId, input, ct);
-        logger.LogInformation("Daily status {Day}: {Instance} {What}", input.Run.Day, input.Run.InstanceId, started ? "started" : "exists already (nothing started)");
+        (DailyStatusRun run, bool started) = await daily.StartTodayAsync(new DurableStarter(client), ct);
+        logger.LogInformation("Daily status {Day}: {Instance} {What}", run.Day, run.InstanceId, started ? "started" : "exists already (nothing started)");
     }
 
     [Function(Orchestrator)]

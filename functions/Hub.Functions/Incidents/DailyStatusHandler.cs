@@ -14,7 +14,7 @@ namespace Hub.Functions.Incidents;
 
 /// <summary>
 /// The steps of the daily status run (default 09:00 on weekdays in the hub's time zone, Hub__DailyStatusSchedule), which
-/// the <c>DailyStatus</c> orchestration (<see cref="DailyStatusFunctions"/>) calls as activities: <see cref="PlanAsync"/>
+/// the <c>DailyStatusRun</c> orchestration (<see cref="DailyStatusFunctions"/>) calls as activities: <see cref="PlanAsync"/>
 /// lists the open urgent incidents; <see cref="IncidentAsync"/>, once per incident, mails its Recipient List its status
 /// and what changed in 24 hours and reminds a silent Tech Lead and their lead (a <see cref="SendDailyStatus"/> command,
 /// deduplicated per day by the inbox and refused by the decider after the day's first); <see cref="SummaryAsync"/> then
@@ -29,16 +29,23 @@ public sealed class DailyStatusHandler(
     HubConfiguration config,
     HubHostInfo host,
     TimeProvider clock,
+    EffectRetryPolicy retry,
     ILogger<DailyStatusHandler> logger)
 {
     public const string DefaultSchedule = "0 0 9 * * 1-5";
 
-    /// <summary>The run due now: the day in the hub's time zone and the instant its 24 hours end.</summary>
-    public DailyStatusRun Today()
+    /// <summary>
+    /// Starts the run due now (the day in the hub's time zone, ending at this instant) as the day's orchestration, unless
+    /// that day's exists already: what the DailyStatus timer does on each firing.
+    /// </summary>
+    public async Task<(DailyStatusRun Run, bool Started)> StartTodayAsync(IOrchestrationStarter starter, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(starter);
         DateTimeOffset now = clock.GetUtcNow();
         string day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, host.TimeZone).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return new DailyStatusRun(day, now);
+        var input = new DailyStatusInput(new DailyStatusRun(day, now), retry);
+        bool started = await starter.StartAsync(DailyStatusFunctions.Orchestrator, input.Run.InstanceId, input, ct);
+        return (input.Run, started);
     }
 
     /// <summary>The open urgent incidents, by ticket number: one <see cref="IncidentAsync"/> each.</summary>
@@ -69,7 +76,7 @@ public sealed class DailyStatusHandler(
     /// <summary>The day's summary to the team list, with the tickets read for it.</summary>
     public async Task<DailySummaryOutcome> SummaryAsync(DailyStatusRun run, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(run);
+        // Read again, not carried from the plan: the summary shows the incidents as the status mails left them.
         List<IncidentState> all = await RelevantIncidentsAsync(run, ct);
         (List<ReleaseMove> moved, int tickets) = await ReleasesMovedAsync(run.At, ct);
         bool sent = await QueueSummaryAsync(run.Day, run.At, all, moved, ct);
@@ -137,10 +144,9 @@ public sealed class DailyStatusHandler(
         // A duplicate is this day's summary queued by an earlier attempt of the activity (or of the day's run).
         return outcome.Status is CommandStatus.Applied or CommandStatus.Duplicate;
     }
-
 }
 
-/// <summary>The input of the <c>DailyStatus</c> orchestration: the day it reports on, and the instant its 24 hours end.</summary>
+/// <summary>The run of the <c>DailyStatusRun</c> orchestration: the day it reports on, and the instant its 24 hours end.</summary>
 public sealed record DailyStatusRun(string Day, DateTimeOffset At)
 {
     /// <summary>One run per day: a second start on the same day (a second instance's timer, a restart) finds it.</summary>

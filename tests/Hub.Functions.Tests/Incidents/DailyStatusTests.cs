@@ -215,12 +215,8 @@ public sealed class DailyStatusTests
     }
 
     /// <summary>What a second firing on the same day does: starts the day's orchestration again, which exists.</summary>
-    private static Task<bool> StartAgainAsync(TestHub hub)
-    {
-        var daily = hub.App.Services.GetRequiredService<DailyStatusHandler>();
-        var input = new DailyStatusInput(daily.Today(), hub.App.Services.GetRequiredService<EffectRetryPolicy>());
-        return hub.Orchestrations.StartAsync(DailyStatusFunctions.Orchestrator, input.Run.InstanceId, input, CancellationToken.None);
-    }
+    private static async Task<bool> StartAgainAsync(TestHub hub) =>
+        (await hub.App.Services.GetRequiredService<DailyStatusHandler>().StartTodayAsync(hub.Orchestrations, CancellationToken.None)).Started;
 
     private static void AdvanceTo(ManualClock clock, DateTimeOffset to)
     {
