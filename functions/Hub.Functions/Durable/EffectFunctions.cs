@@ -6,16 +6,23 @@ using Microsoft.DurableTask.Client;
 namespace Hub.Functions.Durable;
 
 /// <summary>
-/// The orchestrations behind every wait and every retried effect. <c>AggregateTimer</c> waits on a durable timer and
-/// fires an aggregate's timer (incident ack deadlines, chases, release deadlines, change windows); <c>Effects_Retry</c>
+/// The orchestrations behind every wait and every retried effect. The timer orchestrations (<see cref="WorkflowTimerFunctions"/>,
+/// and <c>AggregateTimer</c> for any other) wait on a durable timer and fire an aggregate's timer; <c>Effects_Retry</c>
 /// retries the outbox rows of one commit that failed their first attempt, with backoff, and gives each up once its
 /// policy runs out. Activities read and write aggregates and the outbox only through the dispatcher, and are
 /// idempotent: an activity may run twice after a crash.
 /// </summary>
 public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggregateHandler> aggregates, DurableStorage storage)
 {
+    /// <summary>
+    /// A timer no workflow names (<see cref="WorkflowTimerFunctions"/>), and every timer set before they had names:
+    /// instances already waiting under this name still fire after an upgrade.
+    /// </summary>
     [Function(AggregateTimer.Orchestrator)]
-    public static async Task AggregateTimerAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    public static Task AggregateTimerAsync([OrchestrationTrigger] TaskOrchestrationContext context) => WaitAndFireAsync(context);
+
+    /// <summary>The body of every timer orchestration: wait until the timer is due, then fire it.</summary>
+    internal static async Task WaitAndFireAsync(TaskOrchestrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         AggregateTimer timer = context.GetInput<AggregateTimer>() ?? throw new InvalidOperationException("An aggregate timer needs its input.");

@@ -3,7 +3,7 @@ using Hub.Storage.Durable;
 
 namespace Hub.Functions.Durable;
 
-/// <summary>Sets an aggregate's durable timer: starts its <see cref="AggregateTimer.Orchestrator"/> orchestration.</summary>
+/// <summary>Sets an aggregate's durable timer: starts the orchestration its workflow names (<see cref="WorkflowTimerFunctions"/>).</summary>
 public sealed class TimerEffect(TimeProvider clock) : ISideEffectHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -17,6 +17,6 @@ public sealed class TimerEffect(TimeProvider clock) : ISideEffectHandler
             ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has an empty timer.");
         // The durable engine waits in real time; the due time is the hub clock's, so the engine gets the same wait.
         DateTimeOffset fireAt = TimeProvider.System.GetUtcNow() + (timer.DueAt - clock.GetUtcNow());
-        return context.Orchestrations.StartAsync(AggregateTimer.Orchestrator, timer.InstanceId, timer with { FireAt = fireAt }, cancellationToken);
+        return context.Orchestrations.StartAsync(WorkflowTimerFunctions.OrchestratorFor(timer), timer.InstanceId, timer with { FireAt = fireAt }, cancellationToken);
     }
 }

@@ -194,9 +194,15 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                 timers.Remove(name);
             }
 
-            foreach (TimerRequest timer in decision.Timers)
+            // A name set twice in one decision: the last one counts, as it does in the slots.
+            foreach (TimerRequest timer in decision.Timers.Where((t, i) => !decision.Timers.Skip(i + 1).Any(later => later.Name == t.Name)))
             {
-                string token = Guid.NewGuid().ToString("N");
+                // The token is the timer orchestration's instance id, made of the business id, the timer and the commit
+                // that set it (incident:42:escalation:7): one commit per sequence, so no two timers share it. A commit
+                // without events keeps the sequence of the one before it, and there this attempt's id tells them apart.
+                string token = events.Count > 0
+                    ? $"{partition}:{timer.Name}:{sequence.ToString(CultureInfo.InvariantCulture)}"
+                    : $"{partition}:{timer.Name}:{sequence.ToString(CultureInfo.InvariantCulture)}-{commitId[..8]}";
                 timers[timer.Name] = new TimerSlot(token, timer.DueAt);
                 var start = new AggregateTimer(Kind, aggregateId, timer.Name, token, timer.DueAt, timer.Payload);
                 outboxRows.Add(new OutboxRecord(OutboxId(), AggregateTimer.EffectKind, JsonSerializer.Serialize(start, Json), now));

@@ -18,6 +18,10 @@ public sealed record AggregateTimer(
     public const string Orchestrator = "AggregateTimer";
     public const string FireActivity = "AggregateTimer_Fire";
 
+    /// <summary>
+    /// The orchestration's instance id: the token, which names the aggregate, the timer and the commit that set it
+    /// (<c>incident:42:escalation:7</c>). Tokens of timers set before that were 32 hex digits, run as <c>timer:&lt;token&gt;</c>.
+    /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string InstanceId => "timer:" + Token;
+    public string InstanceId => Token.Contains(':', StringComparison.Ordinal) ? Token : "timer:" + Token;
 }

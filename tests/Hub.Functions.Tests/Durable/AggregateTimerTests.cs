@@ -28,6 +28,8 @@ public sealed class AggregateTimerTests
         OrchestrationMetadata timer = Assert.Single(
             await AllAsync(hub.App.Services.GetRequiredService<DurableTaskClient>()), o => o.Name == AggregateTimer.Orchestrator);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, timer.RuntimeStatus);
+        // Named by the aggregate, the timer and the commit that set it; a timer no workflow names runs as AggregateTimer.
+        Assert.Equal("counter:alarm-1:wake:1", timer.InstanceId);
         // The backend hides a timer message for whole seconds, so the timer wakes up to a second early; the rest is
         // slept out in the activity, not waited for with more durable timers (a replay and a history write each).
         using var get = new HttpRequestMessage(HttpMethod.Get, "/api/admin/orchestrations/" + timer.InstanceId);

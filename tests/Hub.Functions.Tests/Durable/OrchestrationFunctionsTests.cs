@@ -11,8 +11,8 @@ namespace Hub.Functions.Tests.Durable;
 
 /// <summary>
 /// The orchestration management functions on a real hub (the Durable worker on Azurite): an incident whose
-/// tech lead has ten minutes to acknowledge leaves its escalation timer, an <c>AggregateTimer</c> orchestration
-/// <c>timer:&lt;token&gt;</c>, running for the length of a test.
+/// tech lead has ten minutes to acknowledge leaves its escalation timer, an <c>IncidentEscalation</c> orchestration
+/// <c>incident:&lt;ticket&gt;:escalation:&lt;sequence&gt;</c>, running for the length of a test.
 /// </summary>
 public sealed class OrchestrationFunctionsTests
 {
@@ -25,7 +25,7 @@ public sealed class OrchestrationFunctionsTests
         DateTimeOffset before = DateTimeOffset.UtcNow.AddSeconds(-1);
         string timer = await OpenIncidentTimerAsync(hub);
 
-        JsonElement running = await ListAsync(hub, "?status=Running&instanceIdPrefix=timer:");
+        JsonElement running = await ListAsync(hub, "?status=Running&instanceIdPrefix=incident:");
         JsonElement finished = await ListAsync(hub, "?status=Completed,Terminated&status=failed");
         JsonElement otherPrefix = await ListAsync(hub, "?instanceIdPrefix=effects:");
         JsonElement createdLater = await ListAsync(hub, $"?createdFrom={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}");
@@ -33,7 +33,7 @@ public sealed class OrchestrationFunctionsTests
 
         JsonElement item = Assert.Single(running.GetProperty("items").EnumerateArray());
         Assert.Equal(timer, item.GetProperty("instanceId").GetString());
-        Assert.Equal("AggregateTimer", item.GetProperty("name").GetString());
+        Assert.Equal("IncidentEscalation", item.GetProperty("name").GetString());
         Assert.Equal("Running", item.GetProperty("runtimeStatus").GetString());
         Assert.InRange(item.GetProperty("createdAt").GetDateTimeOffset(), before, DateTimeOffset.UtcNow);
         Assert.True(item.GetProperty("lastUpdatedAt").GetDateTimeOffset() >= item.GetProperty("createdAt").GetDateTimeOffset());
@@ -82,10 +82,10 @@ public sealed class OrchestrationFunctionsTests
         JsonElement input = root.GetProperty("input");
         Assert.Equal("incident", Property(input, "aggregateKind").GetString());
         Assert.Equal("escalation", Property(input, "name").GetString());
-        Assert.Equal(timer, "timer:" + Property(input, "token").GetString());
+        Assert.Equal(timer, Property(input, "token").GetString());
         JsonElement[] history = [.. root.GetProperty("history").EnumerateArray()];
         JsonElement started = Assert.Single(history, e => e.GetProperty("eventType").GetString() == "ExecutionStarted");
-        Assert.Equal("AggregateTimer", started.GetProperty("name").GetString());
+        Assert.Equal("IncidentEscalation", started.GetProperty("name").GetString());
         JsonElement created = Assert.Single(history, e => e.GetProperty("eventType").GetString() == "TimerCreated");
         // The tech lead has ten minutes to acknowledge.
         Assert.InRange(created.GetProperty("fireAt").GetDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
@@ -165,7 +165,7 @@ public sealed class OrchestrationFunctionsTests
 
         Assert.Equal(HttpStatusCode.Accepted, copy.StatusCode);
         Assert.NotEqual(timer, copyId);
-        Assert.Equal("AggregateTimer", copied.GetProperty("name").GetString());
+        Assert.Equal("IncidentEscalation", copied.GetProperty("name").GetString());
         Assert.Equal(original.GetProperty("input").GetRawText(), copied.GetProperty("input").GetRawText());
         Assert.Equal(HttpStatusCode.Accepted, same.StatusCode);
         Assert.Equal(timer, (await same.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString());
@@ -290,7 +290,10 @@ public sealed class OrchestrationFunctionsTests
         return hub;
     }
 
-    /// <summary>Opens an incident and returns the instance id of its escalation timer, once that orchestration runs.</summary>
+    /// <summary>
+    /// Opens an incident and returns the instance id of its escalation timer (incident:&lt;ticket&gt;:escalation:&lt;sequence&gt;),
+    /// once that orchestration runs.
+    /// </summary>
     private static async Task<string> OpenIncidentTimerAsync(TestHub hub)
     {
         long ticket = await Incidents.IncidentApiTests.TicketOf(
@@ -298,7 +301,8 @@ public sealed class OrchestrationFunctionsTests
         AggregateStore store = hub.App.Services.GetRequiredService<AggregateStore>();
         string? timer = null;
         await HubState.WaitUntilAsync(async () =>
-            (await store.LoadAsync($"incident:{ticket}"))?.Timers.TryGetValue(IncidentDecider.EscalationTimer, out TimerSlot? slot) == true && (timer = "timer:" + slot.Token) is not null);
+            (await store.LoadAsync($"incident:{ticket}"))?.Timers.TryGetValue(IncidentDecider.EscalationTimer, out TimerSlot? slot) == true && (timer = slot.Token) is not null);
+        Assert.Matches($"^incident:{ticket}:escalation:[0-9]+$", timer);
         await WaitForStatusAsync(hub, timer!, "Running");
         return timer!;
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Hub.Domain.Incidents;
 using Hub.Functions.Tests.Incidents;
 using Hub.Functions.Tests.Support;
+using Hub.Functions.Durable;
 using Hub.Storage.Durable;
 using Hub.Testing;
 using Microsoft.DurableTask.Client;
@@ -62,22 +63,24 @@ public sealed class TwoHostsTests(ITestOutputHelper output)
             Assert.Equal(["alice@example.org", "tess@example.org", "max@example.org"], incident.Pages.Select(p => p.To));
             Assert.Equal((3, 1), (paged[ticket], exhausted[ticket]));
             Assert.Equal(["alice@example.org", "max@example.org", "tess@example.org"], pages[ticket].SelectMany(m => m.To).Order(StringComparer.Ordinal));
-            // One timer per level's deadline, each run to completion once: a timer started twice would be a second
-            // instance of its own token, or a failed one.
+            // One IncidentEscalation per level's deadline, named by the incident and the commit that set it, each run to
+            // completion once: a timer started twice would be a second instance of its own token, or a failed one.
             OrchestrationMetadata[] own = [.. timers[ticket.ToString(System.Globalization.CultureInfo.InvariantCulture)]];
             Assert.Equal(3, own.Length);
             Assert.All(own, t => Assert.Equal(OrchestrationRuntimeStatus.Completed, t.RuntimeStatus));
+            Assert.All(own, t => Assert.Equal(WorkflowTimerFunctions.IncidentEscalation, t.Name));
+            Assert.All(own, t => Assert.Matches($"^incident:{ticket}:escalation:[0-9]+$", t.InstanceId));
         }
 
         Assert.Empty(await stored.GivenUpEffectsAsync());
     }
 
-    /// <summary>Every AggregateTimer orchestration on the task hub, by the id of the incident it was set for.</summary>
+    /// <summary>Every timer orchestration of an incident on the task hub, by the id of the incident it was set for.</summary>
     private static async Task<ILookup<string, OrchestrationMetadata>> TimersByIncidentAsync(TestHub hub)
     {
         DurableTaskClient client = hub.App.Services.GetRequiredService<DurableTaskClient>();
         var timers = new List<(string Incident, OrchestrationMetadata Instance)>();
-        await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "timer:", FetchInputsAndOutputs = true }))
+        await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = "incident:", FetchInputsAndOutputs = true }))
         {
             AggregateTimer timer = instance.ReadInputAs<AggregateTimer>()!;
             if (timer.AggregateKind == IncidentDecider.AggregateKind)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using Hub.Functions.Durable;
 using Hub.Storage.Durable;
 using Hub.Storage.Queues;
 using Hub.Storage.Tables;
@@ -61,7 +62,7 @@ internal static class HubState
         DateTimeOffset now = DateTimeOffset.UtcNow;
         await foreach (OrchestrationMetadata instance in client.GetAllInstancesAsync(busy))
         {
-            bool waiting = instance.Name == AggregateTimer.Orchestrator && instance.ReadInputAs<AggregateTimer>()!.FireAt > now;
+            bool waiting = WorkflowTimerFunctions.Names.Contains(instance.Name) && instance.ReadInputAs<AggregateTimer>()!.FireAt > now;
             bool retrying = instance.Name == EffectsRetry.Orchestrator;
             if (!waiting && (retries || !retrying))
             {

@@ -26,7 +26,7 @@ public sealed class TimerTests
         await harness.Counter.HandleAsync("t1", "set", new SetAlarm("wake", Due), "tester");
 
         TimerSlot slot = Assert.Single((await harness.Store.LoadAsync(partition))!.Timers, t => t.Key == "wake").Value;
-        Assert.Matches("^[0-9a-f]{32}$", slot.Token);
+        Assert.Equal("counter:t1:wake:1", slot.Token);
         Assert.Equal(Due, slot.DueAt);
         OutboxRecord row = Assert.Single(await harness.Store.OutboxAsync(partition));
         Assert.Equal("hub.timer", row.Kind);
