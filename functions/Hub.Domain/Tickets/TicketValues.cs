@@ -34,7 +34,35 @@ public sealed record TicketLink(LinkType Kind, long Number);
 public sealed record ExternalRef(string System, string Id, string? Url = null);
 
 /// <summary>A file already stored in blob storage; the ticket records only the reference.</summary>
-public sealed record AttachmentRef(string BlobName, string FileName, string ContentType, long Size);
+/// <param name="FileName">A bare name (<see cref="SafeFileName"/>), never a path.</param>
+public sealed record AttachmentRef(string BlobName, string FileName, string ContentType, long Size)
+{
+    /// <summary>Longest name kept, in characters (the common file-system limit).</summary>
+    public const int MaxFileNameLength = 255;
+
+    /// <summary>What a nameless file, or one whose name is nothing but path and dots, is called.</summary>
+    public const string DefaultFileName = "attachment";
+
+    /// <summary>
+    /// The name a file is stored and served under, whatever a sender or a mail called it: the last segment of a path
+    /// (<c>../../etc/passwd</c> is <c>passwd</c>, <c>C:\x\a.txt</c> is <c>a.txt</c>), without control characters,
+    /// without leading dots or surrounding white space, at most <see cref="MaxFileNameLength"/> characters.
+    /// </summary>
+    public static string SafeFileName(string? name)
+    {
+        string last = (name ?? "").Split('/', '\\').Last();
+        string kept = new string([.. last.Where(c => !char.IsControl(c))]).Trim().TrimStart('.').Trim();
+        if (kept.Length > MaxFileNameLength)
+        {
+            // Keep the extension, which says what the file is.
+            string extension = System.IO.Path.GetExtension(kept);
+            extension = extension.Length is > 1 and <= 16 ? extension : "";
+            kept = kept[..(MaxFileNameLength - extension.Length)] + extension;
+        }
+
+        return kept.Length == 0 ? DefaultFileName : kept;
+    }
+}
 
 /// <summary>A request for an internal copy in <paramref name="TargetQueue"/>.</summary>
 public sealed record Escalation(string TargetQueue, DateTimeOffset RequestedAt);

@@ -27,6 +27,16 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
     }
 
     /// <summary>
+    /// The request's trace id as the problem details service writes it into every problem (the W3C id of the current
+    /// activity, else the connection's request id), so the answer and the log name the same id.
+    /// </summary>
+    public static string TraceId(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        return System.Diagnostics.Activity.Current?.Id ?? httpContext.TraceIdentifier;
+    }
+
+    /// <summary>
     /// The problem an exception answers: 503 when storage is down or slow (5xx, timeouts, transport failures, the
     /// SDKs' spent retries), else 500; both carry the request's trace id and no stack trace.
     /// </summary>
@@ -42,7 +52,7 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
                 ? "A storage service did not answer in time or failed; retry later."
                 : "The request failed unexpectedly; the error is logged with this trace id.",
         };
-        problem.Extensions["traceId"] = httpContext.TraceIdentifier;
+        problem.Extensions["traceId"] = TraceId(httpContext);
         if (((exception as AggregateException)?.InnerExceptions.LastOrDefault() ?? exception) is RequestFailedException storage)
         {
             problem.Extensions["storageStatus"] = storage.Status;

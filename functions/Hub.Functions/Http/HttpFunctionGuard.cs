@@ -68,11 +68,11 @@ public sealed class HttpFunctionGuard(ApiCallerAuthenticator authenticator, Inta
                 string error = ex is OperationCanceledException && deadline is { Token.IsCancellationRequested: true }
                     ? $"not stored within the intake timeout of {intake.Timeout}"
                     : ex.Message;
-                logger.LogWarning("Answered 503 for {Method} {Path} (trace id {TraceId}): {Error}", http.Request.Method, http.Request.Path, http.TraceIdentifier, error);
+                logger.LogWarning("Answered 503 for {Method} {Path} (trace id {TraceId}): {Error}", http.Request.Method, http.Request.Path, StorageExceptionHandler.TraceId(http), error);
             }
             else
             {
-                logger.LogError(ex, "Answered 500 for {Method} {Path} (trace id {TraceId})", http.Request.Method, http.Request.Path, http.TraceIdentifier);
+                logger.LogError(ex, "Answered 500 for {Method} {Path} (trace id {TraceId})", http.Request.Method, http.Request.Path, StorageExceptionHandler.TraceId(http));
             }
 
             await answer.ExecuteAsync(http);

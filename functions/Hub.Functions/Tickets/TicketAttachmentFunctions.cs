@@ -97,7 +97,8 @@ public sealed class TicketAttachmentFunctions(
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such attachment", detail: $"Ticket #{number} has no attachment '{blobName}'.");
         }
 
-        return TypedResults.Stream(download.Content, file.ContentType, file.FileName);
+        // Names stored before they were made safe are made safe here too; the header has filename and RFC 6266 filename*.
+        return TypedResults.Stream(download.Content, file.ContentType, AttachmentRef.SafeFileName(file.FileName));
     }
 
     // Every attachment any event of the ticket recorded (created, correspondence, comments, attach-files).

@@ -10,7 +10,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hub.Functions.Tests.Http;
@@ -121,20 +123,30 @@ public sealed class HttpFunctionGuardTests
         Assert.Equal(ran, called);
     }
 
-    [Fact]
-    public async Task InvokeAsync_FunctionThrows_Answers500ProblemWithTheTraceId()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task InvokeAsync_FunctionThrows_Answers500ProblemWithTheTraceIdTheLogNamesWithTheException(bool withActivity)
     {
-        HttpFunctionGuard guard = Guard();
+        var log = new FakeLogger<HttpFunctionGuard>();
+        HttpFunctionGuard guard = Guard(logger: log);
         DefaultHttpContext http = Context(null, "application/json");
         http.TraceIdentifier = "trace-0001";
+        // As on both hosts: ASP.NET Core's hosting starts an activity per request, whose W3C id the problem carries.
+        using System.Diagnostics.Activity? activity = withActivity ? new System.Diagnostics.Activity("request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start() : null;
 
         await guard.InvokeAsync(http, typeof(Samples).GetMethod(nameof(Samples.Hook))!, () => throw new InvalidOperationException("boom"));
 
         Assert.Equal(500, http.Response.StatusCode);
         http.Response.Body.Position = 0;
         using JsonDocument problem = await JsonDocument.ParseAsync(http.Response.Body);
-        Assert.Equal("trace-0001", problem.RootElement.GetProperty("traceId").GetString());
+        string traceId = problem.RootElement.GetProperty("traceId").GetString()!;
+        Assert.Equal(activity?.Id ?? "trace-0001", traceId);
         Assert.DoesNotContain("boom", problem.RootElement.ToString(), StringComparison.Ordinal);
+        FakeLogRecord logged = Assert.Single(log.Collector.GetSnapshot());
+        Assert.Equal(LogLevel.Error, logged.Level);
+        Assert.Equal("boom", logged.Exception?.Message);
+        Assert.Contains($"(trace id {traceId})", logged.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,11 +177,11 @@ public sealed class HttpFunctionGuardTests
 
     private const string AdminKey = "guard-test-admin-key-0123456789";
 
-    private static HttpFunctionGuard Guard(IntakeLimiter? intake = null)
+    private static HttpFunctionGuard Guard(IntakeLimiter? intake = null, ILogger<HttpFunctionGuard>? logger = null)
     {
         IConfiguration settings = new ConfigurationBuilder().Build();
         var authenticator = new ApiCallerAuthenticator(ApiKeys.Load(settings), settings, NullLogger<ApiCallerAuthenticator>.Instance);
-        return new HttpFunctionGuard(authenticator, intake ?? new IntakeLimiter(4, 0), new HubOptions { AdminKey = AdminKey }, NullLogger<HttpFunctionGuard>.Instance);
+        return new HttpFunctionGuard(authenticator, intake ?? new IntakeLimiter(4, 0), new HubOptions { AdminKey = AdminKey }, logger ?? NullLogger<HttpFunctionGuard>.Instance);
     }
 
     private static DefaultHttpContext Context(string? adminKey, string contentType)

@@ -230,6 +230,29 @@ public sealed class TicketApiTests
     }
 
     [Fact]
+    public async Task Attachments_FileNameWithAPath_StoredAndServedUnderItsBareName()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await CreateAsync(hub);
+        using var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{number}/attachments?fileName={Uri.EscapeDataString("../../etc/passwd")}")
+        {
+            Content = new ByteArrayContent("root:x:0:0"u8.ToArray()),
+        };
+        upload.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        upload.Headers.Add("X-Api-Key", OperatorKey);
+
+        HttpResponseMessage uploaded = await hub.Client.SendAsync(upload);
+        HttpResponseMessage download = await SendAsync(hub, HttpMethod.Get, uploaded.Headers.Location!.ToString(), ReaderKey);
+
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        Assert.Equal("passwd", JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync()).RootElement.GetProperty("fileName").GetString());
+        System.Net.Http.Headers.ContentDispositionHeaderValue disposition = download.Content.Headers.ContentDisposition!;
+        Assert.Equal("passwd", disposition.FileName);
+        Assert.Equal("passwd", disposition.FileNameStar);
+        Assert.DoesNotContain("..", download.Content.Headers.GetValues("Content-Disposition").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Escalate_CustomerTicket_CreatesLinkedInternalCopyTheCustomerNeverSees()
     {
         await using TestHub hub = await StartAsync();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Hub.Domain.Intake.Tickets;
 
@@ -24,6 +25,11 @@ public static class TicketHookParser
     /// <summary>True when the body says it came from the hub (<c>"origin": "hub"</c>); lenient, it never fails.</summary>
     public static bool IsFromHub(ReadOnlySpan<byte> body)
     {
+        if (!Utf8.IsValid(body))
+        {
+            return false; // Parse refuses it
+        }
+
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 32 });
         try
         {
@@ -42,6 +48,12 @@ public static class TicketHookParser
     public static (TicketHook? Hook, IReadOnlyList<TicketHookError> Errors) Parse(ReadOnlySpan<byte> body)
     {
         var errors = new Errors();
+        // The reader checks the UTF-8 of the structure but not of string contents, which GetString then throws on.
+        if (!Utf8.IsValid(body))
+        {
+            return (null, [new TicketHookError("$", "is not valid UTF-8; JSON must be sent as UTF-8 (RFC 8259)")]);
+        }
+
         JsonDocument document;
         try
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Hub.Domain.Intake.Mail;
 using MimeKit;
 
@@ -13,10 +14,20 @@ internal static class JsonMailReader
     public static async Task<RawMail> ReadAsync(Stream body, CancellationToken ct)
     {
         var raw = new RawMail();
+        using var buffer = new MemoryStream();
+        await body.CopyToAsync(buffer, ct);
+        ReadOnlyMemory<byte> bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        // The parser checks the UTF-8 of the structure but not of string contents, which GetString then throws on.
+        if (!Utf8.IsValid(bytes.Span))
+        {
+            raw.Errors.Add(new("body", "utf-8"));
+            return raw;
+        }
+
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(body, cancellationToken: ct);
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException)
         {

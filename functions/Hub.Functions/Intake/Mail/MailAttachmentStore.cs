@@ -10,7 +10,8 @@ namespace Hub.Functions.Intake.Mail;
 /// <summary>
 /// Ticket attachments in the <c>&lt;DurableName&gt;-attachments</c> container, named by where they came from and the
 /// SHA-256 of their content (<c>mail/&lt;hex&gt;</c>, <c>api/&lt;hex&gt;</c>): a duplicate delivery, or the same
-/// file twice, writes the same blob once. The container exists: callers pass DurableStorage first.
+/// file twice, writes the same blob once. The file name is kept as a bare name (<see cref="AttachmentRef.SafeFileName"/>),
+/// never a path. The container exists: callers pass DurableStorage first.
 /// </summary>
 public sealed class MailAttachmentStore(BlobContainerClient container)
 {
@@ -26,6 +27,6 @@ public sealed class MailAttachmentStore(BlobContainerClient container)
     {
         string name = origin + "/" + Convert.ToHexStringLower(SHA256.HashData(content.Span));
         await container.GetBlobClient(name).UploadIfAbsentAsync(new BinaryData(content), contentType, cancellationToken);
-        return new AttachmentRef(name, fileName, contentType, content.Length);
+        return new AttachmentRef(name, AttachmentRef.SafeFileName(fileName), contentType, content.Length);
     }
 }

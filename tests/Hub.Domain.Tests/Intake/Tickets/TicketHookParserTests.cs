@@ -115,5 +115,18 @@ public sealed class TicketHookParserTests
         Assert.Equal(expected, TicketHookParser.IsFromHub(Encoding.UTF8.GetBytes(body)));
     }
 
+    [Fact]
+    public void Parse_InvalidUtf8InsideAString_OneErrorInsteadOfAThrow()
+    {
+        byte[] body = Encoding.UTF8.GetBytes("""{"event":"created","ticket":{"id":"RT-1","subject":"~"}}""");
+        body[Array.IndexOf(body, (byte)'~')] = 0xC3; // a lead byte with no continuation
+
+        (TicketHook? hook, IReadOnlyList<TicketHookError> errors) = TicketHookParser.Parse(body);
+
+        Assert.Null(hook);
+        Assert.Equal([new TicketHookError("$", "is not valid UTF-8; JSON must be sent as UTF-8 (RFC 8259)")], errors);
+        Assert.False(TicketHookParser.IsFromHub(body));
+    }
+
     private static (TicketHook? Hook, IReadOnlyList<TicketHookError> Errors) Parse(string body) => TicketHookParser.Parse(Encoding.UTF8.GetBytes(body));
 }

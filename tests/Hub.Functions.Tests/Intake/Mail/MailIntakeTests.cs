@@ -308,6 +308,26 @@ public sealed class MailIntakeTests
         Assert.Equal("From a relay", ticket.Subject);
     }
 
+    [Fact]
+    public async Task Mail_JsonFormatWithInvalidUtf8InTheSubject_Answers422BodyUtf8AndStoresNothing()
+    {
+        await using TestHub hub = await StartAsync();
+        // Sound JSON structure, a subject holding bytes that are no UTF-8 (which SendGrid would retry for ever on a 500).
+        byte[] json = Encoding.UTF8.GetBytes("""{"from":"client@client.example.com","to":["isda-support@example.org"],"subject":"~~ bad","text":"Hi"}""");
+        json[Array.IndexOf(json, (byte)'~')] = 0xFF;
+        json[Array.IndexOf(json, (byte)'~')] = 0xFE;
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        HttpResponseMessage response = await PostAsync(hub, content, BasicAuth);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        JsonElement error = Assert.Single(problem.RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal(("body", "utf-8"), (error.GetProperty("field").GetString(), error.GetProperty("rule").GetString()));
+        Assert.Null(await TicketAsync(hub, 1));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("Basic c2VuZGdyaWQ6d3Jvbmc=")]

@@ -113,6 +113,21 @@ public sealed class TicketHookTests
     }
 
     [Fact]
+    public async Task Created_InvalidUtf8InsideAString_Answers422AndStoresNothing()
+    {
+        await using TestHub hub = await StartAsync();
+        // The subject holds a byte that is no UTF-8 anywhere: the JSON structure is sound, the string is not.
+        byte[] body = Encoding.UTF8.GetBytes(Created("RT-9", queue: null).Replace("Printer on fire", "Printer on ~", StringComparison.Ordinal));
+        body[Array.IndexOf(body, (byte)'~')] = 0xFF;
+
+        HttpResponseMessage response = await PostAsync(hub, body);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.StartsWith("$: is not valid UTF-8", Assert.Single(await ErrorsAsync(response)), StringComparison.Ordinal);
+        Assert.Null(await TicketAsync(hub, 1));
+    }
+
+    [Fact]
     public async Task Created_DeliveredThreeTimesConcurrently_OneTicket()
     {
         await using TestHub hub = await StartAsync();
@@ -199,6 +214,22 @@ public sealed class TicketHookTests
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Hook_CorrectlySignedTextPlain_Answers415AndStoresNothing()
+    {
+        await using TestHub hub = await StartAsync();
+        byte[] body = Encoding.UTF8.GetBytes(Created("RT-8", queue: null));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/tickets/rt") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body)));
+
+        HttpResponseMessage response = await hub.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Null(await TicketAsync(hub, 1));
     }
 
     [Fact]
@@ -325,10 +356,13 @@ public sealed class TicketHookTests
     private static string ReleaseCreated(string id) =>
         $$$$"""{"event":"created","deliveryId":"created-{{{{id}}}}","ticket":{"id":"{{{{id}}}}","url":"https://rt.example.org/Ticket/Display.html?id=1","queue":"sw-rel","subject":"Release 2.1.0","status":"Submitted","customFields":{"DistributionShortName":"foo","Version":"2.1.0","ReleaseXml":"https://provider.example.org/foo/release.xml"}}}""";
 
+    private static Task<HttpResponseMessage> PostAsync(
+        TestHub hub, string json, string? deliveryId = null, string secret = Secret, string? signature = null, string system = "rt", (string Name, string Value)[]? headers = null) =>
+        PostAsync(hub, Encoding.UTF8.GetBytes(json), deliveryId, secret, signature, system, headers);
+
     private static async Task<HttpResponseMessage> PostAsync(
-        TestHub hub, string json, string? deliveryId = null, string secret = Secret, string? signature = null, string system = "rt", (string Name, string Value)[]? headers = null)
+        TestHub hub, byte[] body, string? deliveryId = null, string secret = Secret, string? signature = null, string system = "rt", (string Name, string Value)[]? headers = null)
     {
-        byte[] body = Encoding.UTF8.GetBytes(json);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/hooks/tickets/{system}") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         signature ??= "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
