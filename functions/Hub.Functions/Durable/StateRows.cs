@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
@@ -40,34 +41,59 @@ public static class StateRows
     }
 
     /// <summary>
-    /// One page of a list API: up to <paramref name="size"/> states that <paramref name="select"/> turns into an item
-    /// (null skips the row), filled from as many table pages as it takes; the continuation resumes where it stopped.
+    /// One page of a list API over aggregates numbered 1, 2, 3 (tickets, incidents, releases), in number order: up to
+    /// <paramref name="size"/> states after number <paramref name="after"/> that <paramref name="select"/> turns into
+    /// an item (null skips the row). The continuation is the number of the page's last item (null on the last page).
     /// </summary>
+    /// <remarks>
+    /// The table orders keys as text (<c>ticket:10</c> before <c>ticket:2</c>), so the numbers are read first (keys
+    /// only, with <paramref name="where"/> applied by storage), ordered, and the page's states read by key, a batch at a
+    /// time, until the page is full.
+    /// </remarks>
     public static async Task<(List<TItem> Items, string? Continuation)> PageAsync<TItem>(
-        AggregateStore store, string kind, string? where, Func<string, TItem?> select, int size, string? continuation, CancellationToken ct)
+        AggregateStore store, string kind, string? where, Func<string, TItem?> select, int size, long? after, CancellationToken ct)
         where TItem : class
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(select);
         string filter = Filter(kind, where);
-        var items = new List<TItem>();
-        string? token = continuation;
+        var numbers = new List<long>();
+        string? token = null;
         do
         {
-            Page<TableEntity> page = await store.Table.QueryPageAsync(filter, size - items.Count, token, cancellationToken: ct);
+            Page<TableEntity> page = await store.Table.QueryPageAsync(filter, 1000, token, [nameof(TableEntity.PartitionKey)], ct);
             token = page.ContinuationToken;
             foreach (TableEntity row in page.Values)
             {
-                if (select(await store.StateJsonAsync(row, ct)) is { } item)
+                if (long.TryParse(row.PartitionKey.AsSpan(kind.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long number) && number > (after ?? 0))
+                {
+                    numbers.Add(number);
+                }
+            }
+        }
+        while (token is not null);
+
+        numbers.Sort();
+        var items = new List<TItem>();
+        int next = 0;
+        while (items.Count < size && next < numbers.Count)
+        {
+            long[] batch = [.. numbers.Skip(next).Take(Math.Max(size - items.Count, MinBatch))];
+            AggregateSnapshot?[] states = await Task.WhenAll(batch.Select(n => store.LoadAsync($"{kind}:{n.ToString(CultureInfo.InvariantCulture)}", ct)));
+            for (int i = 0; i < batch.Length && items.Count < size; i++, next++)
+            {
+                if (states[i] is { } state && select(state.StateJson) is { } item)
                 {
                     items.Add(item);
                 }
             }
         }
-        while (items.Count < size && token is not null);
 
-        return (items, token);
+        return (items, next < numbers.Count ? numbers[next - 1].ToString(CultureInfo.InvariantCulture) : null);
     }
+
+    // States read at once while a filtered page fills.
+    private const int MinBatch = 32;
 
     /// <summary>An OData filter: the state row was written at or after <paramref name="since"/>.</summary>
     public static string UpdatedSince(DateTimeOffset since) =>

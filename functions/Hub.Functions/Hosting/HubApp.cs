@@ -231,6 +231,7 @@ public static partial class HubApp
     private static void AddServices(IServiceCollection services, HubOptions options, HubHostInfo host)
     {
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => Http.RequestJson.Configure(json.SerializerOptions));
         services.AddExceptionHandler<StorageExceptionHandler>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);

@@ -40,6 +40,11 @@ public sealed class IncidentFunctions(
             return badSize;
         }
 
+        if (request.Continuation(out long? after) is { } badContinuation)
+        {
+            return badContinuation;
+        }
+
         string? status = request.Text("status");
         await storage.EnsureAsync(ct);
         int size = Math.Clamp(pageSize ?? 50, 1, 500);
@@ -55,7 +60,7 @@ public sealed class IncidentFunctions(
             where,
             json => JsonSerializer.Deserialize<IncidentState>(json, Json) is { Exists: true } incident ? IncidentSummary.From(incident) : null,
             size,
-            request.Text("continuation"),
+            after,
             ct);
         return TypedResults.Ok(new IncidentList([.. items.OrderByDescending(i => i.OpenedAt)], token));
     }

@@ -87,6 +87,11 @@ public sealed class ReleaseFunctions(
             return badSize;
         }
 
+        if (request.Continuation(out long? after) is { } badContinuation)
+        {
+            return badContinuation;
+        }
+
         string? majorRelease = request.Text("majorRelease");
         await storage.EnsureAsync(ct);
         int size = Math.Clamp(pageSize ?? 50, 1, 500);
@@ -99,7 +104,7 @@ public sealed class ReleaseFunctions(
                     ? ReleaseSummary.From(release)
                     : null,
             size,
-            request.Text("continuation"),
+            after,
             ct);
         return TypedResults.Ok(new ReleaseList(items, token));
     }

@@ -45,8 +45,9 @@ public sealed class EscalationEffect(
             Source: $"escalation:{request.SourceNumber}",
             Internal: true,
             AdminCc: adminCc), Actor.System.Name, cancellationToken);
-        await tickets.HandleAsync(Id(copy), key + ":link-copy", new AddLink(Actor.System, LinkType.RefersTo, request.SourceNumber), Actor.System.Name, cancellationToken);
-        await tickets.HandleAsync(Id(request.SourceNumber), key + ":link-source", new AddLink(Actor.System, LinkType.ReferredToBy, copy), Actor.System.Name, cancellationToken);
+        // The customer's ticket waits on the technical one (docs/tickets.md), as RT's DependsOn says.
+        await tickets.HandleAsync(Id(copy), key + ":link-copy", new AddLink(Actor.System, LinkType.DependedOnBy, request.SourceNumber), Actor.System.Name, cancellationToken);
+        await tickets.HandleAsync(Id(request.SourceNumber), key + ":link-source", new AddLink(Actor.System, LinkType.DependsOn, copy), Actor.System.Name, cancellationToken);
     }
 
     private async Task<long> ClaimNumberAsync(string idempotencyKey, CancellationToken cancellationToken)

@@ -36,6 +36,11 @@ public sealed class TicketFunctions(
             return invalid;
         }
 
+        if (request.Continuation(out long? after) is { } badContinuation)
+        {
+            return badContinuation;
+        }
+
         (string? queue, string? status, string? owner, string? q) = (request.Text("queue"), request.Text("status"), request.Text("owner"), request.Text("q"));
         await storage.EnsureAsync(ct);
         // The filter runs on the state rows; a page is filled from as many table pages as it takes.
@@ -45,7 +50,7 @@ public sealed class TicketFunctions(
             null,
             json => TicketJson.State(json) is var ticket && Matches(ticket, queue, status, owner, q) ? TicketSummary.From(ticket) : null,
             Math.Clamp(pageSize ?? 50, 1, 500),
-            request.Text("continuation"),
+            after,
             ct);
         return TypedResults.Ok(new TicketList(items, token));
     }

@@ -50,7 +50,67 @@ public sealed class RequestJsonTests
 
         JsonElement error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
         Assert.Equal("$.subject", error.GetProperty("field").GetString());
-        Assert.Equal("json", error.GetProperty("rule").GetString());
+        Assert.Equal("string", error.GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task ReadAsync_SeveralValuesOfTheWrongKind_ListsEveryOneWithItsRuleAndNoTypeNames()
+    {
+        HttpRequest request = Request("application/json", """
+            {"queue":"Nope","subject":7,"priority":"high","requestors":"a","cc":["ok",1],"customFields":{"A":"x","B":2},"unknown":{"deep":[1]}}
+            """);
+
+        JsonBody<Hub.Functions.Tickets.NewTicket> body = await RequestJson.ReadAsync<Hub.Functions.Tickets.NewTicket>(request, CancellationToken.None);
+        (int status, _, JsonElement problem) = await ExecuteAsync(request.HttpContext, body.Problem!);
+
+        Assert.Equal(400, status);
+        Assert.Equal(
+            ["$.subject: string", "$.priority: integer", "$.requestors: array", "$.cc[1]: string", "$.customFields.B: string"],
+            problem.GetProperty("errors").EnumerateArray().Select(e => $"{e.GetProperty("field").GetString()}: {e.GetProperty("rule").GetString()}"));
+        Assert.Equal("$.subject: string; $.priority: integer; $.requestors: array; $.cc[1]: string; $.customFields.B: string", problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain("Hub.", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"to":"Launched"}""", false)]
+    [InlineData("""{"to":3}""", false)]
+    [InlineData("""{"to":"3"}""", false)]
+    [InlineData("""{"to":"Unverified"}""", true)]
+    [InlineData("""{"to":"unverified","override":true}""", true)]
+    public async Task ReadAsync_EnumValue_OnlyAMemberNameIsAccepted(string json, bool accepted)
+    {
+        HttpRequest request = Request("application/json", json);
+
+        JsonBody<Hub.Functions.Releases.TransitionRequest> body = await RequestJson.ReadAsync<Hub.Functions.Releases.TransitionRequest>(request, CancellationToken.None);
+
+        Assert.Equal(accepted, body.Problem is null);
+        if (accepted)
+        {
+            Assert.Equal(Hub.Domain.Intake.Tickets.RolloutProgress.Unverified, body.Value!.To);
+            return;
+        }
+
+        (int status, _, JsonElement problem) = await ExecuteAsync(request.HttpContext, body.Problem!);
+        JsonElement error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal(400, status);
+        Assert.Equal("$.to", error.GetProperty("field").GetString());
+        Assert.Equal("one of: " + string.Join(", ", Enum.GetNames<Hub.Domain.Intake.Tickets.RolloutProgress>()), error.GetProperty("rule").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"count":"12"}""", true)]
+    [InlineData("""{"count":12.5}""", false)]
+    [InlineData("""{"count":99999999999}""", false)]
+    [InlineData("""{"count":null}""", false)]
+    [InlineData("""{"at":"2026-12-02T10:00:00Z","count":1}""", true)]
+    [InlineData("""{"at":"yesterday","count":1}""", false)]
+    public async Task ReadAsync_NumbersAndDates_FollowTheWebDefaults(string json, bool accepted)
+    {
+        HttpRequest request = Request("application/json", json);
+
+        JsonBody<Counted> body = await RequestJson.ReadAsync<Counted>(request, CancellationToken.None);
+
+        Assert.Equal(accepted, body.Problem is null);
     }
 
     [Fact]
@@ -78,7 +138,10 @@ public sealed class RequestJsonTests
 
     private static HttpRequest Request(string? contentType, string? json, byte[]? raw = null)
     {
-        IServiceProvider services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        // The hub's HTTP JSON options, as HubApp sets them.
+        IServiceProvider services = new ServiceCollection().AddLogging().AddProblemDetails()
+            .ConfigureHttpJsonOptions(o => RequestJson.Configure(o.SerializerOptions))
+            .BuildServiceProvider();
         byte[] bytes = raw ?? Encoding.UTF8.GetBytes(json ?? "");
         var context = new DefaultHttpContext { RequestServices = services };
         context.Request.ContentType = contentType;
@@ -98,4 +161,6 @@ public sealed class RequestJsonTests
     }
 
     public sealed record Sample(string Queue, string? Subject);
+
+    public sealed record Counted(int Count, DateTimeOffset? At);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hub.Domain.Tickets;
 using Hub.Functions.Tests.Support;
 using Hub.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -152,6 +153,50 @@ public sealed class TicketApiTests
     }
 
     [Fact]
+    public async Task List_TwelveTickets_PagesInNumberOrderWithTheLastNumberAsContinuation()
+    {
+        await using TestHub hub = await StartAsync();
+        for (int i = 0; i < 12; i++)
+        {
+            await CreateAsync(hub);
+        }
+
+        var pages = new List<(long[] Numbers, string? Continuation)>();
+        string? continuation = null;
+        do
+        {
+            HttpResponseMessage response = await SendAsync(hub, HttpMethod.Get, "/api/tickets?pageSize=5" + (continuation is null ? "" : "&continuation=" + continuation), ReaderKey);
+            using JsonDocument page = JsonDocument.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+            continuation = page.RootElement.GetProperty("continuation").GetString();
+            pages.Add(([.. page.RootElement.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("number").GetInt64())], continuation));
+        }
+        while (continuation is not null && pages.Count < 5);
+        HttpResponseMessage bad = await SendAsync(hub, HttpMethod.Get, "/api/tickets?continuation=ticket%3A5", ReaderKey);
+
+        Assert.Equal([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [11, 12]], pages.Select(p => p.Numbers));
+        Assert.Equal(["5", "10", null], pages.Select(p => p.Continuation));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        using JsonDocument problem = JsonDocument.Parse(await bad.Content.ReadAsStringAsync());
+        Assert.Equal("continuation", Assert.Single(problem.RootElement.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task Create_ThreeValuesOfTheWrongKind_Answers400ListingEachAndStoresNothing()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage refused = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new { queue = "Customer-Support", subject = 7, priority = "high", requestors = "a@example.org" });
+        long next = await CreateAsync(hub);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        using JsonDocument problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal(
+            ["$.subject", "$.priority", "$.requestors"],
+            problem.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
+        Assert.Equal(1L, next);
+    }
+
+    [Fact]
     public async Task List_PageSizeNotANumber_Answers400ProblemNamingIt()
     {
         await using TestHub hub = await StartAsync();
@@ -279,9 +324,9 @@ public sealed class TicketApiTests
         Assert.Equal("ProductionDefect", copy.Queue);
         Assert.Empty(copy.Requestors);
         Assert.Contains("map-support@example.org", copy.AdminCc);
-        Assert.Equal(source, Assert.Single(copy.Links).Number);
+        Assert.Equal(new TicketLink(LinkType.DependedOnBy, source), Assert.Single(copy.Links));
         var original = (await tickets.GetAsync(source.ToString(System.Globalization.CultureInfo.InvariantCulture)))!.State;
-        Assert.Equal(source + 1, Assert.Single(original.Links).Number);
+        Assert.Equal(new TicketLink(LinkType.DependsOn, source + 1), Assert.Single(original.Links));
     }
 
     private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>

@@ -20,6 +20,7 @@ namespace Hub.Functions.Tests.Intake.Alerts;
 public sealed class AlertIntakeTests
 {
     private const string Token = "alertmanager-test-token-0123456789";
+    private const string ReaderKey = "reader-key-0123456789abcdef";
 
     [Fact]
     public async Task Alertmanager_FiringRefiringResolvedAndFiringAgain_OneTicketUpdatedResolvedThenANewLinkedOne()
@@ -47,6 +48,14 @@ public sealed class AlertIntakeTests
         TicketState two = (await TicketAsync(hub, 2))!;
         Assert.Equal("new", two.Status);
         Assert.Equal(1, Assert.Single(two.Links).Number);
+        // The API names enum values as the docs spell them, never their numbers.
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/api/tickets/2");
+        get.Headers.Add("X-Api-Key", ReaderKey);
+        using JsonDocument detail = JsonDocument.Parse(await (await hub.Client.SendAsync(get)).EnsureSuccessStatusCode().Content.ReadAsStringAsync());
+        JsonElement shown = detail.RootElement.GetProperty("ticket");
+        Assert.NotNull(two.Classification);
+        Assert.Equal(two.Classification.ToString(), shown.GetProperty("classification").GetString());
+        Assert.Equal(Assert.Single(two.Links).Kind.ToString(), shown.GetProperty("links")[0].GetProperty("kind").GetString());
     }
 
     [Fact]
@@ -303,6 +312,7 @@ public sealed class AlertIntakeTests
         var settings = new Dictionary<string, string?>
         {
             ["Hub__Secrets__AlertmanagerToken"] = Token,
+            ["Hub__ApiKeys__test-reader"] = $"logs-reader:{ReaderKey}",
         };
         foreach ((string key, string? value) in extra ?? [])
         {
