@@ -7,6 +7,71 @@ namespace Hub.Domain.Tickets;
 // Opening a ticket, correspondence, comments and the notifications they cause.
 public sealed partial class TicketDecider
 {
+    /// <summary>
+    /// Every problem of a new ticket's own fields at once, each naming its field (<c>queue</c>, <c>priority</c>,
+    /// <c>requestors[1]</c>, <c>customFields.Version</c>) and the rule; empty when the ticket can be created. The API
+    /// checks this before it takes a ticket number, so a refused create spends none; <see cref="Create"/> refuses on the
+    /// same rules (and more: attachments, external refs), with the first problem only, for the other ways in (mail, hooks).
+    /// </summary>
+    public static IReadOnlyList<FieldProblem> CheckNew(
+        HubConfiguration config, string? queueName, int? priority, IEnumerable<string>? requestors, IEnumerable<string>? cc, IReadOnlyDictionary<string, string>? customFields)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var problems = new List<FieldProblem>();
+        QueueDefinition? queue = string.IsNullOrWhiteSpace(queueName) ? null : config.Queue(queueName);
+        if (queue is null)
+        {
+            problems.Add(new("queue", string.IsNullOrWhiteSpace(queueName)
+                ? "required"
+                : $"'{queueName}' is not a queue (queues: {string.Join(", ", config.Queues.Select(q => q.Name))})"));
+        }
+
+        if ((priority ?? queue?.DefaultPriority) is { } p && p is < 0 or > 100)
+        {
+            problems.Add(new("priority", $"must be between 0 and 100; got {p}"));
+        }
+
+        foreach ((string field, IEnumerable<string>? addresses) in new[] { ("requestors", requestors), ("cc", cc) })
+        {
+            int index = 0;
+            foreach (string address in addresses ?? [])
+            {
+                if (!Addresses.IsValid(address?.Trim() ?? ""))
+                {
+                    problems.Add(new($"{field}[{index}]", $"'{address}' is not a mail address"));
+                }
+
+                index++;
+            }
+        }
+
+        if (queue is not null)
+        {
+            foreach ((string name, string value) in customFields ?? new Dictionary<string, string>())
+            {
+                CustomFieldDefinition? field = queue.CustomFields.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+                if (field is null)
+                {
+                    problems.Add(new($"customFields.{name}", $"Custom field '{name}' is not defined in queue '{queue.Name}'."));
+                }
+                else if (!string.IsNullOrWhiteSpace(value) && CustomFieldRules.Canonical(field, value.Trim()) is { IsOk: false } invalid)
+                {
+                    problems.Add(new($"customFields.{field.Name}", invalid.Reason!));
+                }
+            }
+
+            foreach (CustomFieldDefinition field in queue.CustomFields.Where(f => f.Required))
+            {
+                if (customFields?.FirstOrDefault(f => string.Equals(f.Key, field.Name, StringComparison.OrdinalIgnoreCase)) is not { Value: { } given } || string.IsNullOrWhiteSpace(given))
+                {
+                    problems.Add(new($"customFields.{field.Name}", $"Custom field '{field.Name}' is required in queue '{queue.Name}'."));
+                }
+            }
+        }
+
+        return problems;
+    }
+
     private Result<Decision<TicketEvent>> Create(TicketState state, CreateTicket c, DateTimeOffset now)
     {
         if (state.Exists)

@@ -30,6 +30,9 @@ public enum WatcherKind
 
 public sealed record TicketLink(LinkType Kind, long Number);
 
+/// <summary>One problem of a request: the field (a JSON-style path such as <c>requestors[1]</c>) and the rule it broke.</summary>
+public sealed record FieldProblem(string Field, string Rule);
+
 /// <summary>The same ticket in another system (an RT instance, a monitoring incident).</summary>
 public sealed record ExternalRef(string System, string Id, string? Url = null);
 

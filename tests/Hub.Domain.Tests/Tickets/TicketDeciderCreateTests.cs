@@ -137,6 +137,21 @@ public sealed class TicketDeciderCreateTests
     }
 
     [Fact]
+    public void CheckNew_SeveralProblems_NamesEveryFieldAndRuleAtOnce()
+    {
+        IReadOnlyList<FieldProblem> problems = TicketDecider.CheckNew(
+            Config, "ProductionDeploy", 999, ["ok@example.org", "nope"], ["also nope"], new Dictionary<string, string> { ["Colour"] = "red" });
+
+        Assert.Equal(
+            ["priority", "requestors[1]", "cc[0]", "customFields.Colour", "customFields.Tier"],
+            problems.Select(p => p.Field));
+        Assert.Equal("Custom field 'Colour' is not defined in queue 'ProductionDeploy'.", problems[3].Rule);
+        Assert.Equal("Custom field 'Tier' is required in queue 'ProductionDeploy'.", problems[^1].Rule);
+        Assert.StartsWith("'Sales' is not a queue (queues: Customer-Support, ", Assert.Single(TicketDecider.CheckNew(Config, "Sales", 5, null, null, null)).Rule, StringComparison.Ordinal);
+        Assert.Equal([new FieldProblem("queue", "required")], TicketDecider.CheckNew(Config, " ", null, null, null, null));
+    }
+
+    [Fact]
     public void Decide_CreateWithDuplicateAddresses_KeepsTheFirstSpelling()
     {
         TicketState state = Apply(TicketState.None, Customer() with { Requestors = ["Cust@Client.example", "cust@client.example "] }, T0);

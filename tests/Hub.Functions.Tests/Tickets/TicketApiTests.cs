@@ -197,6 +197,30 @@ public sealed class TicketApiTests
     }
 
     [Fact]
+    public async Task Create_SeveralFieldsBreakingTheQueuesRules_Answers422ListingEachAndSpendsNoNumber()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage refused = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new
+        {
+            queue = "Customer-Support", subject = "Help", priority = 999, requestors = new[] { "jane@example.com", "not-an-address" },
+            customFields = new Dictionary<string, string> { ["Nope"] = "x" },
+        });
+        HttpResponseMessage unknownQueue = await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, new { queue = "Nowhere", subject = "Help" });
+        long next = await CreateAsync(hub);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        using JsonDocument problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        Assert.Equal(
+            ["priority", "requestors[1]", "customFields.Nope"],
+            problem.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknownQueue.StatusCode);
+        using JsonDocument queue = JsonDocument.Parse(await unknownQueue.Content.ReadAsStringAsync());
+        Assert.Equal("queue", Assert.Single(queue.RootElement.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
+        Assert.Equal(1L, next);
+    }
+
+    [Fact]
     public async Task List_PageSizeNotANumber_Answers400ProblemNamingIt()
     {
         await using TestHub hub = await StartAsync();
