@@ -18,6 +18,11 @@ internal static class ColdStartBench
             ["Hub__AdminKey"] = Guid.NewGuid().ToString("N"),
             ["Hub__FunctionsRoot"] = hubDir,
         };
+        foreach ((string key, string? value) in SourceSecrets.Shipped)
+        {
+            env[key] = value!;
+        }
+
         double hub = await MedianAsync(Path.Combine(hubDir, "Hub.Standalone"), "/api/health", env, "Hub__Urls");
         double plain = await MedianAsync(Path.Combine(plainDir, "plain"), "/", [], "ASPNETCORE_URLS");
         Report.Line("cold start to first 200, published standalone hub (median of 5)", $"{hub:F0} ms");

@@ -126,7 +126,7 @@ internal static class IncidentBench
         Azurite azurite = await Azurite.SharedAsync();
         WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
         {
-            Settings = new Dictionary<string, string?>
+            Settings = SourceSecrets.With(new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -137,7 +137,7 @@ internal static class IncidentBench
                 ["Hub__FunctionsRoot"] = Path.Combine(Azurite.RepositoryRoot(), "functions"),
                 ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
                 ["Logging__LogLevel__Default"] = "Error",
-            },
+            }),
         });
         await app.StartAsync();
         return app;

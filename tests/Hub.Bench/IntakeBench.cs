@@ -31,7 +31,7 @@ internal static class IntakeBench
         WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
         {
             ConfigureServices = services => services.AddSingleton(requests),
-            Settings = new Dictionary<string, string?>
+            Settings = SourceSecrets.With(new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -44,7 +44,7 @@ internal static class IntakeBench
                 ["Hub__Secrets__MailBasicAuth"] = "bench:mail-password-0123456789",
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["Logging__LogLevel__Hub.Functions.Functions.FunctionInvoker"] = Environment.GetEnvironmentVariable("HUB_BENCH_TRACE") is null ? "Warning" : "Information",
-            },
+            }),
         });
         await app.StartAsync();
         try

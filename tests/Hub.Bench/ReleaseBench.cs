@@ -36,7 +36,7 @@ internal static class ReleaseBench
         int port = Azurite.FreePort();
         WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
         {
-            Settings = new Dictionary<string, string?>
+            Settings = SourceSecrets.With(new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -49,7 +49,7 @@ internal static class ReleaseBench
                 ["Hub__ApiKeys__sw-rel-qc-team"] = $"operator:{Qc}",
                 ["Hub__ApiKeys__sw-rel-sr-team"] = $"operator:{Sr}",
                 ["Logging__LogLevel__Default"] = "Warning",
-            },
+            }),
         });
         await app.StartAsync();
         try

@@ -149,7 +149,7 @@ public enum AlertClassification
 
 /// <summary>A webhook sender and how it authenticates. Secrets are named by app setting, never written here.</summary>
 /// <param name="Kind">mail, alertmanager, grafana, azure-monitor, pagerduty, or tickets.</param>
-/// <param name="SecretSettings">App settings holding the secrets; several are accepted at once so secrets can rotate.</param>
+/// <param name="SecretSettings">App settings holding the secrets: the first is required; the others, used when set, let a secret rotate.</param>
 /// <param name="System">For kind tickets: the external system name in the route /api/hooks/tickets/{system}.</param>
 public sealed record WebhookSource(string Name, string Kind, WebhookAuthScheme Auth, IReadOnlyList<string> SecretSettings, string? System = null);
 

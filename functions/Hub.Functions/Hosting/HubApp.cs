@@ -97,6 +97,7 @@ public static partial class HubApp
         }
 
         HubConfiguration domain = LoadDomainConfiguration(configuration, baseDirectory);
+        ValidateSecrets(configuration, environment, domain);
         var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), environment.EnvironmentName, timeZone, PublicUrl(mode, options, configuration, listen ?? DefaultStandaloneUrl));
         AddServices(services, options, host);
         services.AddSingleton(domain);
@@ -121,9 +122,21 @@ public static partial class HubApp
             throw new HubStartupException("Invalid settings: " + string.Join(" ", problems));
         }
 
-        DevelopmentCredentials.Check(configuration, environment);
         _ = ApiKeys.Load(configuration, environment);
         return TimeZone(options, configuration);
+    }
+
+    // Every webhook source the configuration lists can authenticate, or the hub does not start: a source whose secret
+    // nobody set would answer every delivery 401, and a log warning is easy to miss.
+    private static void ValidateSecrets(IConfiguration configuration, IHostEnvironment environment, HubConfiguration domain)
+    {
+        DevelopmentCredentials.Check(
+            configuration, environment, domain.Sources.SelectMany(s => s.SecretSettings).Concat(domain.Connectors.Select(c => c.SecretSetting)));
+        string[] problems = WebhookSecrets.Problems(domain.Sources, configuration).ToArray();
+        if (problems.Length > 0)
+        {
+            throw new HubStartupException("Invalid settings: " + string.Join(" ", problems));
+        }
     }
 
     private static void ConfigureSources(

@@ -13,8 +13,10 @@ namespace Hub.Functions.Security;
 
 /// <summary>
 /// Checks that a webhook comes from its configured source. Secrets are read from the app settings the source names on
-/// every call, so a rotated value applies without a restart; any one of several secrets passes. A named setting that
-/// is missing, empty or unusable makes the source fail closed (warned once, by setting name). Secrets are never logged.
+/// every call, so a rotated value applies without a restart; any one of the secrets set passes (<see cref="WebhookSecrets"/>:
+/// the first setting is required, the others are rotation secrets used when set). A required setting that is missing
+/// or empty, or a set value that is unusable, makes the source fail closed (warned once, by setting name); the hub
+/// refuses to start in either case, so this is only seen when settings change under a running host. Secrets are never logged.
 /// </summary>
 public sealed class WebhookVerifier
 {
@@ -52,7 +54,7 @@ public sealed class WebhookVerifier
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(headers);
-        List<string>? secrets = Secrets(source);
+        List<(string Setting, string Value)>? secrets = Secrets(source);
         VerifyResult result = secrets is null
             ? VerifyResult.Failed("a secret setting of the source is missing or empty")
             : source.Auth switch
@@ -71,7 +73,7 @@ public sealed class WebhookVerifier
         return result;
     }
 
-    private List<string>? Secrets(WebhookSource source)
+    private List<(string Setting, string Value)>? Secrets(WebhookSource source)
     {
         if (source.SecretSettings.Count == 0)
         {
@@ -79,38 +81,33 @@ public sealed class WebhookVerifier
             return null;
         }
 
-        var secrets = new List<string>(source.SecretSettings.Count);
-        foreach (string setting in source.SecretSettings)
+        // The hub refuses to start without the first setting (WebhookSecrets.Problems); it can only be missing here
+        // when settings changed under a running host.
+        if (WebhookSecrets.Read(source, _settings) is not { } secrets)
         {
-            string? value = _settings[setting.Replace("__", ":", StringComparison.Ordinal)] ?? _settings[setting];
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                WarnOnce(
-                    $"missing:{setting}",
-                    "Setting {Setting} (a secret of webhook source {Source}) is missing or empty; the source can never authenticate until it is set.",
-                    setting,
-                    source.Name);
-                return null;
-            }
-
-            secrets.Add(value);
+            WarnOnce(
+                $"missing:{source.SecretSettings[0]}",
+                "Setting {Setting} (the secret of webhook source {Source}) is missing or empty; the source can never authenticate until it is set.",
+                source.SecretSettings[0],
+                source.Name);
+            return null;
         }
 
-        return secrets;
+        return [.. secrets];
     }
 
     // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#signature-scheme
-    private VerifyResult VerifyStandard(WebhookSource source, List<string> secrets, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    private VerifyResult VerifyStandard(WebhookSource source, List<(string Setting, string Value)> secrets, IHeaderDictionary headers, ReadOnlySpan<byte> body)
     {
         var keys = new List<byte[]>(secrets.Count);
-        for (int i = 0; i < secrets.Count; i++)
+        foreach ((string setting, string secret) in secrets)
         {
-            if (!StandardWebhooks.TryDecodeSecret(secrets[i], out byte[] key))
+            if (!StandardWebhooks.TryDecodeSecret(secret, out byte[] key))
             {
                 WarnOnce(
-                    $"format:{source.SecretSettings[i]}",
+                    $"format:{setting}",
                     "Setting {Setting} (a secret of webhook source {Source}) is not a Standard Webhooks secret (whsec_ then base64); the source can never authenticate.",
-                    source.SecretSettings[i],
+                    setting,
                     source.Name);
                 return VerifyResult.Failed("a secret setting of the source is not a Standard Webhooks secret");
             }
@@ -172,7 +169,7 @@ public sealed class WebhookVerifier
     }
 
     // https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries
-    private static VerifyResult VerifyGitHub(List<string> secrets, IHeaderDictionary headers, ReadOnlySpan<byte> body)
+    private static VerifyResult VerifyGitHub(List<(string Setting, string Value)> secrets, IHeaderDictionary headers, ReadOnlySpan<byte> body)
     {
         if (Single(headers, GitHubSignatureHeader) is not { } header)
         {
@@ -189,7 +186,7 @@ public sealed class WebhookVerifier
         }
 
         Span<byte> expected = stackalloc byte[SHA256.HashSizeInBytes];
-        foreach (string secret in secrets)
+        foreach ((_, string secret) in secrets)
         {
             HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
             if (CryptographicOperations.FixedTimeEquals(expected, presented))
@@ -201,7 +198,7 @@ public sealed class WebhookVerifier
         return VerifyResult.Failed($"{GitHubSignatureHeader} does not match");
     }
 
-    private static VerifyResult VerifyAuthorization(List<string> secrets, IHeaderDictionary headers, string scheme, Func<string, string?> decode)
+    private static VerifyResult VerifyAuthorization(List<(string Setting, string Value)> secrets, IHeaderDictionary headers, string scheme, Func<string, string?> decode)
     {
         if (Single(headers, "Authorization") is not { } header)
         {
@@ -218,7 +215,7 @@ public sealed class WebhookVerifier
             return VerifyResult.Failed($"Authorization {scheme} credentials are malformed");
         }
 
-        return secrets.Any(s => AdminKey.Matches(credentials, s))
+        return secrets.Any(s => AdminKey.Matches(credentials, s.Value))
             ? VerifyResult.Verified(null)
             : VerifyResult.Failed($"Authorization {scheme} credentials do not match");
     }

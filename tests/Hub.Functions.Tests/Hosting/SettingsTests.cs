@@ -22,7 +22,7 @@ public sealed class SettingsTests
         File.WriteAllText(Path.Combine(root, "local.settings.json"), JsonSerializer.Serialize(new
         {
             IsEncrypted = false,
-            Values = new Dictionary<string, string>
+            Values = SourceSecrets.With(new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["Hub__AdminKey"] = "key-from-local-settings-0123",
@@ -33,7 +33,7 @@ public sealed class SettingsTests
                 ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
                 ["Hub__DurableName"] = Azurite.UniqueName("d"),
                 ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
-            },
+            }),
         }));
         int port = Azurite.FreePort();
         await using HubChildProcess hub = HubChildProcess.Start(new Dictionary<string, string?>

@@ -175,13 +175,26 @@ public sealed class WebhookVerifierTests
         Assert.False(result.IsVerified);
     }
 
-    [Fact]
-    public void Verify_OneOfTwoSecretSettingsMissing_FailsClosed()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Verify_RotationSecretSettingMissingOrEmpty_PassesWithTheFirst(string? rotated)
     {
-        WebhookVerifier verifier = Verifier(new() { [SecretSetting] = Secret });
+        WebhookVerifier verifier = Verifier(new() { [SecretSetting] = Secret, [RotatedSetting] = rotated });
         var source = Standard with { SecretSettings = [SecretSetting, RotatedSetting] };
 
         VerifyResult result = verifier.Verify(source, StandardHeaders(Id, "1614265330", Signature), Bytes(Body));
+
+        Assert.True(result.IsVerified, result.Reason);
+    }
+
+    [Fact]
+    public void Verify_FirstSecretSettingEmptyRotationSet_FailsClosed()
+    {
+        WebhookVerifier verifier = Verifier(new() { [SecretSetting] = "", [RotatedSetting] = RotatedSecret });
+        var source = Standard with { SecretSettings = [SecretSetting, RotatedSetting] };
+
+        VerifyResult result = verifier.Verify(source, StandardHeaders(Id, "1614265330", SignatureWithRotatedSecret), Bytes(Body));
 
         Assert.False(result.IsVerified);
     }
