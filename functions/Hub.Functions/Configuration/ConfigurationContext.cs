@@ -8,12 +8,30 @@ internal sealed class ConfigurationContext(string file)
 {
     private readonly List<ConfigurationError> _errors = [];
     private readonly List<(string Kind, string Name, YamlNode Node, string Path)> _references = [];
+    private readonly Dictionary<YamlNode, string> _overrides = new(ReferenceEqualityComparer.Instance);
 
     public string File { get; } = file;
 
     public IReadOnlyList<ConfigurationError> Errors => _errors;
 
-    public void Error(YamlNode node, string path, string rule) => Error(node.Start, path, rule);
+    /// <summary>An error at <paramref name="node"/>; for a value an app setting put there, the error names the setting.</summary>
+    public void Error(YamlNode node, string path, string rule)
+    {
+        if (_overrides.TryGetValue(node, out string? setting))
+        {
+            _errors.Add(new ConfigurationError(setting, 0, 0, path, rule));
+        }
+        else
+        {
+            Error(node.Start, path, rule);
+        }
+    }
+
+    /// <summary>Remembers that <paramref name="node"/> is the value of app setting <paramref name="setting"/> (<see cref="SettingOverrides"/>).</summary>
+    public void Overridden(YamlNode node, string setting) => _overrides[node] = setting;
+
+    /// <summary>An app setting that overrides nothing it could: names the setting, with no line.</summary>
+    public void SettingError(string setting, string rule) => _errors.Add(new ConfigurationError(setting, 0, 0, "", rule));
 
     public void Error(Mark mark, string path, string rule) =>
         _errors.Add(new ConfigurationError(File, checked((int)mark.Line), checked((int)mark.Column), path, rule));

@@ -25,6 +25,19 @@ public static class HubConfigurationLoader
         return HubDocumentReader.Read(text, fileName);
     }
 
+    /// <summary>
+    /// Parses and validates <paramref name="text"/> with the values <paramref name="settings"/> override
+    /// (Hub__Connectors__&lt;name&gt;__Url, Hub__Releases__Fetch__AllowedHosts, Hub__Incidents__Escalation__&lt;level&gt;__AckWithin, ...;
+    /// docs/configuration.md): they pass the same rules, and an error names the setting.
+    /// </summary>
+    public static HubConfiguration Parse(string text, string fileName, IConfiguration settings)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        ArgumentNullException.ThrowIfNull(settings);
+        return HubDocumentReader.Read(text, fileName, settings);
+    }
+
     /// <summary>Reads the file at <paramref name="path"/> and parses it; errors name the path as given.</summary>
     public static HubConfiguration Load(string path)
     {
@@ -46,7 +59,8 @@ public static class HubConfigurationLoader
     /// Loads the document the Hub__Config setting names: a file path, relative paths resolved against
     /// <paramref name="baseDirectory"/> (the folder of host.json), or <c>blob:&lt;container&gt;/&lt;name&gt;</c> read through
     /// <paramref name="readBlob"/> (given "&lt;container&gt;/&lt;name&gt;", returning null when the blob does not exist).
-    /// Unset: config/hub.yaml under <paramref name="baseDirectory"/>.
+    /// Unset: config/hub.yaml under <paramref name="baseDirectory"/>. Values the app settings override are applied as in
+    /// <see cref="Parse(string, string, IConfiguration)"/>.
     /// </summary>
     public static async Task<HubConfiguration> LoadFromSettingAsync(
         IConfiguration settings,
@@ -69,7 +83,7 @@ public static class HubConfigurationLoader
             }
 
             string text = await readBlob(blob, ct).ConfigureAwait(false) ?? throw NotFound(setting, setting);
-            return Parse(text, setting);
+            return Parse(text, setting, settings);
         }
 
         string path = Path.GetFullPath(setting, baseDirectory);
@@ -83,7 +97,7 @@ public static class HubConfigurationLoader
             throw NotFound(setting, path);
         }
 
-        return Parse(content, setting);
+        return Parse(content, setting, settings);
     }
 
     private static HubConfigurationException NotFound(string file, string where) =>

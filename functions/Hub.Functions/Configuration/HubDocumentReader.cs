@@ -15,12 +15,18 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
     private const string LifecycleKind = "lifecycle";
     private const string ContactKind = "contact list";
 
-    public static HubConfiguration Read(string text, string fileName)
+    /// <summary>Reads <paramref name="text"/>; <paramref name="settings"/>, when given, are the app settings that may override values (<see cref="SettingOverrides"/>).</summary>
+    public static HubConfiguration Read(string text, string fileName, IConfiguration? settings = null)
     {
         var context = new ConfigurationContext(fileName);
         HubConfiguration? configuration = null;
         if (Parse(text, context) is { } root)
         {
+            if (settings is not null)
+            {
+                SettingOverrides.Apply(root, settings, context);
+            }
+
             configuration = new HubDocumentReader(context).ReadRoot(root);
         }
 
