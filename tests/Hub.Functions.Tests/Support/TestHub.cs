@@ -17,6 +17,11 @@ internal sealed class TestHub : IAsyncDisposable
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
+    // The repository's host.json in a folder of its own. The repository root would also hand every test hub the
+    // developer's local.settings.json (scripts/dev.sh creates it from the sample, dev-only keys and all): the tests
+    // must not depend on what the caller has lying around.
+    private static readonly Lazy<string> AppRoot = new(() => TestAppRoot.Create(File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "host.json"))));
+
     private bool _stopped;
 
     private TestHub(WebApplication app, Uri baseAddress)
@@ -59,6 +64,7 @@ internal sealed class TestHub : IAsyncDisposable
             ["Hub__IntakeTimeout"] = "00:01:00",
             // Each hub its own durable table and work queues, unless a test makes two hubs share them.
             ["Hub__DurableName"] = Azurite.UniqueName("d"),
+            ["Hub__FunctionsRoot"] = AppRoot.Value,
             // The shipped domain configuration, also for hubs started on a test functions folder.
             ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
         };
