@@ -37,4 +37,12 @@ ensure_npm_packages() {
 
 ensure_zip() { command -v zip >/dev/null 2>&1 || apt_install zip; }
 
+# What docs/quickstart.md's commands use, which QuickStartTests runs.
+ensure_shell_tools() {
+  local missing=()
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
 ensure_chromium() { [ -x /usr/bin/chromium ] || apt_install chromium; }

@@ -4,6 +4,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 ensure_dotnet
 ensure_npm_packages
+ensure_shell_tools
 
 results="$REPO_ROOT/artifacts/test-results"
 rm -rf "$results"
