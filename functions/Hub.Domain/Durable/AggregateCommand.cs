@@ -20,6 +20,13 @@ public sealed record AggregateCommand(string Kind, string Id, string Command, st
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Creates { get; init; }
 
+    /// <summary>
+    /// The webhook delivery this command carries out (its delivery record's id), so the runtime reports the command's
+    /// outcome on that record; null for a command no delivery is waiting on.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Delivery { get; init; }
+
     public static SideEffect Effect<TCommand>(string aggregateKind, string aggregateId, TCommand command, string actor) =>
         new(EffectKind, JsonSerializer.Serialize(new AggregateCommand(aggregateKind, aggregateId, JsonSerializer.Serialize(command, Json), actor), Json));
 
@@ -27,6 +34,15 @@ public sealed record AggregateCommand(string Kind, string Id, string Command, st
     public static SideEffect Create<TCommand>(string aggregateKind, string aggregateId, TCommand command, string actor) =>
         new(EffectKind, JsonSerializer.Serialize(
             new AggregateCommand(aggregateKind, aggregateId, JsonSerializer.Serialize(command, Json), actor) { Creates = true }, Json));
+
+    /// <summary>The same effect, tagged with the delivery it carries out (<see cref="Delivery"/>); other effects as they are.</summary>
+    public static SideEffect ForDelivery(SideEffect effect, string? delivery)
+    {
+        ArgumentNullException.ThrowIfNull(effect);
+        return delivery is null || effect.Kind != EffectKind
+            ? effect
+            : effect with { Payload = JsonSerializer.Serialize(Parse(effect.Payload) with { Delivery = delivery }, Json) };
+    }
 
     public static AggregateCommand Parse(string payload) =>
         JsonSerializer.Deserialize<AggregateCommand>(payload, Json) ?? throw new FormatException("The aggregate command payload is null.");

@@ -33,7 +33,7 @@ public static class DurableServices
             sp.GetRequiredService<AggregateStore>().Table, sp.GetRequiredService<WorkQueue>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ISideEffectHandler, TimerEffect>();
         services.AddSingleton(sp => sp.GetRequiredService<HubOptions>().EffectRetry());
-        services.AddSingleton(sp => new AggregateCommandEffect(sp.GetServices<IAggregateHandler>));
+        services.AddSingleton(sp => new AggregateCommandEffect(sp.GetServices<IAggregateHandler>, sp.GetService<IDeliveryObserver>));
         services.AddSingleton<ISideEffectHandler>(sp => sp.GetRequiredService<AggregateCommandEffect>());
         services.AddSingleton(sp => new OutboxDispatcher(
             sp.GetRequiredService<AggregateStore>(), sp.GetServices<ISideEffectHandler>(), sp.GetRequiredService<TimeProvider>(),

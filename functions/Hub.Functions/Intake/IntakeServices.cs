@@ -6,6 +6,7 @@ using Hub.Domain.Intake.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Hosting;
 using Hub.Functions.Intake.Alerts;
+using Hub.Functions.Intake.Deliveries;
 using Hub.Functions.Intake.Mail;
 using Hub.Functions.Intake.Tickets;
 using Hub.Storage.Blobs;
@@ -17,6 +18,9 @@ public static class IntakeServices
 {
     public static IServiceCollection AddIntake(this IServiceCollection services)
     {
+        services.AddSingleton<DeliveryRecords>();
+        services.AddSingleton<DeliveryOutcomes>();
+        services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryOutcomes>());
         services.AddAggregate<AlertTrackerState, AlertTrackerCommand, AlertTrackerEvent, AlertTrackerDecider>();
         services.AddSingleton<AlertDeliveryLog>();
         services.AddSingleton<AlertDeliveryHandler>();

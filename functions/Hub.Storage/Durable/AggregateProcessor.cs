@@ -80,7 +80,19 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
     public Task<CommandStatus> HandleNewJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken) =>
         HandleJsonAsync(aggregateId, messageId, commandJson, actor, AggregateBasis.Absent, cancellationToken);
 
+    public async Task<CommandReport> HandleJsonReportingAsync(
+        string aggregateId, string messageId, string commandJson, string actor, bool creates, CancellationToken cancellationToken)
+    {
+        CommandOutcome<TState> outcome = await HandleQueuedAsync(
+            aggregateId, messageId, commandJson, actor, creates ? AggregateBasis.Absent : null, cancellationToken).ConfigureAwait(false);
+        return new CommandReport(outcome.Status, outcome.Reason, outcome.Changes);
+    }
+
     private async Task<CommandStatus> HandleJsonAsync(
+        string aggregateId, string messageId, string commandJson, string actor, AggregateBasis? basis, CancellationToken cancellationToken) =>
+        (await HandleQueuedAsync(aggregateId, messageId, commandJson, actor, basis, cancellationToken).ConfigureAwait(false)).Status;
+
+    private async Task<CommandOutcome<TState>> HandleQueuedAsync(
         string aggregateId, string messageId, string commandJson, string actor, AggregateBasis? basis, CancellationToken cancellationToken)
     {
         TCommand command = JsonSerializer.Deserialize<TCommand>(commandJson, Json)
@@ -91,7 +103,7 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
             logger.LogWarning("{Kind} {AggregateId} refused queued command {MessageId}: {Reason}", Kind, aggregateId, messageId, outcome.Reason);
         }
 
-        return outcome.Status;
+        return outcome;
     }
 
     public async Task<CommandStatus> FireTimerAsync(AggregateTimer timer, CancellationToken cancellationToken)
@@ -242,7 +254,11 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                         await AfterCommitAsync(partition, aggregateId, sequence, snapshot is null ? outboxRows : null, cancellationToken).ConfigureAwait(false);
                     }
 
-                    return new CommandOutcome<TState>(CommandStatus.Applied, state, sequence);
+                    return new CommandOutcome<TState>(CommandStatus.Applied, state, sequence)
+                    {
+                        Changes = [.. events.Select(e => e.Type)],
+                        Commands = decision.Effects.Count(e => e.Kind == AggregateCommand.EffectKind),
+                    };
                 case CommitOutcome.Duplicate:
                     if (conflicted is not null)
                     {

@@ -23,7 +23,17 @@ public sealed record CommandOutcome<TState>(CommandStatus Status, TState State, 
     /// reserved ticket number) passes it on, and that command's first attempt needs no read.
     /// </summary>
     public AggregateBasis? Basis { get; init; }
+
+    /// <summary>For an applied command: the type names of the events it appended, in order.</summary>
+    public IReadOnlyList<string> Changes { get; init; } = [];
+
+    /// <summary>For an applied command: how many commands to other aggregates (<c>aggregate.command</c> effects) its commit sent on.</summary>
+    public int Commands { get; init; }
 }
+
+/// <summary>What a queued command did, for a caller that reports it on (a delivery record): no state, only the outcome.</summary>
+/// <param name="Changes">The type names of the events an applied command appended.</param>
+public sealed record CommandReport(CommandStatus Status, string? Reason, IReadOnlyList<string> Changes);
 
 /// <summary>An aggregate as read: state, the last event's sequence number, its state row's ETag.</summary>
 public sealed record AggregateView<TState>(string Id, TState State, long Sequence, string? StateName)

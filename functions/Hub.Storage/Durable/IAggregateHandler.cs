@@ -17,6 +17,16 @@ public interface IAggregateHandler
     Task<CommandStatus> HandleNewJsonAsync(string aggregateId, string messageId, string commandJson, string actor, CancellationToken cancellationToken) =>
         HandleJsonAsync(aggregateId, messageId, commandJson, actor, cancellationToken);
 
+    /// <summary>
+    /// As <see cref="HandleJsonAsync"/> (or <see cref="HandleNewJsonAsync"/> when <paramref name="creates"/>), with the
+    /// refusal's reason and the events appended, for a caller that reports the outcome on.
+    /// </summary>
+    async Task<CommandReport> HandleJsonReportingAsync(
+        string aggregateId, string messageId, string commandJson, string actor, bool creates, CancellationToken cancellationToken) =>
+        new(await (creates
+            ? HandleNewJsonAsync(aggregateId, messageId, commandJson, actor, cancellationToken)
+            : HandleJsonAsync(aggregateId, messageId, commandJson, actor, cancellationToken)).ConfigureAwait(false), null, []);
+
     Task<CommandStatus> FireTimerAsync(AggregateTimer timer, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"'{Kind}' messages have no timers.");
 }

@@ -5,7 +5,11 @@ namespace Hub.Domain.Intake.Tickets;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ApplyTicketEvent), "apply-event")]
 [JsonDerivedType(typeof(RecordReleaseTransition), "record-transition")]
-public abstract record ExternalTicketCommand(string System, DateTimeOffset ReceivedAt);
+public abstract record ExternalTicketCommand(string System, DateTimeOffset ReceivedAt)
+{
+    /// <summary>The webhook delivery this command came in (its delivery record's id); the commands it sends on carry it.</summary>
+    public string? DeliveryId { get; init; }
+}
 
 /// <summary>
 /// A ticket-system event for this external ticket. <paramref name="CandidateNumber"/> is the local ticket number to use

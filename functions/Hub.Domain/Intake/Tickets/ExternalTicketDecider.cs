@@ -37,13 +37,15 @@ public sealed class ExternalTicketDecider(HubConfiguration config) : IDecider<Ex
             return Result<Decision<ExternalTicketEvent>>.Rejected(string.Join("; ", errors));
         }
 
-        return command switch
+        Result<Decision<ExternalTicketEvent>> decided = command switch
         {
             ApplyTicketEvent a when state.Ticket is null => Open(a, plan, config.Releases),
             ApplyTicketEvent a => Sync(state, a, plan),
             RecordReleaseTransition r => Record(state, r, config.Releases),
             _ => Result<Decision<ExternalTicketEvent>>.Rejected($"Unknown external ticket command {command.GetType().Name}."),
         };
+        // Each command sent on carries the delivery, so what the ticket (or release) makes of it lands on the delivery's record.
+        return decided.Map(d => d with { Effects = [.. d.Effects.Select(e => AggregateCommand.ForDelivery(e, command.DeliveryId))] });
     }
 
     public ExternalTicketState Evolve(ExternalTicketState state, ExternalTicketEvent @event)

@@ -18,8 +18,9 @@ public sealed class TicketHookHandler(
     DurableStorage storage,
     TimeProvider clock)
 {
+    /// <param name="record">The delivery record's id: the commands the commit sends on carry it and report on it.</param>
     public async Task<CommandOutcome<ExternalTicketState>> ApplyAsync(
-        string system, TicketHook hook, string deliveryId, string actor, CancellationToken ct)
+        string system, TicketHook hook, string deliveryId, string? record, string actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(hook);
         await storage.EnsureAsync(ct);
@@ -28,7 +29,7 @@ public sealed class TicketHookHandler(
         if (hook is ReleaseTransition transition)
         {
             return await externalTickets.HandleAsync(
-                ExternalTicketDecider.IdOf(system, transition.TicketId), messageId, new RecordReleaseTransition(system, transition, receivedAt), actor, ct);
+                ExternalTicketDecider.IdOf(system, transition.TicketId), messageId, new RecordReleaseTransition(system, transition, receivedAt) { DeliveryId = record }, actor, ct);
         }
 
         var ticketEvent = (TicketSystemEvent)hook;
@@ -38,7 +39,7 @@ public sealed class TicketHookHandler(
             externalTickets,
             id,
             messageId,
-            candidate => new ApplyTicketEvent(system, ticketEvent, config.Mail.DefaultQueue, candidate, receivedAt),
+            candidate => new ApplyTicketEvent(system, ticketEvent, config.Mail.DefaultQueue, candidate, receivedAt) { DeliveryId = record },
             ExternalTicketDecider.NeedsNumber,
             actor,
             ct);

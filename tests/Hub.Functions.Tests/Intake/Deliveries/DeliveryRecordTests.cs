@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Hub.Domain.Tickets;
+using Hub.Functions.Tests.Support;
+using Hub.Storage.Durable;
+using Microsoft.Extensions.DependencyInjection;
+using static Hub.Functions.Tests.Support.HubState;
+
+namespace Hub.Functions.Tests.Intake.Deliveries;
+
+/// <summary>Delivery records end to end: a webhook's 202 names its record, and the queued work decides it (issue #12).</summary>
+public sealed class DeliveryRecordTests
+{
+    private const string RtSecret = "rt-delivery-test-secret";
+    private const string PagerDutyToken = "pagerduty-delivery-test-token-0123456789";
+    private const string IntegratorKey = "integrator-key-0123456789abcdef";
+    private const string OperatorKey = "operator-key-0123456789abcdef";
+
+    [Fact]
+    public async Task RtStatus_RefusedForTheCallersRole_RecordRefusedWithReasonAndTicketNoted()
+    {
+        await using TestHub hub = await StartAsync();
+        long number = await TicketOfAsync(await PostRtAsync(hub, Created("RT-700"), "rt-created-700"));
+        await WaitUntilAsync(async () => await TicketAsync(hub, number) is not null);
+
+        HttpResponseMessage response = await PostRtAsync(hub, """{"event":"status","ticket":{"id":"RT-700","status":"deleted"}}""", "rt-status-701");
+        string id = await DeliveryIdAsync(response);
+        JsonElement record = await WaitForDecisionAsync(hub, id);
+        IReadOnlyList<EventRecord> history = await HistoryAsync(hub, number);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/api/hooks/deliveries/{id}", response.Headers.Location?.OriginalString);
+        Assert.Equal("refused", record.GetProperty("state").GetString());
+        const string reason = "ticket " + "{0}: change-status refused: new -> deleted needs role AppAdmin (or AppAdmin); tickets:rt has Integrator.";
+        Assert.Equal(string.Format(CultureInfo.InvariantCulture, reason, number), record.GetProperty("reason").GetString());
+        Assert.Equal([number], record.GetProperty("tickets").EnumerateArray().Select(t => t.GetInt64()));
+        Assert.Equal("new", (await TicketAsync(hub, number))!.Status);
+        EventRecord note = Assert.Single(history, e => e.Type == "Commented");
+        Assert.Equal(
+            $"Delivery {id} was not applied here: change-status refused: new -> deleted needs role AppAdmin (or AppAdmin); tickets:rt has Integrator.",
+            Body(note));
+        Assert.Equal("hub:deliveries", note.Actor);
+    }
+
+    [Fact]
+    public async Task RtCreated_Applied_RecordNamesTheTicketAndWhatChanged()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage response = await PostRtAsync(hub, Created("RT-710"), "rt-created-710");
+        long number = await TicketOfAsync(response);
+        JsonElement record = await WaitForDecisionAsync(hub, await DeliveryIdAsync(response));
+
+        Assert.Equal("applied", record.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, record.GetProperty("reason").ValueKind);
+        Assert.Equal("rt", record.GetProperty("source").GetString());
+        Assert.Equal("header:rt-created-710", record.GetProperty("key").GetString());
+        Assert.Equal("rt ticket RT-710", record.GetProperty("target").GetString());
+        Assert.Equal([number], record.GetProperty("tickets").EnumerateArray().Select(t => t.GetInt64()));
+        Assert.Contains($"ticket {number}: TicketCreated", record.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(["received", "applied"], record.GetProperty("history").EnumerateArray().Select(s => s.GetProperty("state").GetString()));
+    }
+
+    [Fact]
+    public async Task PagerDutyTrigger_RepeatedAfterResolve_RecordSaysWhyNothingChangedAndTicketNoted()
+    {
+        await using TestHub hub = await StartAsync();
+        const string trigger = """
+            { "routing_key": "samplekeyhere", "dedup_key": "disk-full-db2", "event_action": "trigger",
+              "payload": { "summary": "Disk full on db2", "source": "db2.example.org", "severity": "critical" } }
+            """;
+        const string resolve = """{ "routing_key": "samplekeyhere", "dedup_key": "disk-full-db2", "event_action": "resolve" }""";
+        JsonElement opened = await WaitForDecisionAsync(hub, await DeliveryIdAsync(await PostPagerDutyAsync(hub, trigger)));
+        long number = opened.GetProperty("tickets")[0].GetInt64();
+        await PostPagerDutyAsync(hub, resolve);
+        await WaitUntilAsync(async () => (await TicketAsync(hub, number))?.Status == "resolved");
+
+        HttpResponseMessage repeat = await PostPagerDutyAsync(hub, trigger);
+        string id = await DeliveryIdAsync(repeat);
+        JsonElement record = await WaitForDecisionAsync(hub, id);
+        EventRecord? note = null;
+        await WaitUntilAsync(async () => (note = (await HistoryAsync(hub, number)).LastOrDefault(e => e.Type == "Commented")) is not null);
+
+        Assert.Equal("applied", opened.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, repeat.StatusCode);
+        Assert.Equal(opened.GetProperty("id").GetString(), id);
+        Assert.Equal("duplicate", record.GetProperty("state").GetString());
+        string reason = $"pagerduty:disk-full-db2: a repeat of an event already applied to ticket #{number}, received after the alert's ticket was resolved; "
+            + "it is taken as the sender's retry of that event and opens no ticket. A new firing needs new content (another timestamp, or another dedup_key).";
+        Assert.Equal(reason, record.GetProperty("reason").GetString());
+        Assert.Equal(2, record.GetProperty("receipts").GetInt32());
+        Assert.Equal($"Delivery {id} from pagerduty changed nothing: {reason}", Body(note!));
+        Assert.Equal(new long[] { number }, await TicketNumbersAsync(hub));
+    }
+
+    [Fact]
+    public async Task Get_UnknownId_Answers404Problem()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage response = await GetAsync(hub, "rt-00000000000000000000000000000000", IntegratorKey);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Get_OperatorWithoutIntegratorRole_Answers403()
+    {
+        await using TestHub hub = await StartAsync();
+        string id = await DeliveryIdAsync(await PostRtAsync(hub, Created("RT-720"), "rt-created-720"));
+
+        HttpResponseMessage operatorAnswer = await GetAsync(hub, id, OperatorKey);
+        HttpResponseMessage integratorAnswer = await GetAsync(hub, id, IntegratorKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, operatorAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, integratorAnswer.StatusCode);
+    }
+
+    private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
+    {
+        ["Hub__Secrets__RtWebhookSecret"] = RtSecret,
+        ["Hub__Secrets__RtWebhookSecretNext"] = "rt-delivery-test-next-secret",
+        ["Hub__Secrets__PagerDutyToken"] = PagerDutyToken,
+        ["Hub__ApiKeys__test-integrator"] = $"integrator:{IntegratorKey}",
+        ["Hub__ApiKeys__test-operator"] = $"operator:{OperatorKey}",
+    });
+
+    private static string Created(string id) =>
+        $$$"""{"event":"created","ticket":{"id":"{{{id}}}","url":"https://rt.example.org/Ticket/Display.html?id=7","queue":"Customer-Support","subject":"Printer on fire","status":"new"}}""";
+
+    private static async Task<HttpResponseMessage> PostRtAsync(TestHub hub, string json, string deliveryId)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(json);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/tickets/rt") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(RtSecret), body)));
+        request.Headers.TryAddWithoutValidation("X-Delivery-Id", deliveryId);
+        return await hub.Client.SendAsync(request);
+    }
+
+    private static async Task<HttpResponseMessage> PostPagerDutyAsync(TestHub hub, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/alerts/pagerduty") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PagerDutyToken);
+        return await hub.Client.SendAsync(request);
+    }
+
+    private static async Task<HttpResponseMessage> GetAsync(TestHub hub, string id, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/hooks/deliveries/{id}");
+        request.Headers.Add("X-Api-Key", key);
+        return await hub.Client.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> WaitForDecisionAsync(TestHub hub, string id)
+    {
+        JsonElement record = default;
+        await WaitUntilAsync(async () =>
+        {
+            HttpResponseMessage response = await GetAsync(hub, id, IntegratorKey);
+            record = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            return response.StatusCode == HttpStatusCode.OK && record.GetProperty("state").GetString() != "received";
+        });
+        return record;
+    }
+
+    private static async Task<string> DeliveryIdAsync(HttpResponseMessage response)
+    {
+        string text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.TryGetProperty("delivery", out JsonElement delivery)
+            ? delivery.GetProperty("id").GetString()!
+            : throw new InvalidOperationException($"No delivery in the answer ({(int)response.StatusCode}): {text}");
+    }
+
+    private static async Task<long> TicketOfAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("ticket").GetInt64();
+
+    private static string? Body(EventRecord e) => JsonDocument.Parse(e.Data).RootElement.GetProperty("body").GetString();
+
+    private static async Task<TicketState?> TicketAsync(TestHub hub, long number) =>
+        (await hub.App.Services.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>().GetAsync(number.ToString(CultureInfo.InvariantCulture)))?.State;
+
+    private static async Task<IReadOnlyList<EventRecord>> HistoryAsync(TestHub hub, long number) =>
+        await hub.App.Services.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>().AllHistoryAsync(number.ToString(CultureInfo.InvariantCulture));
+}
