@@ -70,7 +70,8 @@ public sealed class TicketSystemFunctions(
 
         string externalId = hook is ReleaseTransition t ? t.TicketId : ((TicketSystemEvent)hook).Ticket.Id;
         await storage.EnsureAsync(ct);
-        (string record, _) = await deliveries.ReceiveAsync(source.Name, deliveryId, $"{system} ticket {externalId}", ct);
+        // Keyed as the external-ref inbox deduplicates: by external ticket and delivery id (two tickets may share an id).
+        (string record, _) = await deliveries.ReceiveAsync(source.Name, $"{externalId}/{deliveryId}", $"{system} ticket {externalId}", ct);
         CommandOutcome<ExternalTicketState> outcome = await handler.ApplyAsync(system, hook, deliveryId, record, source.Name, ct);
         long[] tickets = outcome.State.Ticket is { } number ? [number] : [];
         switch (outcome.Status)

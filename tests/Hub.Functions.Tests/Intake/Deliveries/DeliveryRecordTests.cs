@@ -58,7 +58,7 @@ public sealed class DeliveryRecordTests
         Assert.Equal("applied", record.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, record.GetProperty("reason").ValueKind);
         Assert.Equal("rt", record.GetProperty("source").GetString());
-        Assert.Equal("header:rt-created-710", record.GetProperty("key").GetString());
+        Assert.Equal("RT-710/header:rt-created-710", record.GetProperty("key").GetString());
         Assert.Equal("rt ticket RT-710", record.GetProperty("target").GetString());
         Assert.Equal([number], record.GetProperty("tickets").EnumerateArray().Select(t => t.GetInt64()));
         Assert.Contains($"ticket {number}: TicketCreated", record.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
