@@ -18,6 +18,7 @@ public sealed class DeliveryFunctions(DeliveryRecords records, Durable.DurableSt
     [EndpointSummary("What became of a webhook delivery: received, applied, refused with the reason, or duplicate")]
     [EndpointDescription("The id is the one the 202 of the delivery named (delivery.id, and its Location). API key of role integrator (or app-admin).")]
     [ProducesResponseType<DeliveryRecord>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType(StatusCodes.Status403Forbidden)]
     [ProducesResponseType(StatusCodes.Status404NotFound)]
     public async Task<IResult> GetAsync(

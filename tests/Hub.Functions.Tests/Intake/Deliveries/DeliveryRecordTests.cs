@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Hub.Domain.Tickets;
+using Hub.Functions.Intake.Deliveries;
 using Hub.Functions.Tests.Support;
 using Hub.Storage.Durable;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,6 +120,25 @@ public sealed class DeliveryRecordTests
 
         Assert.Equal(HttpStatusCode.Forbidden, operatorAnswer.StatusCode);
         Assert.Equal(HttpStatusCode.OK, integratorAnswer.StatusCode);
+    }
+
+    [Fact]
+    public async Task ExpireAsync_RecordLastReceivedBeforeTheCutoff_IsDeletedAndAnswers404()
+    {
+        await using TestHub hub = await StartAsync();
+        string id = await DeliveryIdAsync(await PostRtAsync(hub, Created("RT-730"), "rt-created-730"));
+        await WaitForDecisionAsync(hub, id);
+        DeliveryRecords records = hub.App.Services.GetRequiredService<DeliveryRecords>();
+
+        int kept = await records.ExpireAsync(DateTimeOffset.UtcNow.AddDays(-30), 500, default);
+        HttpResponseMessage before = await GetAsync(hub, id, IntegratorKey);
+        int deleted = await records.ExpireAsync(DateTimeOffset.UtcNow.AddMinutes(1), 500, default);
+        HttpResponseMessage after = await GetAsync(hub, id, IntegratorKey);
+
+        Assert.Equal(0, kept);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(1, deleted);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
     }
 
     private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
