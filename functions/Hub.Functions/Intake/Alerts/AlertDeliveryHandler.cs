@@ -79,10 +79,10 @@ public sealed class AlertDeliveryHandler(
     }
 
     /// <summary>
-    /// Applied when any alert changed its tracker; else refused when a tracker refused one, else duplicate. An alert that
-    /// changed nothing and has a ticket to say so on gets a note there (once per receipt), except a firing repeated while
-    /// its ticket is open: Alertmanager repeats a firing group every repeat_interval, and a note each time would bury the
-    /// ticket.
+    /// Applied when any alert changed its tracker; else refused when a tracker refused one, else duplicate. A refused
+    /// alert, and a firing repeated after its ticket resolved, get a note on the alert's ticket (once per receipt). Other
+    /// repeats are on the record only: Alertmanager repeats a group, resolved alerts included, every repeat_interval, and
+    /// a note each time would bury the ticket.
     /// </summary>
     private async Task RecordAsync(
         string record, AlertDelivery delivery, IReadOnlyDictionary<NormalizedAlert, CommandOutcome<AlertTrackerState>> observed, CancellationToken ct)
@@ -100,10 +100,11 @@ public sealed class AlertDeliveryHandler(
                 tickets.Add(t);
             }
 
+            bool afterResolve = outcome.Status == CommandStatus.Duplicate && alert.Status != AlertStatus.Resolved && state.OpenTicket is null;
             string? reason = outcome.Status switch
             {
                 CommandStatus.Applied => null,
-                CommandStatus.Duplicate when alert.Status != AlertStatus.Resolved && state.OpenTicket is null && state.LastTicket is { } last =>
+                CommandStatus.Duplicate when afterResolve && state.LastTicket is { } last =>
                     string.Create(CultureInfo.InvariantCulture, $"{alert.Identity}: a repeat of an event already applied to ticket #{last}, received after the alert's ticket was {state.Status}; it is taken as the sender's retry of that event and opens no ticket. A new firing needs new content (another timestamp, or another dedup_key)."),
                 CommandStatus.Duplicate => ticket is { } d
                     ? string.Create(CultureInfo.InvariantCulture, $"{alert.Identity}: already applied to ticket #{d}; nothing changed.")
@@ -117,8 +118,7 @@ public sealed class AlertDeliveryHandler(
             }
 
             reasons.Add(reason);
-            bool repeatWhileOpen = outcome.Status == CommandStatus.Duplicate && state.OpenTicket is not null;
-            if (ticket is { } noted && !repeatWhileOpen)
+            if (ticket is { } noted && (outcome.Status == CommandStatus.Rejected || afterResolve))
             {
                 string messageId = string.Create(CultureInfo.InvariantCulture, $"delivery-note:{record}:{delivery.Receipt}:{alert.Identity}");
                 await outcomes.NoteAsync(noted, messageId, $"Delivery {record} from {delivery.Format} changed nothing: {reason}", ct);

@@ -31,6 +31,7 @@ public sealed class DeliveryRecordTests
         HttpResponseMessage response = await PostRtAsync(hub, """{"event":"status","ticket":{"id":"RT-700","status":"deleted"}}""", "rt-status-701");
         string id = await DeliveryIdAsync(response);
         JsonElement record = await WaitForDecisionAsync(hub, id);
+        await WaitForIdleAsync(hub);
         IReadOnlyList<EventRecord> history = await HistoryAsync(hub, number);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -83,8 +84,8 @@ public sealed class DeliveryRecordTests
         HttpResponseMessage repeat = await PostPagerDutyAsync(hub, trigger);
         string id = await DeliveryIdAsync(repeat);
         JsonElement record = await WaitForDecisionAsync(hub, id);
-        EventRecord? note = null;
-        await WaitUntilAsync(async () => (note = (await HistoryAsync(hub, number)).LastOrDefault(e => e.Type == "Commented")) is not null);
+        await WaitForIdleAsync(hub);
+        EventRecord note = Assert.Single(await HistoryAsync(hub, number), e => e.Type == "Commented" && e.Actor == "hub:deliveries");
 
         Assert.Equal("applied", opened.GetProperty("state").GetString());
         Assert.Equal(HttpStatusCode.Accepted, repeat.StatusCode);
@@ -94,7 +95,7 @@ public sealed class DeliveryRecordTests
             + "it is taken as the sender's retry of that event and opens no ticket. A new firing needs new content (another timestamp, or another dedup_key).";
         Assert.Equal(reason, record.GetProperty("reason").GetString());
         Assert.Equal(2, record.GetProperty("receipts").GetInt32());
-        Assert.Equal($"Delivery {id} from pagerduty changed nothing: {reason}", Body(note!));
+        Assert.Equal($"Delivery {id} from pagerduty changed nothing: {reason}", Body(note));
         Assert.Equal(new long[] { number }, await TicketNumbersAsync(hub));
     }
 
