@@ -17,6 +17,9 @@ public sealed record DurableNames(string Table, string WorkQueue, string PoisonQ
     /// <summary>Monthly release metrics, one row per (month, release).</summary>
     public string MetricsTable => Table + "metrics";
 
+    /// <summary>One row per (caller, Idempotency-Key) of the API's creates, kept for the retention window.</summary>
+    public string IdempotencyTable => Table + "idempotency";
+
     public static DurableNames From(HubOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -3,7 +3,7 @@ using Hub.Storage.Durable;
 namespace Hub.Functions.Durable;
 
 /// <summary>
-/// Creates the durable runtime's tables (hub, release metrics), queues and containers (spill, attachments, mail outbox,
+/// Creates the durable runtime's tables (hub, release metrics, idempotency keys), queues and containers (spill, attachments, mail outbox,
 /// release repository) once per process, on first use rather than at start, so
 /// an unreachable storage account makes requests answer 503 instead of stopping the hub.
 /// </summary>
@@ -31,6 +31,7 @@ public sealed class DurableStorage(AggregateStore store, WorkQueue work, Durable
                 await accounts.Get().GetBlobContainerClient(names.OutboxContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetBlobContainerClient(names.RepositoryContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetTableClient(names.MetricsTable).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await accounts.Get().GetTableClient(names.IdempotencyTable).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 _ready = true;
             }
         }

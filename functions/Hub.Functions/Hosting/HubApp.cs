@@ -13,6 +13,7 @@ using Hub.Functions.Health;
 using Hub.Functions.Incidents;
 using Hub.Functions.Notifications;
 using Hub.Functions.Housekeeping;
+using Hub.Functions.Idempotency;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -101,6 +102,7 @@ public static partial class HubApp
         var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), environment.EnvironmentName, timeZone, PublicUrl(mode, options, configuration, listen ?? DefaultStandaloneUrl));
         AddServices(services, options, host);
         services.AddSingleton(domain);
+        services.AddIdempotency();
         services.AddTickets();
         services.AddReleases();
         services.AddConnectors();

@@ -64,6 +64,12 @@ public sealed partial class HubOptions
     /// </summary>
     public Uri? PublicUrl { get; set; }
 
+    /// <summary>
+    /// How long an <c>Idempotency-Key</c> of a create is remembered (its request and answer); after that the key is
+    /// new again and the Housekeeping timer deletes its record. Default 24 h.
+    /// </summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Per-service time limit of the health probe. Default 3 s.</summary>
     public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -97,6 +103,11 @@ public sealed partial class HubOptions
         if (EffectRetryDelay <= TimeSpan.Zero || EffectMaxRetryDelay < EffectRetryDelay || EffectGiveUpAfter < EffectRetryDelay)
         {
             yield return "Hub__EffectRetryDelay must be positive, and Hub__EffectMaxRetryDelay and Hub__EffectGiveUpAfter at least as long.";
+        }
+
+        if (IdempotencyRetention < TimeSpan.FromMinutes(1) || IdempotencyRetention > TimeSpan.FromDays(30))
+        {
+            yield return "Hub__IdempotencyRetention must be between 00:01:00 and 30.00:00:00.";
         }
 
         if (AdminKey is { Length: < 16 })

@@ -1,5 +1,6 @@
 using Hub.Functions.Hosting;
 using Hub.Functions.Intake.Deliveries;
+using Hub.Storage.Idempotency;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Hub.Functions.Housekeeping;
@@ -7,10 +8,11 @@ namespace Hub.Functions.Housekeeping;
 /// <summary>
 /// The Housekeeping timer: records this instance's heartbeat, which <c>/api/health</c> reports, so an operator sees
 /// that timers fire and storage accepts writes; then deletes delivery records past their retention
-/// (<see cref="DeliveryRecords.Retention"/>), a bounded number per run.
+/// (<see cref="DeliveryRecords.Retention"/>), a bounded number per run, and the <c>Idempotency-Key</c> records past theirs.
 /// </summary>
 public sealed class HousekeepingFunctions(
     HeartbeatStore store,
+    IdempotencyStore idempotency,
     StorageAccounts accounts,
     HubHostInfo host,
     DeliveryRecords deliveries,
@@ -36,5 +38,8 @@ public sealed class HousekeepingFunctions(
         {
             logger.LogInformation("Deleted {Count} delivery records last received before {Cutoff:O}.", expired, heartbeat.Time - DeliveryRecords.Retention);
         }
+
+        int expiredKeys = await idempotency.DeleteExpiredAsync(heartbeat.Time, ct);
+        logger.LogInformation("Deleted {Count} expired Idempotency-Key records.", expiredKeys);
     }
 }

@@ -1,16 +1,24 @@
+using Hub.Functions.Idempotency;
 using Hub.Functions.Intake;
+using Hub.Functions.Security;
 
 namespace Hub.Functions.Http;
 
 /// <summary>What every feature's functions answer alike: the idempotency key of a create, and a field that breaks a rule.</summary>
 public static class ApiAnswers
 {
-    /// <summary>The inbox id of a create that carries an <c>Idempotency-Key</c> header; null without one.</summary>
+    /// <summary>
+    /// The inbox id of a command that carries an <c>Idempotency-Key</c> header, scoped to the caller so two clients'
+    /// keys never meet; null without one.
+    /// </summary>
     public static string? IdempotencyKey(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Headers["Idempotency-Key"] is { Count: > 0 } key ? "api:" + key.ToString() : null;
+        return request.Headers[IdempotentCreates.Header] is { Count: > 0 } key ? InboxId(request.HttpContext.GetApiCaller()?.Name, key.ToString()) : null;
     }
+
+    /// <summary>The inbox id of <paramref name="key"/> sent by <paramref name="caller"/>.</summary>
+    public static string InboxId(string? caller, string key) => caller is null ? "api:" + key : $"api:{caller}:{key}";
 
     /// <summary>A 422 problem naming the field and the rule it broke.</summary>
     public static IResult Invalid(string field, string rule) =>

@@ -84,7 +84,7 @@ public static class RequestJson
             try
             {
                 return document.Deserialize<T>(options) is { } value
-                    ? new JsonBody<T>(value, null)
+                    ? new JsonBody<T>(value, null) { Raw = body.Body }
                     : new JsonBody<T>(null, BadJson([new("$", "object")], "The body is JSON null; send an object."));
             }
             catch (JsonException ex)
@@ -108,4 +108,8 @@ public static class RequestJson
 
 /// <summary>A JSON body read by <see cref="RequestJson"/>: the value, or the problem to answer instead.</summary>
 public readonly record struct JsonBody<T>(T? Value, IResult? Problem)
-    where T : class;
+    where T : class
+{
+    /// <summary>The bytes the value was read from, exactly as sent (what an <c>Idempotency-Key</c> is checked against).</summary>
+    public ReadOnlyMemory<byte> Raw { get; init; }
+}

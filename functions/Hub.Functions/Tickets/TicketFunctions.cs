@@ -2,6 +2,7 @@ using Hub.Domain.Configuration;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Http;
+using Hub.Functions.Idempotency;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
@@ -20,7 +21,7 @@ namespace Hub.Functions.Tickets;
 /// </summary>
 public sealed class TicketFunctions(
     AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets, AggregateStore store, TicketNumbers numbers,
-    DurableStorage storage, HubConfiguration config, TimeProvider clock)
+    DurableStorage storage, HubConfiguration config, IdempotentCreates idempotent, TimeProvider clock)
 {
     [Function("Tickets_List")]
     [RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)]
@@ -83,6 +84,7 @@ public sealed class TicketFunctions(
     }
 
     [Function("Tickets_Create")]
+    [IdempotentCreate]
     [RequireRole(Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)]
     [Tags("Tickets")]
     [EndpointSummary("Open a ticket; an Idempotency-Key header makes a retried create apply once")]
@@ -109,13 +111,15 @@ public sealed class TicketFunctions(
 
         await storage.EnsureAsync(ct);
         Actor actor = ActorFor(request.HttpContext.GetRequiredApiCaller());
-        long number = await numbers.NextAsync(ct);
-        var command = new CreateTicket(
-            actor, number, body.Queue!, body.Subject ?? "", body.Body ?? "", body.Requestors, body.Cc, body.Priority, body.CustomFields, Source: "api");
-        CommandOutcome<TicketState> outcome = await tickets.HandleAsync(Id(number), IdempotencyKey(request), command, actor.Name, ct);
-        return outcome.Status == CommandStatus.Rejected
-            ? Refused(outcome.Reason!)
-            : TypedResults.Created($"/api/tickets/{Id(number)}", TicketSummary.From(outcome.State));
+        return await idempotent.CreateNumberedAsync(request, read.Raw, numbers, async (number, inbox) =>
+        {
+            var command = new CreateTicket(
+                actor, number, body.Queue!, body.Subject ?? "", body.Body ?? "", body.Requestors, body.Cc, body.Priority, body.CustomFields, Source: "api");
+            CommandOutcome<TicketState> outcome = await tickets.HandleAsync(Id(number), inbox, command, actor.Name, ct);
+            return outcome.Status == CommandStatus.Rejected
+                ? CreateAnswer.Refused(Refused(outcome.Reason!))
+                : CreateAnswer.Created($"/api/tickets/{Id(number)}", TicketSummary.From(outcome.State));
+        }, ct);
     }
 
     [Function("Tickets_Change")]
@@ -180,6 +184,7 @@ public sealed class TicketFunctions(
     }
 
     [Function("Tickets_Comment")]
+    [IdempotentCreate]
     [RequireRole(Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)]
     [Tags("Tickets")]
     [EndpointSummary("Add an internal comment: staff only, never shown to requestors")]
@@ -192,10 +197,11 @@ public sealed class TicketFunctions(
     {
         ArgumentNullException.ThrowIfNull(request);
         JsonBody<TicketText> read = await RequestJson.ReadAsync<TicketText>(request, ct);
-        return read.Problem ?? await TrafficAsync(request, number, read.Value!.Body, actor => new Comment(actor, read.Value.Body!), ct);
+        return read.Problem ?? await TrafficAsync(request, read.Raw, number, read.Value!.Body, actor => new Comment(actor, read.Value.Body!), ct);
     }
 
     [Function("Tickets_Correspond")]
+    [IdempotentCreate]
     [RequireRole(Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)]
     [Tags("Tickets")]
     [EndpointSummary("Add a public reply: requestors and Cc are told")]
@@ -208,11 +214,12 @@ public sealed class TicketFunctions(
     {
         ArgumentNullException.ThrowIfNull(request);
         JsonBody<TicketText> read = await RequestJson.ReadAsync<TicketText>(request, ct);
-        return read.Problem ?? await TrafficAsync(request, number, read.Value!.Body, actor => new Correspond(actor, read.Value.Body!, actor.Name), ct);
+        return read.Problem ?? await TrafficAsync(request, read.Raw, number, read.Value!.Body, actor => new Correspond(actor, read.Value.Body!, actor.Name), ct);
     }
 
     // Needs technical resolution: the internal copy is created by the ticket.escalate side effect.
     [Function("Tickets_Escalate")]
+    [IdempotentCreate]
     [RequireRole(Role.Operator, Role.AppAdmin)]
     [Tags("Tickets")]
     [EndpointSummary("Needs technical resolution: an internal copy in ProductionDefect, linked both ways, announced to map-support")]
@@ -226,10 +233,11 @@ public sealed class TicketFunctions(
         ArgumentNullException.ThrowIfNull(request);
         JsonBody<Escalate> read = await RequestJson.ReadAsync<Escalate>(request, ct);
         return read.Problem
-            ?? await TrafficAsync(request, number, "escalate", actor => new NeedsTechnicalResolution(actor, read.Value!.TargetQueue ?? "ProductionDefect"), ct);
+            ?? await TrafficAsync(request, read.Raw, number, "escalate", actor => new NeedsTechnicalResolution(actor, read.Value!.TargetQueue ?? "ProductionDefect"), ct);
     }
 
-    private async Task<IResult> TrafficAsync(HttpRequest request, long number, string? text, Func<Actor, TicketCommand> command, CancellationToken ct)
+    private async Task<IResult> TrafficAsync(
+        HttpRequest request, ReadOnlyMemory<byte> raw, long number, string? text, Func<Actor, TicketCommand> command, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -243,8 +251,11 @@ public sealed class TicketFunctions(
         }
 
         Actor actor = ActorFor(request.HttpContext.GetRequiredApiCaller());
-        CommandOutcome<TicketState> outcome = await tickets.HandleAsync(Id(number), IdempotencyKey(request), command(actor), actor.Name, ct);
-        return outcome.Status == CommandStatus.Rejected ? Refused(outcome.Reason!) : TypedResults.Accepted($"/api/tickets/{Id(number)}");
+        return await idempotent.CreateAsync(request, raw, async inbox =>
+        {
+            CommandOutcome<TicketState> outcome = await tickets.HandleAsync(Id(number), inbox, command(actor), actor.Name, ct);
+            return outcome.Status == CommandStatus.Rejected ? CreateAnswer.Refused(Refused(outcome.Reason!)) : CreateAnswer.Accepted($"/api/tickets/{Id(number)}");
+        }, ct);
     }
 
     private static bool Matches(TicketState t, string? queue, string? status, string? owner, string? q) =>
