@@ -2,6 +2,7 @@ using Hub.Domain.Incidents;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Http;
+using Hub.Functions.Idempotency;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
 
@@ -16,23 +17,33 @@ public sealed class IncidentApi(AggregateProcessor<IncidentState, IncidentComman
         long ticket, HttpContext http, Func<Actor, IncidentCommand> command, CancellationToken ct, bool created = false, bool mayCreate = false)
     {
         ArgumentNullException.ThrowIfNull(http);
+        CreateAnswer answer = await DecideAsync(ticket, http, Http.ApiAnswers.IdempotencyKey(http.Request), command, ct, created, mayCreate);
+        return answer.Refusal
+            ?? (created ? TypedResults.Created(answer.Location, (IncidentSummary)answer.Value!) : TypedResults.Ok((IncidentSummary)answer.Value!));
+    }
+
+    /// <summary>Sends the command under <paramref name="inboxId"/>; the answer is 201 (<paramref name="created"/>) or 200 with the summary, or the refusal.</summary>
+    public async Task<CreateAnswer> DecideAsync(
+        long ticket, HttpContext http, string? inboxId, Func<Actor, IncidentCommand> command, CancellationToken ct, bool created = false, bool mayCreate = false)
+    {
+        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(command);
         await storage.EnsureAsync(ct);
         string id = IncidentResults.Id(ticket);
         if (!created && !mayCreate && await incidents.GetAsync(id, ct) is not { State.Exists: true })
         {
-            return IncidentResults.NotFound(ticket);
+            return CreateAnswer.Refused(IncidentResults.NotFound(ticket));
         }
 
         Actor actor = ActorFor(http);
-        CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, Http.ApiAnswers.IdempotencyKey(http.Request), command(actor), actor.Name, ct);
+        CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, inboxId, command(actor), actor.Name, ct);
         if (outcome.Status == CommandStatus.Rejected)
         {
-            return IncidentResults.Refused(outcome.Reason!);
+            return CreateAnswer.Refused(IncidentResults.Refused(outcome.Reason!));
         }
 
         IncidentSummary summary = IncidentSummary.From(outcome.State);
-        return created ? TypedResults.Created($"/api/incidents/{id}", summary) : TypedResults.Ok(summary);
+        return created ? CreateAnswer.Created($"/api/incidents/{id}", summary) : CreateAnswer.Ok(summary);
     }
 
     /// <summary>Reads the request's JSON body (415/413/400 problems when it is not one), then sends the command made from it.</summary>

@@ -4,6 +4,7 @@ using Hub.Domain.Incidents;
 using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Http;
+using Hub.Functions.Idempotency;
 using Hub.Storage.Durable;
 using Hub.Storage.Tables;
 using Hub.Storage.Tickets;
@@ -23,7 +24,8 @@ public sealed class IncidentFunctions(
     AggregateStore store,
     DurableStorage storage,
     AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets,
-    TicketNumbers numbers)
+    TicketNumbers numbers,
+    IdempotentCreates idempotent)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -93,6 +95,7 @@ public sealed class IncidentFunctions(
     }
 
     [Function("Incidents_Open")]
+    [IdempotentCreate]
     [RequireRole(Role.Operator)]
     [Tags("Incidents")]
     [EndpointSummary("Open an incident for a ticket, or open an Urgent ProductionDefect ticket that opens one")]
@@ -124,7 +127,7 @@ public sealed class IncidentFunctions(
                 actor, number, t.Queue, t.Subject, body.Service ?? t.Alert?.Service ?? t.CustomFields.GetValueOrDefault("Service"),
                 body.AffectsEndUsers ?? string.Equals(t.CustomFields.GetValueOrDefault("AffectsEndUsers"), "true", StringComparison.OrdinalIgnoreCase),
                 t.Requestors.Count > 0 ? t.Requestors[0] : null);
-            return await api.SendAsync(number, http, _ => open, ct, created: true);
+            return await idempotent.CreateAsync(request, read.Raw, inbox => api.DecideAsync(number, http, inbox, _ => open, ct, created: true), ct);
         }
 
         if (string.IsNullOrWhiteSpace(body.Subject))
@@ -133,7 +136,6 @@ public sealed class IncidentFunctions(
         }
 
         // No ticket yet: open an Urgent ticket; its creation opens the incident (the same path as an Urgent alert).
-        long ticket = await numbers.NextAsync(ct);
         var fields = new Dictionary<string, string> { [TicketDecider.ClassificationField] = nameof(AlertClassification.Urgent) };
         if (body.Service is { Length: > 0 } service)
         {
@@ -145,15 +147,15 @@ public sealed class IncidentFunctions(
             fields["AffectsEndUsers"] = endUsers ? "true" : "false";
         }
 
-        var create = new CreateTicket(
-            actor, ticket, body.Queue ?? "ProductionDefect", body.Subject, body.Body ?? "", body.Requestors, CustomFields: fields, Source: "incident-api");
-        CommandOutcome<TicketState> outcome = await tickets.HandleAsync(IncidentResults.Id(ticket), ApiAnswers.IdempotencyKey(http.Request), create, actor.Name, ct);
-        if (outcome.Status == CommandStatus.Rejected)
+        return await idempotent.CreateNumberedAsync(request, read.Raw, numbers, async (ticket, inbox) =>
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Refused", detail: outcome.Reason);
-        }
-
-        return TypedResults.Created($"/api/incidents/{IncidentResults.Id(ticket)}", new { ticket });
+            var create = new CreateTicket(
+                actor, ticket, body.Queue ?? "ProductionDefect", body.Subject, body.Body ?? "", body.Requestors, CustomFields: fields, Source: "incident-api");
+            CommandOutcome<TicketState> outcome = await tickets.HandleAsync(IncidentResults.Id(ticket), inbox, create, actor.Name, ct);
+            return outcome.Status == CommandStatus.Rejected
+                ? CreateAnswer.Refused(TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Refused", detail: outcome.Reason))
+                : CreateAnswer.Created($"/api/incidents/{IncidentResults.Id(ticket)}", new NewIncidentTicket(ticket));
+        }, ct);
     }
 
     [Function("Incidents_Acknowledge")]

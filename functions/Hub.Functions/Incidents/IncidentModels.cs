@@ -4,6 +4,9 @@ using Hub.Domain.Incidents;
 namespace Hub.Functions.Incidents;
 
 /// <summary>Opens an incident for <paramref name="Ticket"/>, or, without one, creates an Urgent ProductionDefect ticket that opens it.</summary>
+/// <summary>The answer to opening an incident without a ticket: the number of the Urgent ticket opened for it.</summary>
+public sealed record NewIncidentTicket(long Ticket);
+
 public sealed record NewIncident(
     long? Ticket, string? Subject, string? Body, string? Service, bool? AffectsEndUsers, IReadOnlyList<string>? Requestors, string? Queue);
 

@@ -4,6 +4,7 @@ using Hub.Domain.Tickets;
 using Hub.Functions.Durable;
 using Hub.Functions.Hosting;
 using Hub.Functions.Http;
+using Hub.Functions.Idempotency;
 using Hub.Storage.Durable;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -20,6 +21,7 @@ public sealed class IncidentResolutionFunctions(
     AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets,
     DurableStorage storage,
     HubHostInfo host,
+    IdempotentCreates idempotent,
     TimeProvider clock)
 {
     [Function("Incidents_Scrum")]
@@ -91,6 +93,7 @@ public sealed class IncidentResolutionFunctions(
         api.SendAsync<PostMortemBody>(request, ticket, (body, actor) => new ClosePostMortem(actor, body.DocumentLink ?? ""), ct);
 
     [Function("Incidents_HandOff")]
+    [IdempotentCreate]
     [RequireRole(Role.Operator)]
     [Tags("Incidents")]
     [EndpointSummary("Bug report hand-off: notify tier managers, record Recipient List and Team, transfer through a connector")]
@@ -116,8 +119,8 @@ public sealed class IncidentResolutionFunctions(
 
         // From configuration, never from the request: the link is also how a retried hand-off finds its RT ticket again.
         string link = new Uri(host.PublicUrl, $"/api/tickets/{IncidentResults.Id(ticket)}").AbsoluteUri;
-        return await api.SendAsync(ticket, request.HttpContext, actor => new HandOff(
+        return await idempotent.CreateAsync(request, read.Raw, inbox => api.DecideAsync(ticket, request.HttpContext, inbox, actor => new HandOff(
             actor, ticket, view.State.Queue, view.State.Subject, body.Team ?? "", body.Connector, body.Tier, body.Recipients, body.Text, link, body.ExternalQueue),
-            ct, created: false, mayCreate: true);
+            ct, created: false, mayCreate: true), ct);
     }
 }

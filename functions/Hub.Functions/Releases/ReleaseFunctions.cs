@@ -3,6 +3,7 @@ using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
 using Hub.Functions.Durable;
 using Hub.Functions.Http;
+using Hub.Functions.Idempotency;
 using Hub.Functions.Intake;
 using Hub.Functions.Security;
 using Hub.Functions.Tickets;
@@ -26,9 +27,11 @@ public sealed class ReleaseFunctions(
     AggregateStore store,
     TicketNumbers numbers,
     DurableStorage storage,
+    IdempotentCreates idempotent,
     TimeProvider clock)
 {
     [Function("Releases_Create")]
+    [IdempotentCreate]
     [RequireRole(Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)]
     [Tags("Releases")]
     [EndpointSummary("Submit a release: its ticket opens in sw-rel at Submitted; rsync is refused")]
@@ -58,14 +61,16 @@ public sealed class ReleaseFunctions(
 
         await storage.EnsureAsync(ct);
         ReleaseActor actor = ReleaseActors.For(request.HttpContext.GetRequiredApiCaller(), config.Releases);
-        long number = await numbers.NextAsync(ct);
-        var open = new OpenRelease(
-            actor, number, body.Title, body.Provider, body.Emergency ?? false, body.AssociatedMajorRelease, body.ReleaseType, body.SyncProtocol,
-            body.SyncUrl, body.ReleaseXmlUrl, body.Watchers);
-        CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(ReleaseDecider.IdOf(number), IdempotencyKey(request), open, actor.Name, ct);
-        return outcome.Status == CommandStatus.Rejected
-            ? FieldRefusal(outcome.Reason!)
-            : TypedResults.Created($"/api/releases/{ReleaseDecider.IdOf(number)}", ReleaseSummary.From(outcome.State));
+        return await idempotent.CreateNumberedAsync(request, json.Raw, numbers, async (number, inbox) =>
+        {
+            var open = new OpenRelease(
+                actor, number, body.Title, body.Provider, body.Emergency ?? false, body.AssociatedMajorRelease, body.ReleaseType, body.SyncProtocol,
+                body.SyncUrl, body.ReleaseXmlUrl, body.Watchers);
+            CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(ReleaseDecider.IdOf(number), inbox, open, actor.Name, ct);
+            return outcome.Status == CommandStatus.Rejected
+                ? CreateAnswer.Refused(FieldRefusal(outcome.Reason!))
+                : CreateAnswer.Created($"/api/releases/{ReleaseDecider.IdOf(number)}", ReleaseSummary.From(outcome.State));
+        }, ct);
     }
 
     [Function("Releases_List")]

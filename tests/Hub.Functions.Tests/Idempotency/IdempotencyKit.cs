@@ -42,6 +42,10 @@ internal static class IdempotencyKit
         return [.. (await stored.MailsAsync()).Where(m => m.To.Contains(address)).Select(m => m.Subject)];
     }
 
+    /// <summary>Every mail the hub queued, to anyone.</summary>
+    public static async Task<int> MailCountAsync(TestHub hub) =>
+        await (await StoredHub.OpenAsync(hub.App.Services.GetRequiredService<DurableNames>().Table)).MailCountAsync();
+
     /// <summary>How many events of <paramref name="type"/> each aggregate of <paramref name="kind"/> has.</summary>
     public static async Task<Dictionary<long, int>> EventCountsAsync(TestHub hub, string kind, string type) =>
         await (await StoredHub.OpenAsync(hub.App.Services.GetRequiredService<DurableNames>().Table)).EventCountsAsync(kind, type);
