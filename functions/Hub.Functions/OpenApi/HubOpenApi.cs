@@ -68,12 +68,35 @@ public static class HubOpenApi
                     Problem(operation, "401", "No valid admin key.");
                 }
 
+                if (metadata.OfType<Idempotency.IdempotentCreateAttribute>().Any())
+                {
+                    DescribeIdempotencyKey(operation);
+                }
+
                 return Task.CompletedTask;
             });
         });
 
     public static IEndpointConventionBuilder MapHubOpenApi(this IEndpointRouteBuilder app) =>
         app.MapOpenApi(Route).WithTags("Documentation").ExcludeFromDescription();
+
+    private static void DescribeIdempotencyKey(OpenApiOperation operation)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = Idempotency.IdempotentCreates.Header,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = "Makes a retry of this create apply once: the same key (1-255 printable ASCII characters) with the same method, path and body "
+                + "within the retention window (Hub__IdempotencyRetention, default 24 h) gets the first answer again, with Idempotent-Replayed: true. "
+                + "Keys are scoped to the caller.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Idempotency.IdempotentCreates.MaxKeyLength },
+        });
+        Problem(operation, "400", "Invalid input, or an Idempotency-Key header that breaks its rule (1-255 printable ASCII characters).");
+        Problem(operation, "409", "A request with this Idempotency-Key is still in progress (Retry-After), or the state refuses the step.");
+        Problem(operation, "422", "Invalid input, or this Idempotency-Key was first sent with another request.");
+    }
 
     private static void Secure(OpenApiOperation operation, OpenApiDocument? document, string scheme)
     {

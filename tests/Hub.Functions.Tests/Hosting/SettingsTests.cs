@@ -146,6 +146,7 @@ public sealed class SettingsTests
     [InlineData("Hub__HostId", "Bad_Host", "Hub__HostId 'Bad_Host' must be 1-32 lower-case letters")]
     [InlineData("Hub__AdminKey", "short", "Hub__AdminKey must be at least 16 characters.")]
     [InlineData("Hub__TimeZone", "Mars/Olympus", "Setting 'Hub__TimeZone': time zone 'Mars/Olympus' is unknown")]
+    [InlineData("Hub__IdempotencyRetention", "00:00:10", "Hub__IdempotencyRetention must be between 00:01:00 and 30.00:00:00.")]
     [InlineData("Hub__HousekeepingSchedule", "every day", "Function 'Housekeeping': the schedule 'every day' (%Hub__HousekeepingSchedule%) is invalid")]
     public async Task Build_InvalidOption_IsRefusedNamingTheSetting(string setting, string value, string expected)
     {

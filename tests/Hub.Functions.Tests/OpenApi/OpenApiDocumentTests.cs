@@ -91,6 +91,34 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
         Assert.True(schema.GetProperty("properties").TryGetProperty("subject", out _));
     }
 
+    [Theory]
+    [InlineData("/api/tickets", "post")]
+    [InlineData("/api/tickets/{number}/comments", "post")]
+    [InlineData("/api/tickets/{number}/correspondence", "post")]
+    [InlineData("/api/tickets/{number}/escalations", "post")]
+    [InlineData("/api/incidents", "post")]
+    [InlineData("/api/incidents/{ticket}/hand-off", "post")]
+    [InlineData("/api/releases", "post")]
+    public void Create_DeclaresTheIdempotencyKeyHeaderAndItsAnswers(string path, string method)
+    {
+        JsonElement operation = Operation(path, method);
+
+        JsonElement header = Assert.Single(operation.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+        Assert.Equal("header", header.GetProperty("in").GetString());
+        Assert.Equal(255, header.GetProperty("schema").GetProperty("maxLength").GetInt32());
+        Assert.All(new[] { "400", "409", "422" }, status => Assert.True(operation.GetProperty("responses").TryGetProperty(status, out _), status));
+    }
+
+    [Fact]
+    public void ListTickets_DeclaresNoIdempotencyKey()
+    {
+        JsonElement list = Operation("/api/tickets", "get");
+
+        Assert.DoesNotContain(
+            list.TryGetProperty("parameters", out JsonElement parameters) ? parameters.EnumerateArray().Select(p => p.GetProperty("name").GetString()) : [],
+            name => name == "Idempotency-Key");
+    }
+
     [Fact]
     public void UploadAttachment_DescribesARawBodyOfAnyContentType()
     {
