@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Hub.Functions.Durable;
 using Hub.Functions.Tests.Support;
@@ -164,6 +165,26 @@ public sealed class TicketIdempotencyTests
         Assert.Equal(("true", taken.Body), (replayed.Replayed, replayed.Body));
         Assert.Equal(1L, Assert.Single(await HubState.TicketNumbersAsync(hub)));
         Assert.Single(await MailsToAsync(hub, Customer));
+    }
+
+    [Fact]
+    public async Task Housekeeping_DeletesTheRecordsPastTheirRetentionAndKeepsTheOthers()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        await using TestHub hub = await StartAsync(clock);
+        await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, Vpn, "old-key");
+        clock.Advance(TimeSpan.FromHours(12));
+        await SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, Vpn, "young-key");
+        clock.Advance(TimeSpan.FromHours(12) + TimeSpan.FromSeconds(1));
+        TableClient table = (await Azurite.SharedAsync()).Account().GetTableClient(hub.App.Services.GetRequiredService<DurableNames>().Table + "idempotency");
+
+        using var run = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/Housekeeping") { Content = JsonContent.Create(new { input = "" }) };
+        run.Headers.Add(Hub.Functions.Admin.AdminKey.Header, TestHub.AdminKey);
+        using HttpResponseMessage accepted = await hub.Client.SendAsync(run);
+        await HubState.WaitUntilAsync(async () => !(await table.GetEntityIfExistsAsync<TableEntity>("test-operator", "old-key")).HasValue);
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.True((await table.GetEntityIfExistsAsync<TableEntity>("test-operator", "young-key")).HasValue);
     }
 
     [Fact]
