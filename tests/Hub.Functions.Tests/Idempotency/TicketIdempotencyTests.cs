@@ -51,6 +51,20 @@ public sealed class TicketIdempotencyTests
     }
 
     [Fact]
+    public async Task CreateTicket_SameKeyFiveTimesAtOnce_CreatesOneTicketAndEveryAnswerIsItOrA409()
+    {
+        await using TestHub hub = await StartAsync();
+
+        Answer[] answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => SendAsync(hub, HttpMethod.Post, "/api/tickets", OperatorKey, Vpn, "burst")));
+
+        Assert.All(answers, a => Assert.True(a.Status is 201 or 409, $"{a.Status}: {a.Body}"));
+        Assert.Single(answers, a => a.Status == 201 && a.Replayed is null);
+        Assert.All(answers.Where(a => a.Status == 201), a => Assert.Equal("/api/tickets/1", a.Location));
+        Assert.Equal(1L, Assert.Single(await HubState.TicketNumbersAsync(hub)));
+        Assert.Single(await MailsToAsync(hub, Customer));
+    }
+
+    [Fact]
     public async Task CreateTicket_DifferentKeys_CreatesTwoTickets()
     {
         await using TestHub hub = await StartAsync();
