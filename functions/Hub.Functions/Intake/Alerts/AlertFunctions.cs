@@ -1,7 +1,6 @@
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Alerts;
 using Hub.Functions.Http;
-using Hub.Functions.Intake.Deliveries;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
 using Microsoft.AspNetCore.Authorization;
@@ -11,27 +10,19 @@ using Microsoft.Azure.Functions.Worker;
 namespace Hub.Functions.Intake.Alerts;
 
 /// <summary>
-/// <c>POST /api/hooks/alerts/{format}</c>: verify, parse, record the delivery as received, store it durably on the
-/// work queue, then answer 202 naming the delivery record, which the queued work decides. A grouped notification is
-/// one queue message; its alerts become at most one ticket change each. An exact repeat of a delivery that was applied
-/// in full (<see cref="AlertDeliveryLog"/>) is answered <c>duplicate: true</c> and still queued, so its record says
-/// what it changed (nothing) and why.
+/// <c>POST /api/hooks/alerts/{format}</c>: verify, parse, store durably on the work queue, then answer 202. A grouped
+/// notification is one queue message; its alerts become at most one ticket change each. An exact repeat of a delivery
+/// that was applied in full (<see cref="AlertDeliveryLog"/>) is answered 202 without being queued again.
 /// </summary>
 public sealed class AlertFunctions(
-    HubConfiguration config,
-    WebhookVerifier verifier,
-    WorkQueue work,
-    Durable.DurableStorage storage,
-    AlertDeliveryLog deliveries,
-    DeliveryRecords records,
-    TimeProvider clock)
+    HubConfiguration config, WebhookVerifier verifier, WorkQueue work, Durable.DurableStorage storage, AlertDeliveryLog deliveries, TimeProvider clock)
 {
     [Function("Alerts_Receive")]
     [AllowAnonymous]
     [IntakeLimited]
     [Tags("Intake")]
     [EndpointSummary("Receive monitoring alerts: format alertmanager, grafana, azure-monitor or pagerduty")]
-    [EndpointDescription("Authenticated per the configured source. 202 once stored, with the delivery record's id and Location (GET /api/hooks/deliveries/{deliveryId}); duplicates are no-ops; 503 with Retry-After when storage is down or the hub is overloaded; 413 over 1 MB; 415 unless the body is application/json; 422 naming the fields.")]
+    [EndpointDescription("Authenticated per the configured source. 202 once stored; duplicates are no-ops; 503 with Retry-After when storage is down or the hub is overloaded; 413 over 1 MB; 415 unless the body is application/json; 422 naming the fields.")]
     [Consumes(typeof(System.Text.Json.JsonElement), "application/json")]
     [ProducesResponseType<AlertAccepted>(StatusCodes.Status202Accepted)]
     [ProducesResponseType(StatusCodes.Status401Unauthorized)]
@@ -66,12 +57,14 @@ public sealed class AlertFunctions(
             return IntakeProblems.Invalid($"The {format} payload is not valid.", errors.Select(e => new IntakeProblems.FieldError(e.Field, e.Rule)));
         }
 
-        // An exact repeat of a delivery already applied in full changes nothing, but is queued all the same: the work
-        // decides its record and says on the ticket when the repeat came after the alert resolved.
-        bool duplicate = deliveries.IsKnownDone(format, batch.DeliveryKey);
+        if (deliveries.IsKnownDone(format, batch.DeliveryKey))
+        {
+            // An exact repeat of a delivery already applied in full: it is durably stored, and nothing new would happen.
+            return TypedResults.Accepted((string?)null, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts) { Duplicate = true });
+        }
+
         await storage.EnsureAsync(ct);
-        (string record, int receiptNumber) = await records.ReceiveAsync(source.Name, batch.DeliveryKey, Target(format, batch.Alerts), ct);
-        var delivery = new AlertDelivery(format, clock.GetUtcNow(), batch.Alerts) { DeliveryId = record, Receipt = receiptNumber };
+        var delivery = new AlertDelivery(format, clock.GetUtcNow(), batch.Alerts);
         await work.SendAsync(
             new WorkMessage(
                 $"alert-delivery:{Guid.NewGuid():N}",
@@ -81,24 +74,12 @@ public sealed class AlertFunctions(
                 System.Text.Json.JsonSerializer.Serialize(delivery, IntakeProblems.Json),
                 Actor: $"{source.Name}"),
             cancellationToken: ct);
-        var link = DeliveryLink.Of(record);
-        return TypedResults.Accepted(link.Href, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts) { Duplicate = duplicate, Delivery = link });
+        return TypedResults.Accepted((string?)null, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts));
     }
-
-    private static string Target(string format, IReadOnlyList<NormalizedAlert> alerts) =>
-        alerts.Count switch
-        {
-            1 => $"{format} alert {alerts[0].Identity}",
-            <= 5 => $"{format} alerts {string.Join(", ", alerts.Select(a => a.Identity))}",
-            _ => $"{format} alerts {string.Join(", ", alerts.Take(5).Select(a => a.Identity))} and {alerts.Count - 5} more",
-        };
 
     public sealed record AlertAccepted(string DeliveryKey, int Alerts, int TruncatedAlerts)
     {
-        /// <summary>True when this process knows the exact delivery was applied in full before: it changes nothing.</summary>
+        /// <summary>True when this exact delivery was applied before and was therefore not queued again.</summary>
         public bool Duplicate { get; init; }
-
-        /// <summary>The delivery record (also the answer's Location).</summary>
-        public DeliveryLink? Delivery { get; init; }
     }
 }

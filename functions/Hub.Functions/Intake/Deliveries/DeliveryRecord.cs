@@ -4,8 +4,8 @@ namespace Hub.Functions.Intake.Deliveries;
 
 /// <summary>What became of one webhook delivery, as <c>GET /api/hooks/deliveries/{deliveryId}</c> answers it (docs/api.md).</summary>
 /// <param name="Id">The hub's id for the delivery: the source's name and a digest of the key the source's deliveries are deduplicated by.</param>
-/// <param name="Key">That key, as the intake built it from the source's own id (docs/ticket-systems.md, docs/alerts.md).</param>
-/// <param name="Target">What the delivery is about (an external ticket, alert identities).</param>
+/// <param name="Key">That key, as the intake built it from the source's own id (docs/ticket-systems.md).</param>
+/// <param name="Target">What the delivery is about (an external ticket).</param>
 /// <param name="State">received, applied, refused or duplicate: the outcome of the latest receipt.</param>
 /// <param name="Reason">Why a delivery was refused or changed nothing; null when applied.</param>
 /// <param name="Tickets">The local tickets the delivery concerns.</param>

@@ -17,7 +17,6 @@ namespace Hub.Functions.Tests.Intake.Deliveries;
 public sealed class DeliveryRecordTests
 {
     private const string RtSecret = "rt-delivery-test-secret";
-    private const string PagerDutyToken = "pagerduty-delivery-test-token-0123456789";
     private const string IntegratorKey = "integrator-key-0123456789abcdef";
     private const string OperatorKey = "operator-key-0123456789abcdef";
 
@@ -68,38 +67,6 @@ public sealed class DeliveryRecordTests
     }
 
     [Fact]
-    public async Task PagerDutyTrigger_RepeatedAfterResolve_RecordSaysWhyNothingChangedAndTicketNoted()
-    {
-        await using TestHub hub = await StartAsync();
-        const string trigger = """
-            { "routing_key": "samplekeyhere", "dedup_key": "disk-full-db2", "event_action": "trigger",
-              "payload": { "summary": "Disk full on db2", "source": "db2.example.org", "severity": "critical" } }
-            """;
-        const string resolve = """{ "routing_key": "samplekeyhere", "dedup_key": "disk-full-db2", "event_action": "resolve" }""";
-        JsonElement opened = await WaitForDecisionAsync(hub, await DeliveryIdAsync(await PostPagerDutyAsync(hub, trigger)));
-        long number = opened.GetProperty("tickets")[0].GetInt64();
-        await PostPagerDutyAsync(hub, resolve);
-        await WaitUntilAsync(async () => (await TicketAsync(hub, number))?.Status == "resolved");
-
-        HttpResponseMessage repeat = await PostPagerDutyAsync(hub, trigger);
-        string id = await DeliveryIdAsync(repeat);
-        JsonElement record = await WaitForDecisionAsync(hub, id);
-        await WaitForIdleAsync(hub);
-        EventRecord note = Assert.Single(await HistoryAsync(hub, number), e => e.Type == "Commented" && e.Actor == "hub:deliveries");
-
-        Assert.Equal("applied", opened.GetProperty("state").GetString());
-        Assert.Equal(HttpStatusCode.Accepted, repeat.StatusCode);
-        Assert.Equal(opened.GetProperty("id").GetString(), id);
-        Assert.Equal("duplicate", record.GetProperty("state").GetString());
-        string reason = $"pagerduty:disk-full-db2: a repeat of an event already applied to ticket #{number}, received after the alert's ticket was resolved; "
-            + "it is taken as the sender's retry of that event and opens no ticket. A new firing needs new content (another timestamp, or another dedup_key).";
-        Assert.Equal(reason, record.GetProperty("reason").GetString());
-        Assert.Equal(2, record.GetProperty("receipts").GetInt32());
-        Assert.Equal($"Delivery {id} from pagerduty changed nothing: {reason}", Body(note));
-        Assert.Equal(new long[] { number }, await TicketNumbersAsync(hub));
-    }
-
-    [Fact]
     public async Task Get_UnknownId_Answers404Problem()
     {
         await using TestHub hub = await StartAsync();
@@ -146,7 +113,6 @@ public sealed class DeliveryRecordTests
     {
         ["Hub__Secrets__RtWebhookSecret"] = RtSecret,
         ["Hub__Secrets__RtWebhookSecretNext"] = "rt-delivery-test-next-secret",
-        ["Hub__Secrets__PagerDutyToken"] = PagerDutyToken,
         ["Hub__ApiKeys__test-integrator"] = $"integrator:{IntegratorKey}",
         ["Hub__ApiKeys__test-operator"] = $"operator:{OperatorKey}",
     });
@@ -161,13 +127,6 @@ public sealed class DeliveryRecordTests
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(RtSecret), body)));
         request.Headers.TryAddWithoutValidation("X-Delivery-Id", deliveryId);
-        return await hub.Client.SendAsync(request);
-    }
-
-    private static async Task<HttpResponseMessage> PostPagerDutyAsync(TestHub hub, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/alerts/pagerduty") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PagerDutyToken);
         return await hub.Client.SendAsync(request);
     }
 
