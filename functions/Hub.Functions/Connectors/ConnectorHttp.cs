@@ -73,9 +73,11 @@ internal sealed class ConnectorHttp(ConnectorDefinition definition, IHttpClientF
                 return content;
             }
 
-            // 401/403 are an operator's to fix (a rotated or wrong credential), like a missing setting: retried later, not
-            // dropped, so nothing is lost while the setting is corrected.
-            bool transient = status is 401 or 403 or 408 or 429 or >= 500;
+            // 401 is an operator's to fix (a rotated or wrong credential), like a missing setting: retried later, not dropped,
+            // so nothing is lost while the setting is corrected. 403 is the system refusing this call (RT answers it for a
+            // queue that does not exist or a right the hub's user lacks): permanent, so it is reported with the reason
+            // (a hand-off fails visibly and its tier managers are told) instead of being retried until it is given up.
+            bool transient = status is 401 or 408 or 429 or >= 500;
             throw new ConnectorException($"{what} answered {status.ToString(CultureInfo.InvariantCulture)}: {Describe(content)}", transient, status)
             {
                 RetryAfter = OutboundResilience.RetryAfter(response.Headers.RetryAfter, clock),

@@ -94,7 +94,7 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
         }
 
         AddCustomFields(body, call);
-        await http.SendAsync(HttpMethod.Put, Api($"ticket/{Uri.EscapeDataString(call.ExternalId!)}"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        await http.SendAsync(HttpMethod.Put, Api($"ticket/{TicketNumber(call.ExternalId!)}"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
         return call.ExternalId!;
     }
 
@@ -106,8 +106,34 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
             body["Subject"] = call.Subject;
         }
 
-        await http.SendAsync(HttpMethod.Post, Api($"ticket/{Uri.EscapeDataString(call.ExternalId!)}/comment"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        await http.SendAsync(HttpMethod.Post, Api($"ticket/{TicketNumber(call.ExternalId!)}/comment"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
         return call.ExternalId!;
+    }
+
+    /// <summary>
+    /// RT's ticket number in the forms an RT ticket is written (docs/ticket-systems.md): <c>123</c>, <c>RT-123</c>,
+    /// <c>RT#123</c>, <c>#123</c>, or its Display.html URL (<c>...?id=123</c>). Anything else is a permanent failure
+    /// naming the id: REST2 would answer 404 for it.
+    /// </summary>
+    internal string TicketNumber(string externalId)
+    {
+        string id = externalId.Trim();
+        if (Uri.TryCreate(id, UriKind.Absolute, out Uri? url) && url.Scheme is "http" or "https")
+        {
+            id = System.Web.HttpUtility.ParseQueryString(url.Query)["id"] ?? "";
+        }
+        else if (id.StartsWith("RT-", StringComparison.OrdinalIgnoreCase) || id.StartsWith("RT#", StringComparison.OrdinalIgnoreCase))
+        {
+            id = id[3..];
+        }
+        else if (id.StartsWith('#'))
+        {
+            id = id[1..];
+        }
+
+        return long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number) && number > 0
+            ? number.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : throw new ConnectorException($"{Name}: '{externalId}' is not an RT ticket id (123, RT-123, RT#123, #123 or its Display.html?id= URL)", transient: false);
     }
 
     private async Task<string?> FindReferringAsync(string link, CancellationToken ct)

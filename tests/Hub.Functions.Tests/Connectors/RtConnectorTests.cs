@@ -85,6 +85,52 @@ public sealed class RtConnectorTests : IAsyncLifetime
         Assert.Equal(("PUT", $"/REST/2.0/ticket/{ticket.Id}"), (put.Method, put.Path));
     }
 
+    [Theory]
+    [InlineData("RT-{0}")]
+    [InlineData("rt#{0}")]
+    [InlineData("#{0}")]
+    [InlineData(" {0} ")]
+    [InlineData("https://rt.example.org/Ticket/Display.html?id={0}")]
+    public async Task Update_TicketIdInAnyDocumentedForm_CallsRest2WithItsNumber(string form)
+    {
+        RtTicket ticket = _rt.Seed("sw-rel", "Release 5.2.1");
+        string externalId = string.Format(System.Globalization.CultureInfo.InvariantCulture, form, ticket.Id);
+
+        string id = await Connector().SendAsync(new ConnectorCall("rt", ConnectorCall.Update, ExternalId: externalId, Status: "resolved"), "call-forms", CancellationToken.None);
+
+        Assert.Equal(externalId, id);
+        Assert.Equal("resolved", ticket.Status);
+        Assert.Equal(("PUT", $"/REST/2.0/ticket/{ticket.Id}"), (Assert.Single(_rt.Requests).Method, _rt.Requests.Single().Path));
+    }
+
+    [Theory]
+    [InlineData("RT-")]
+    [InlineData("Ticket 12")]
+    [InlineData("https://rt.example.org/Ticket/Display.html")]
+    public async Task Update_IdThatIsNoRtTicket_FailsPermanentlyNamingItAndSendsNothing(string externalId)
+    {
+        var error = await Assert.ThrowsAsync<ConnectorException>(() =>
+            Connector().SendAsync(new ConnectorCall("rt", ConnectorCall.Update, ExternalId: externalId, Status: "open"), "call-bad-id", CancellationToken.None));
+
+        Assert.False(error.Transient);
+        Assert.Contains($"'{externalId}' is not an RT ticket id", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_rt.Requests);
+    }
+
+    [Fact]
+    public async Task Create_RtAnswers403_FailsPermanentlyWithRtsReasonWithoutRetrying()
+    {
+        _rt.FailNext(403, message: "No permission to create tickets in the queue 'Nobody'");
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(() =>
+            Connector().SendAsync(new ConnectorCall("rt", ConnectorCall.Create, Queue: "Nobody", Subject: "Bad export"), "call-403", CancellationToken.None));
+
+        Assert.False(error.Transient);
+        Assert.Equal(403, error.Status);
+        Assert.Contains("No permission to create tickets in the queue 'Nobody'", error.Message, StringComparison.Ordinal);
+        Assert.Single(_rt.Requests);
+    }
+
     [Fact]
     public async Task Comment_AddsAnInternalComment()
     {

@@ -51,11 +51,13 @@ public sealed class HandOffTests
         }, TimeSpan.FromSeconds(10));
     }
 
-    [Fact]
-    public async Task HandOff_RtRefusesTheQueue_RecordsThePermanentFailureAndTellsTheTierManagers()
+    [Theory]
+    [InlineData(400, "Invalid queue")]
+    [InlineData(403, "No permission to create tickets in the queue 'Nobody'")]
+    public async Task HandOff_RtRefusesTheQueue_RecordsThePermanentFailureAndTellsTheTierManagers(int status, string message)
     {
         await using FakeRt rt = await FakeRt.StartAsync();
-        rt.FailNext(400, message: "Invalid queue");
+        rt.FailNext(status, message: message);
         Dictionary<string, string?> settings = Settings(Write(rtUrl: rt.BaseAddress));
         settings["Hub__Connectors__RtToken"] = FakeRt.Token;
         await using TestHub hub = await TestHub.StartAsync(settings);
@@ -67,7 +69,7 @@ public sealed class HandOffTests
         IncidentState failed = await IncidentApiTests.WaitForAsync(hub, ticket, s => s.Status == IncidentStatus.HandOffFailed, TimeSpan.FromSeconds(20));
         HttpResponseMessage badTeam = await SendAsync(hub, HttpMethod.Post, $"/api/incidents/{ticket}/hand-off", OperatorKey, new { team = " " });
 
-        Assert.Contains("Invalid queue", failed.HandOff!.Error, StringComparison.Ordinal);
+        Assert.Contains(message, failed.HandOff!.Error, StringComparison.Ordinal);
         Assert.False(failed.HandOff.Succeeded);
         Assert.Contains("handoff-failed", await IncidentApiTests.OutboxKindsAsync(hub, ticket, "handoff-failed", 1));
         await IncidentApiTests.AssertProblemAsync(badTeam, HttpStatusCode.UnprocessableEntity, "team: name the team whose system of record takes the ticket.", "team");
