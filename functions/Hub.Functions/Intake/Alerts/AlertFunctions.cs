@@ -1,6 +1,7 @@
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Alerts;
 using Hub.Functions.Http;
+using Hub.Functions.Intake.Deliveries;
 using Hub.Functions.Security;
 using Hub.Storage.Durable;
 using Microsoft.AspNetCore.Authorization;
@@ -12,7 +13,9 @@ namespace Hub.Functions.Intake.Alerts;
 /// <summary>
 /// <c>POST /api/hooks/alerts/{format}</c>: verify, parse, store durably on the work queue, then answer 202. A grouped
 /// notification is one queue message; its alerts become at most one ticket change each. An exact repeat of a delivery
-/// that was applied in full (<see cref="AlertDeliveryLog"/>) is answered 202 without being queued again.
+/// that was applied in full (<see cref="AlertDeliveryLog"/>) is answered 202 without being queued again, unless it
+/// holds a firing alert (which may have resolved since: the work records that). The 202 names the delivery record,
+/// which the work writes once it has applied the delivery: nothing but the queue message is written in the request.
 /// </summary>
 public sealed class AlertFunctions(
     HubConfiguration config, WebhookVerifier verifier, WorkQueue work, Durable.DurableStorage storage, AlertDeliveryLog deliveries, TimeProvider clock)
@@ -57,10 +60,13 @@ public sealed class AlertFunctions(
             return IntakeProblems.Invalid($"The {format} payload is not valid.", errors.Select(e => new IntakeProblems.FieldError(e.Field, e.Rule)));
         }
 
-        if (deliveries.IsKnownDone(format, batch.DeliveryKey))
+        var link = DeliveryLink.Of(DeliveryRecords.IdOf(source.Name, batch.DeliveryKey));
+        bool known = deliveries.IsKnownDone(link.Id);
+        if (known && !batch.Alerts.Any(a => a.Status == AlertStatus.Firing))
         {
             // An exact repeat of a delivery already applied in full: it is durably stored, and nothing new would happen.
-            return TypedResults.Accepted((string?)null, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts) { Duplicate = true });
+            // A repeated trigger is queued all the same: its alert may have resolved since, and that is recorded.
+            return TypedResults.Accepted(link.Href, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts) { Duplicate = true, Delivery = link });
         }
 
         await storage.EnsureAsync(ct);
@@ -74,12 +80,15 @@ public sealed class AlertFunctions(
                 System.Text.Json.JsonSerializer.Serialize(delivery, IntakeProblems.Json),
                 Actor: $"{source.Name}"),
             cancellationToken: ct);
-        return TypedResults.Accepted((string?)null, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts));
+        return TypedResults.Accepted(link.Href, new AlertAccepted(batch.DeliveryKey, batch.Alerts.Count, batch.TruncatedAlerts) { Duplicate = known, Delivery = link });
     }
 
     public sealed record AlertAccepted(string DeliveryKey, int Alerts, int TruncatedAlerts)
     {
-        /// <summary>True when this exact delivery was applied before and was therefore not queued again.</summary>
+        /// <summary>True when this process knows this exact delivery was applied before (a repeated trigger is queued all the same).</summary>
         public bool Duplicate { get; init; }
+
+        /// <summary>The delivery record, written once the delivery has been applied (GET it for what it did).</summary>
+        public DeliveryLink? Delivery { get; init; }
     }
 }

@@ -11,7 +11,7 @@ namespace Hub.Functions.Intake.Deliveries;
 /// <summary>
 /// Delivery records: one row per webhook delivery in the durable table (PartitionKey <c>delivery:&lt;id&gt;</c>, RowKey
 /// <c>record</c>), written <c>received</c> by the request that accepts the delivery, then decided by the work that
-/// applies it. Every change re-reads the row and writes it back under its ETag, so the request and any number of
+/// applies it; an alert delivery's record is written once, decided, by the work (<see cref="RecordDecidedAsync"/>). Every change re-reads the row and writes it back under its ETag, so the request and any number of
 /// commands reporting at once never lose each other's writes. Kept <see cref="Retention"/> after the last receipt.
 /// </summary>
 public sealed class DeliveryRecords(AggregateStore store, TimeProvider clock)
@@ -66,6 +66,38 @@ public sealed class DeliveryRecords(AggregateStore store, TimeProvider clock)
             return true;
         }, cancellationToken);
         return (id, receipt);
+    }
+
+    /// <summary>
+    /// Records a receipt decided in one step by the work that applied it, with no <c>received</c> row written by the
+    /// request before (alert deliveries, whose intake must not wait for a second write): the record is made at the first
+    /// such receipt, and a later one counts as another receipt of it.
+    /// </summary>
+    public async Task RecordDecidedAsync(
+        string id, string source, string key, string target, DateTimeOffset receivedAt, string state, string? reason,
+        IEnumerable<long> tickets, IEnumerable<string> changes, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        long[] concerned = [.. tickets];
+        string[] changed = [.. changes];
+        var fresh = new Row(id) { Source = source, Key = Clip(key), Target = Clip(target), ReceivedAt = receivedAt, LastReceivedAt = receivedAt, Receipts = 1 };
+        fresh.History.Add(new DeliveryStep(receivedAt, DeliveryRecord.Received));
+        fresh.Concern(concerned, changed);
+        fresh.Decide(now, state, reason);
+        if (await _table.TryAddEntityAsync(fresh.ToEntity(), cancellationToken) is not null)
+        {
+            return;
+        }
+
+        await UpdateAsync(id, row =>
+        {
+            row.Receipts++;
+            row.LastReceivedAt = receivedAt > row.LastReceivedAt ? receivedAt : row.LastReceivedAt;
+            row.Step(receivedAt, DeliveryRecord.Received, null);
+            row.Concern(concerned, changed);
+            row.Decide(now, state, reason);
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>Decides the latest receipt: applied, refused or duplicate, with the reason and what it concerned.</summary>

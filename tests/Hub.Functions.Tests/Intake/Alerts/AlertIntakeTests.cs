@@ -92,24 +92,29 @@ public sealed class AlertIntakeTests
     }
 
     [Fact]
-    public async Task Alertmanager_RepeatOfAnAppliedDelivery_IsAcceptedWithoutQueueingAndChangedContentIsNot()
+    public async Task Alertmanager_RepeatOfAnAppliedDelivery_IsADuplicateThatChangesNothingAndChangedContentIsApplied()
     {
         await using TestHub hub = await StartAsync();
         string body = Payload("firing", ("r-1", "Repeat", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"));
-        await PostAsync(hub, body);
+        JsonElement first = await AcceptedAsync(await PostAsync(hub, body));
         await WaitForTicketsAsync(hub, 1);
         AlertDeliveryLog log = hub.App.Services.GetRequiredService<AlertDeliveryLog>();
-        string key = (await AcceptedAsync(await PostAsync(hub, body))).GetProperty("deliveryKey").GetString()!;
-        await WaitUntilAsync(() => log.IsDoneAsync("alertmanager", key, default));
+        string record = first.GetProperty("delivery").GetProperty("id").GetString()!;
+        await WaitUntilAsync(() => log.IsDoneAsync(record, default));
 
         JsonElement repeat = await AcceptedAsync(await PostAsync(hub, body));
         JsonElement changed = await AcceptedAsync(await PostAsync(
             hub, Payload("firing", ("r-1", "Repeat", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"), summary: "worse")));
         await WaitUntilAsync(async () => (await TicketAsync(hub, 1))?.Alert?.FiringCount == 2);
+        await WaitForIdleAsync(hub);
 
+        Assert.False(first.GetProperty("duplicate").GetBoolean());
         Assert.True(repeat.GetProperty("duplicate").GetBoolean());
         Assert.False(changed.GetProperty("duplicate").GetBoolean());
-        Assert.Equal(key, repeat.GetProperty("deliveryKey").GetString());
+        Assert.Equal(first.GetProperty("deliveryKey").GetString(), repeat.GetProperty("deliveryKey").GetString());
+        Assert.Equal(record, repeat.GetProperty("delivery").GetProperty("id").GetString());
+        Assert.NotEqual(record, changed.GetProperty("delivery").GetProperty("id").GetString());
+        Assert.Equal(2, (await TicketAsync(hub, 1))!.Alert!.FiringCount);
         Assert.Equal(new long[] { 1 }, await TicketNumbersAsync(hub));
     }
 

@@ -67,6 +67,54 @@ public sealed class DeliveryRecordTests
     }
 
     [Fact]
+    public async Task PagerDutyTrigger_Applied_RecordNamesItsTicketAndTheTrackersChange()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage response = await PostPagerDutyAsync(hub, Trigger);
+        string id = await DeliveryIdAsync(response);
+        JsonElement record = await WaitForDecisionAsync(hub, id);
+        long number = record.GetProperty("tickets")[0].GetInt64();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/api/hooks/deliveries/{id}", response.Headers.Location?.OriginalString);
+        Assert.StartsWith("pagerduty-", id, StringComparison.Ordinal);
+        Assert.Equal(("applied", "pagerduty", "pagerduty alert pagerduty:disk-full-db2"),
+            (record.GetProperty("state").GetString(), record.GetProperty("source").GetString(), record.GetProperty("target").GetString()));
+        Assert.Equal(["alert pagerduty:disk-full-db2: AlertTicketOpened"], record.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(["received", "applied"], record.GetProperty("history").EnumerateArray().Select(s => s.GetProperty("state").GetString()));
+        Assert.Equal("Disk full on db2", (await TicketAsync(hub, number))!.Subject);
+    }
+
+    [Fact]
+    public async Task PagerDutyTrigger_RepeatedAfterResolve_RecordRefusedWithReasonAndTicketNoted()
+    {
+        await using TestHub hub = await StartAsync();
+        const string resolve = """{ "routing_key": "samplekeyhere", "dedup_key": "disk-full-db2", "event_action": "resolve" }""";
+        JsonElement opened = await WaitForDecisionAsync(hub, await DeliveryIdAsync(await PostPagerDutyAsync(hub, Trigger)));
+        long number = opened.GetProperty("tickets")[0].GetInt64();
+        await PostPagerDutyAsync(hub, resolve);
+        await WaitUntilAsync(async () => (await TicketAsync(hub, number))?.Status == "resolved");
+
+        HttpResponseMessage repeat = await PostPagerDutyAsync(hub, Trigger);
+        string id = await DeliveryIdAsync(repeat);
+        JsonElement record = await WaitForDecisionAsync(hub, id, receipts: 2);
+        await WaitForIdleAsync(hub);
+        EventRecord note = Assert.Single(await HistoryAsync(hub, number), e => e.Type == "Commented" && e.Actor == "hub:deliveries");
+
+        Assert.Equal(HttpStatusCode.Accepted, repeat.StatusCode);
+        Assert.True(JsonDocument.Parse(await repeat.Content.ReadAsStringAsync()).RootElement.GetProperty("duplicate").GetBoolean());
+        Assert.Equal(opened.GetProperty("id").GetString(), id);
+        Assert.Equal("refused", record.GetProperty("state").GetString());
+        string reason = $"alert pagerduty:disk-full-db2: a repeat of a trigger applied before, received after the alert resolved; ticket #{number} was not reopened (a trigger with new content opens a new ticket)";
+        Assert.Equal(reason, record.GetProperty("reason").GetString());
+        Assert.Equal(["received", "applied", "received", "refused"], record.GetProperty("history").EnumerateArray().Select(s => s.GetProperty("state").GetString()));
+        Assert.Equal($"Delivery {id} from pagerduty was not applied here: {reason}.", Body(note));
+        Assert.Equal("resolved", (await TicketAsync(hub, number))!.Status);
+        Assert.Null(await TicketAsync(hub, number + 1)); // not reopened as a new ticket either
+    }
+
+    [Fact]
     public async Task Get_UnknownId_Answers404Problem()
     {
         await using TestHub hub = await StartAsync();
@@ -109,8 +157,16 @@ public sealed class DeliveryRecordTests
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
     }
 
+    private const string PagerDutyToken = "pagerduty-delivery-test-token-0123456789";
+
+    private const string Trigger = """
+        { "routing_key": "samplekeyhere", "dedup_key": "disk-full-db2", "event_action": "trigger",
+          "payload": { "summary": "Disk full on db2", "source": "db2.example.org", "severity": "critical" } }
+        """;
+
     private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
     {
+        ["Hub__Secrets__PagerDutyToken"] = PagerDutyToken,
         ["Hub__Secrets__RtWebhookSecret"] = RtSecret,
         ["Hub__Secrets__RtWebhookSecretNext"] = "rt-delivery-test-next-secret",
         ["Hub__ApiKeys__test-integrator"] = $"integrator:{IntegratorKey}",
@@ -130,6 +186,13 @@ public sealed class DeliveryRecordTests
         return await hub.Client.SendAsync(request);
     }
 
+    private static async Task<HttpResponseMessage> PostPagerDutyAsync(TestHub hub, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/hooks/alerts/pagerduty") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PagerDutyToken);
+        return await hub.Client.SendAsync(request);
+    }
+
     private static async Task<HttpResponseMessage> GetAsync(TestHub hub, string id, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/hooks/deliveries/{id}");
@@ -137,14 +200,15 @@ public sealed class DeliveryRecordTests
         return await hub.Client.SendAsync(request);
     }
 
-    private static async Task<JsonElement> WaitForDecisionAsync(TestHub hub, string id)
+    /// <summary>The record once it is decided: an alert's is written then, so 404 until it is.</summary>
+    private static async Task<JsonElement> WaitForDecisionAsync(TestHub hub, string id, int receipts = 1)
     {
         JsonElement record = default;
         await WaitUntilAsync(async () =>
         {
             HttpResponseMessage response = await GetAsync(hub, id, IntegratorKey);
             record = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-            return response.StatusCode == HttpStatusCode.OK && record.GetProperty("state").GetString() != "received";
+            return response.StatusCode == HttpStatusCode.OK && record.GetProperty("state").GetString() != "received" && record.GetProperty("receipts").GetInt32() >= receipts;
         });
         return record;
     }
