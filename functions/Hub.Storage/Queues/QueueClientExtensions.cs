@@ -29,10 +29,20 @@ public static class QueueClientExtensions
         }
     }
 
-    /// <summary>The approximate message count of Get Queue Properties: at least the number of visible messages.</summary>
+    /// <summary>
+    /// The approximate message count of Get Queue Properties: at least the number of visible messages. A queue that does
+    /// not exist (not created yet: the hub creates its queues on first use) holds none.
+    /// </summary>
     public static async Task<int> GetApproximateMessageCountAsync(this QueueClient queue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        return (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+        try
+        {
+            return (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
+        }
     }
 }

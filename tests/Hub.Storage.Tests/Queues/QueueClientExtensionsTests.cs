@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Hub.Storage.Queues;
+using Hub.Testing;
 
 namespace Hub.Storage.Tests.Queues;
 
@@ -73,5 +74,17 @@ public sealed class QueueClientExtensionsTests
         int count = await queue.GetApproximateMessageCountAsync();
 
         Assert.Equal(3, count);
+    }
+
+    [Fact]
+    public async Task GetApproximateMessageCount_QueueNotCreated_ReturnsZero()
+    {
+        Azurite azurite = await Azurite.SharedAsync();
+        QueueClient missing = azurite.Account().GetQueueClient(Azurite.UniqueName("q"));
+
+        int count = await missing.GetApproximateMessageCountAsync();
+
+        Assert.Equal(0, count);
+        Assert.False(await missing.ExistsAsync());
     }
 }
