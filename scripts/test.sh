@@ -3,12 +3,18 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 ensure_dotnet
-ensure_npm_packages
 ensure_shell_tools
+ensure_node
 
 results="$REPO_ROOT/artifacts/test-results"
 rm -rf "$results"
+mkdir -p "$REPO_ROOT/artifacts"
+# npm's install (about a minute on a fresh machine) runs beside the build, which needs none of it.
+npm_log="$REPO_ROOT/artifacts/npm-install.log"
+ensure_npm_packages >"$npm_log" 2>&1 &
+npm_pid=$!
 dotnet build Serverless.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+wait "$npm_pid" || { cat "$npm_log" >&2; echo "npm install failed" >&2; exit 1; }
 status=0
 dotnet test Serverless.sln -c Release --no-build --nologo \
   --blame-hang-timeout 6m \
