@@ -34,6 +34,9 @@ public sealed record HubConfiguration(
     /// <summary>On-call rotas (section <c>rotas:</c>).</summary>
     public IReadOnlyList<Rota.RotaDefinition> Rotas { get; init; } = [];
 
+    /// <summary>The service records <c>config/hub.yaml</c> gives (section <c>services:</c>); the catalog API's stored versions supersede them.</summary>
+    public Catalog.ServiceCatalog Catalog { get; init; } = Hub.Domain.Catalog.ServiceCatalog.Empty;
+
     /// <summary>Outgoing mail (section <c>email:</c>).</summary>
     public EmailSettings Email { get; init; } = EmailSettings.Default;
 

@@ -94,7 +94,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
     private HubConfiguration? ReadRoot(YamlNode root)
     {
         if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources", "connectors",
-                "releases", "incidents", "rotas", "email") is not { } document)
+                "releases", "incidents", "rotas", "email", "services") is not { } document)
         {
             return null;
         }
@@ -108,6 +108,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         IReadOnlyList<ConnectorDefinition> connectors = ReadConnectors(document);
         (IncidentSettings incidents, IReadOnlyList<Hub.Domain.Rota.RotaDefinition> rotas, EmailSettings email) = ReadPlaybook(document);
         ReleaseWorkflowDefinition releases = ReadReleases(document);
+        Hub.Domain.Catalog.ServiceCatalog catalog = ReadServices(document);
         context.CheckReferences("connector", connectors.Select(c => c.Name));
 
         // A section that is not a list at all has already been reported; its references would only repeat that.
@@ -133,6 +134,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
             Incidents = incidents,
             Rotas = rotas,
             Email = email,
+            Catalog = catalog,
         };
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Hub.Domain.Configuration;
 using Hub.Functions.Configuration;
+using Hub.Functions.Catalog;
 using Hub.Functions.Connectors;
 using Hub.Functions.OpenApi;
 using Hub.Functions.Intake;
@@ -107,6 +108,7 @@ public static partial class HubApp
         services.AddReleases();
         services.AddConnectors();
         services.AddIncidents();
+        services.AddCatalog();
         services.AddMailDelivery(configuration);
         services.AddHubSecurity();
         services.AddIntake();

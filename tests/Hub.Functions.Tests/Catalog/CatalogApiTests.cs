@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hub.Functions.Tests.Support;
+
+namespace Hub.Functions.Tests.Catalog;
+
+/// <summary>The service catalog API on a real hub (issue #13): versions with ETags, If-Match, history, validation, roles.</summary>
+public sealed class CatalogApiTests
+{
+    private const string OperatorKey = "catalog-operator-key-0123456789";
+    private const string ReaderKey = "catalog-reader-key-0123456789ab";
+
+    [Fact]
+    public async Task Put_NewService_CreatedAsVersion1_ThenEachChangeNeedsTheCurrentETagAndIsInTheHistory()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage created = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger());
+        HttpResponseMessage unguarded = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(runBook: "https://runbooks.example.org/ledger-v2"));
+        HttpResponseMessage stale = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(runBook: "https://runbooks.example.org/ledger-v2"), ifMatch: "\"7\"");
+        HttpResponseMessage changed = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(runBook: "https://runbooks.example.org/ledger-v2", rank: 40), ifMatch: "\"1\"");
+        HttpResponseMessage same = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/LEDGER", OperatorKey, Ledger(runBook: "https://runbooks.example.org/ledger-v2", rank: 40), ifMatch: "\"2\"");
+        HttpResponseMessage read = await SendAsync(hub, HttpMethod.Get, "/api/catalog/services/Ledger", ReaderKey);
+        using JsonDocument history = await JsonAsync(await SendAsync(hub, HttpMethod.Get, "/api/catalog/services/ledger/history", ReaderKey));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("/api/catalog/services/ledger", created.Headers.Location?.OriginalString);
+        Assert.Equal("\"1\"", created.Headers.ETag?.Tag);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, unguarded.StatusCode);
+        Assert.Contains("\"1\"", (await JsonAsync(unguarded)).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal("\"2\"", same.Headers.ETag?.Tag);
+        using JsonDocument entry = await JsonAsync(read);
+        Assert.Equal("\"2\"", read.Headers.ETag?.Tag);
+        Assert.Equal((2, "api", "test-operator"), (entry.RootElement.GetProperty("version").GetInt32(), entry.RootElement.GetProperty("source").GetString(), entry.RootElement.GetProperty("changedBy").GetString()));
+        Assert.Equal(40, entry.RootElement.GetProperty("record").GetProperty("startupRank").GetInt32());
+        JsonElement[] versions = [.. history.RootElement.GetProperty("versions").EnumerateArray()];
+        Assert.Equal([2, 1], versions.Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal(["runBookUrl", "startupRank"], versions[0].GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
+        Assert.Contains("tiers", versions[1].GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
+        Assert.All(versions, v => Assert.Equal("test-operator", v.GetProperty("actor").GetString()));
+    }
+
+    [Fact]
+    public async Task Put_RecordBreakingSeveralRules_Answers422ListingEveryFieldAndStoresNothing()
+    {
+        await using TestHub hub = await StartAsync();
+        var broken = new
+        {
+            startupRank = -1,
+            owners = new[] { "not-an-address" },
+            tiers = new[] { new { name = "PRODUCTION", nodes = new[] { new { name = "n1", serverTier = "App" } } } },
+        };
+
+        HttpResponseMessage refused = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, broken);
+        HttpResponseMessage read = await SendAsync(hub, HttpMethod.Get, "/api/catalog/services/ledger", ReaderKey);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        using JsonDocument problem = await JsonAsync(refused);
+        string?[] fields = [.. problem.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString())];
+        Assert.Contains("startupRank", fields);
+        Assert.Contains("owners[0]", fields);
+        Assert.Contains("tiers[0].name", fields);
+        Assert.Contains("tiers[0].nodes[0].agentUrl", fields);
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_ServiceOnlyInTheConfig_IsVersion0_AndTheFirstPutIsComparedWithIt()
+    {
+        await using TestHub hub = await StartAsync();
+        HttpResponseMessage seed = await SendAsync(hub, HttpMethod.Get, "/api/catalog/services/archive", ReaderKey);
+        using JsonDocument seeded = await JsonAsync(seed);
+        JsonElement record = seeded.RootElement.GetProperty("record");
+        var changed = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(record.GetRawText())!;
+        changed["runBookUrl"] = JsonSerializer.SerializeToElement("https://runbooks.example.org/archive-v2");
+
+        HttpResponseMessage stored = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/archive", OperatorKey, changed, ifMatch: "\"0\"");
+        using JsonDocument history = await JsonAsync(await SendAsync(hub, HttpMethod.Get, "/api/catalog/services/archive/history", ReaderKey));
+        using JsonDocument list = await JsonAsync(await SendAsync(hub, HttpMethod.Get, "/api/catalog/services", ReaderKey));
+
+        Assert.Equal(("\"0\"", 0, "config"), (seed.Headers.ETag?.Tag, seeded.RootElement.GetProperty("version").GetInt32(), seeded.RootElement.GetProperty("source").GetString()));
+        Assert.Equal(20, record.GetProperty("startupRank").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        Assert.Equal("\"1\"", stored.Headers.ETag?.Tag);
+        Assert.Equal(["runBookUrl"], history.RootElement.GetProperty("versions")[0].GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
+        JsonElement archive = Assert.Single(list.RootElement.GetProperty("items").EnumerateArray(), i => i.GetProperty("name").GetString() == "archive");
+        Assert.Equal((1, "api"), (archive.GetProperty("version").GetInt32(), archive.GetProperty("source").GetString()));
+        Assert.Equal(["TEST", "LIVE"], archive.GetProperty("tiers").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task Put_ByAReaderOrUnderAnotherName_IsRefusedAndNothingStored()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage reader = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", ReaderKey, Ledger());
+        HttpResponseMessage renamed = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(name: "journal"));
+        HttpResponseMessage read = await SendAsync(hub, HttpMethod.Get, "/api/catalog/services/ledger", ReaderKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, renamed.StatusCode);
+        Assert.Equal("name", (await JsonAsync(renamed)).RootElement.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+    }
+
+    private static object Ledger(string name = "ledger", string runBook = "https://runbooks.example.org/ledger", int rank = 30) => new
+    {
+        name,
+        startupRank = rank,
+        owners = new[] { "ledger-owners@example.org" },
+        runBookUrl = runBook,
+        tiers = new[]
+        {
+            new { name = "LIVE", agentUrl = "https://agents.example.org/ledger", nodes = new[] { new { name = "ledger-1", serverTier = "App" } } },
+        },
+    };
+
+    private static Task<TestHub> StartAsync() => TestHub.StartAsync(new Dictionary<string, string?>
+    {
+        ["Hub__ApiKeys__test-operator"] = $"operator:{OperatorKey}",
+        ["Hub__ApiKeys__test-reader"] = $"logs-reader:{ReaderKey}",
+    });
+
+    private static async Task<HttpResponseMessage> SendAsync(TestHub hub, HttpMethod method, string path, string key, object? body = null, string? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Api-Key", key);
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await hub.Client.SendAsync(request);
+    }
+
+    private static async Task<JsonDocument> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+}
