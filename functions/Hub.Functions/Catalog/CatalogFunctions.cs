@@ -22,7 +22,7 @@ namespace Hub.Functions.Catalog;
 /// when. <c>config/hub.yaml</c>'s <c>services:</c> are version 0; the first PUT supersedes them.
 /// </summary>
 public sealed class CatalogFunctions(
-    AggregateProcessor<ServiceEntryState, ServiceEntryCommand, ServiceEntryEvent> services, AggregateStore store, DurableStorage storage, HubConfiguration config)
+    AggregateProcessor<ServiceEntryState, ServiceEntryCommand, ServiceEntryEvent> services, ServiceCatalogReader catalog, AggregateStore store, DurableStorage storage, HubConfiguration config)
 {
     [Function("Catalog_List")]
     [RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)]
@@ -171,17 +171,14 @@ public sealed class CatalogFunctions(
         }
 
         ServiceEntry stored = ServiceEntry.From(outcome.State);
+        await catalog.GetAsync(service, ct); // what this process feeds from the catalog sees the new version at once
         request.HttpContext.Response.Headers.ETag = ETag(stored.Version);
         return current is null
             ? TypedResults.Created($"/api/catalog/services/{Uri.EscapeDataString(stored.Record.Name)}", stored)
             : TypedResults.Ok(stored);
     }
 
-    /// <summary>The service as the catalog has it now: its stored record, else <c>config/hub.yaml</c>'s, else null.</summary>
-    private async Task<ServiceEntry?> EntryAsync(string service, CancellationToken ct) =>
-        (await services.GetAsync(ServiceEntryDecider.Id(service), ct))?.State is { Record: not null } state ? ServiceEntry.From(state)
-        : config.Catalog.Service(service) is { } seed ? ServiceEntry.FromConfig(seed)
-        : null;
+    private Task<ServiceEntry?> EntryAsync(string service, CancellationToken ct) => catalog.GetAsync(service, ct);
 
     private static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 

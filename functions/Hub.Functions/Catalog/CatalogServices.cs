@@ -7,5 +7,6 @@ public static class CatalogServices
 {
     /// <summary>The service catalog's records (one aggregate per service) and their API.</summary>
     public static IServiceCollection AddCatalog(this IServiceCollection services) =>
-        services.AddAggregate<ServiceEntryState, ServiceEntryCommand, ServiceEntryEvent, ServiceEntryDecider>();
+        services.AddAggregate<ServiceEntryState, ServiceEntryCommand, ServiceEntryEvent, ServiceEntryDecider>()
+            .AddSingleton<ServiceCatalogReader>();
 }

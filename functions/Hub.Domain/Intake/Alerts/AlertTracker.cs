@@ -19,7 +19,9 @@ public sealed record AlertTrackerState(long? OpenTicket, long? LastTicket, int F
 public abstract record AlertTrackerCommand;
 
 /// <summary>An alert as delivered. <paramref name="CandidateNumber"/> is the ticket number to use if a new ticket is needed (0: none reserved).</summary>
-public sealed record ObserveAlert(NormalizedAlert Alert, string Format, string Queue, long CandidateNumber, DateTimeOffset ReceivedAt) : AlertTrackerCommand;
+/// <param name="Service">The alert's service as the catalog has it (run book, DR category), shown on a new ticket; null when the catalog does not know it.</param>
+public sealed record ObserveAlert(
+    NormalizedAlert Alert, string Format, string Queue, long CandidateNumber, DateTimeOffset ReceivedAt, Catalog.ServiceFacts? Service = null) : AlertTrackerCommand;
 
 /// <summary>The alert's ticket was closed by other means (an operator resolved it): the next firing opens a new one.</summary>
 public sealed record AlertTicketClosed(long Number) : AlertTrackerCommand;
@@ -146,6 +148,19 @@ public sealed class AlertTrackerDecider : IDecider<AlertTrackerState, AlertTrack
         foreach ((string name, string url) in o.Alert.Links)
         {
             body.Append(CultureInfo.InvariantCulture, $"{name}: {url}\n");
+        }
+
+        if (o.Service is { } service)
+        {
+            if (service.RunBookUrl is { } runBook)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"Run book ({service.Service}): {runBook}\n");
+            }
+
+            if (service.DrCategory is { } dr)
+            {
+                body.Append(CultureInfo.InvariantCulture, $"DR category ({service.Service}): {dr}\n");
+            }
         }
 
         if (previous is { } p)

@@ -21,7 +21,8 @@ public sealed class AlertDeliveryHandler(
     TicketNumbers numbers,
     HubConfiguration config,
     AlertDeliveryLog log,
-    DeliveryOutcomes notes) : IAggregateHandler
+    DeliveryOutcomes notes,
+    Catalog.ServiceCatalogReader catalog) : IAggregateHandler
 {
     public const string AggregateKind = "alert-delivery";
 
@@ -86,11 +87,12 @@ public sealed class AlertDeliveryHandler(
     private async Task<Observed> ObserveAsync(AlertDelivery delivery, NormalizedAlert alert, string actor, CancellationToken ct)
     {
         string messageId = $"alert:{alert.Identity}:{alert.ContentDigest}";
+        Hub.Domain.Catalog.ServiceFacts? service = await catalog.FactsAsync(alert.Service, ct);
         CommandOutcome<AlertTrackerState> outcome = await numbers.HandleReservingAsync(
             trackers,
             alert.Identity,
             messageId,
-            candidate => new ObserveAlert(alert, delivery.Format, config.Alerts.Queue, candidate, delivery.ReceivedAt),
+            candidate => new ObserveAlert(alert, delivery.Format, config.Alerts.Queue, candidate, delivery.ReceivedAt, service),
             AlertTrackerDecider.NeedsNumber,
             actor,
             ct);

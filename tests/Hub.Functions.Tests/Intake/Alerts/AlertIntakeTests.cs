@@ -59,6 +59,27 @@ public sealed class AlertIntakeTests
     }
 
     [Fact]
+    public async Task Alertmanager_AlertOfACataloguedService_TicketShowsItsRunBookAndDrCategory()
+    {
+        await using TestHub hub = await StartAsync();
+        string archive = Payload("firing", ("c-1", "ArchiveDown", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"))
+            .Replace("\"service\":\"storage\"", "\"service\":\"archive\"", StringComparison.Ordinal);
+        string unknown = Payload("firing", ("c-2", "StorageDown", "warning", "2026-11-21T10:00:00Z", "0001-01-01T00:00:00Z"));
+
+        await PostAsync(hub, archive);
+        await PostAsync(hub, unknown);
+        await WaitForTicketsAsync(hub, 2);
+
+        string[] bodies = await Task.WhenAll(new long[] { 1, 2 }.Select(async n =>
+            JsonDocument.Parse((await hub.App.Services.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>()
+                .AllHistoryAsync(n.ToString(System.Globalization.CultureInfo.InvariantCulture)))[0].Data).RootElement.GetProperty("body").GetString()!));
+        string catalogued = Assert.Single(bodies, b => b.StartsWith("ArchiveDown", StringComparison.Ordinal));
+        Assert.Contains("Run book (archive): https://runbooks.example.org/archive\n", catalogued, StringComparison.Ordinal);
+        Assert.Contains("DR category (archive): B: restore within 24 hours\n", catalogued, StringComparison.Ordinal);
+        Assert.DoesNotContain("Run book (", Assert.Single(bodies, b => b != catalogued), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Alertmanager_GroupOfFiftyAlerts_OneRequestFiftyTickets()
     {
         await using TestHub hub = await StartAsync();
