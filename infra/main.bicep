@@ -31,6 +31,9 @@ param dailyStatusSchedule string = '0 0 8 * * 1-5'
 @description('NCRONTAB (UTC) of housekeeping.')
 param housekeepingSchedule string = '0 */5 * * * *'
 
+@description('NCRONTAB (UTC) of the catalog certificate check: daily at 06:00 UTC.')
+param certificateCheckSchedule string = '0 0 6 * * *'
+
 @description('NCRONTAB (UTC) of the outbox sweep.')
 param outboxRelaySchedule string = '30 * * * * *'
 
@@ -188,6 +191,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         // hub's own defaults do not reach it), so every one is set here.
         { name: 'Hub__DailyStatusSchedule', value: dailyStatusSchedule }
         { name: 'Hub__HousekeepingSchedule', value: housekeepingSchedule }
+        { name: 'Hub__CertificateCheckSchedule', value: certificateCheckSchedule }
         { name: 'Hub__OutboxRelaySchedule', value: outboxRelaySchedule }
         { name: 'Hub__DurableName', value: durableName }
         { name: 'Hub__AdminKey', value: '@Microsoft.KeyVault(SecretUri=${vault.properties.vaultUri}secrets/${adminKeySecret.name})' }

@@ -22,7 +22,7 @@ namespace Hub.Functions.Catalog;
 /// when. <c>config/hub.yaml</c>'s <c>services:</c> are version 0; the first PUT supersedes them.
 /// </summary>
 public sealed class CatalogFunctions(
-    AggregateProcessor<ServiceEntryState, ServiceEntryCommand, ServiceEntryEvent> services, ServiceCatalogReader catalog, AggregateStore store, DurableStorage storage, HubConfiguration config)
+    AggregateProcessor<ServiceEntryState, ServiceEntryCommand, ServiceEntryEvent> services, ServiceCatalogReader catalog, DurableStorage storage, HubConfiguration config)
 {
     [Function("Catalog_List")]
     [RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator, Role.AppAdmin)]
@@ -33,21 +33,7 @@ public sealed class CatalogFunctions(
     {
         ArgumentNullException.ThrowIfNull(request);
         await storage.EnsureAsync(ct);
-        var entries = new Dictionary<string, ServiceEntry>(StringComparer.OrdinalIgnoreCase);
-        foreach (ServiceRecord seed in config.Catalog.Services)
-        {
-            entries[seed.Name] = ServiceEntry.FromConfig(seed);
-        }
-
-        await foreach (ServiceEntryState state in StateRows.AllAsync<ServiceEntryState>(store, ServiceEntryDecider.AggregateKind, ct))
-        {
-            if (state.Record is { } record)
-            {
-                entries[record.Name] = ServiceEntry.From(state);
-            }
-        }
-
-        return TypedResults.Ok(new ServiceList([.. entries.Values.OrderBy(e => e.Record.StartupRank ?? int.MaxValue).ThenBy(e => e.Record.Name, StringComparer.OrdinalIgnoreCase)
+        return TypedResults.Ok(new ServiceList([.. (await catalog.AllAsync(ct))
             .Select(e => new ServiceListItem(e.Record.Name, e.Record.StartupRank, [.. e.Record.Tiers.Select(t => t.Name)], e.Record.Owners, e.Version, e.Source, e.ChangedBy, e.ChangedAt))]));
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Hub.Domain.Catalog;
 using Hub.Domain.Configuration;
+using Hub.Functions.Durable;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Catalog;
@@ -11,7 +12,7 @@ namespace Hub.Functions.Catalog;
 /// one read per service a minute. A PUT forgets the service here at once; other instances see it within the minute.
 /// </summary>
 public sealed class ServiceCatalogReader(
-    AggregateProcessor<ServiceEntryState, ServiceEntryCommand, ServiceEntryEvent> services, HubConfiguration config, TimeProvider clock)
+    AggregateProcessor<ServiceEntryState, ServiceEntryCommand, ServiceEntryEvent> services, AggregateStore store, HubConfiguration config, TimeProvider clock)
 {
     private static readonly TimeSpan Fresh = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, (ServiceEntry? Entry, DateTimeOffset ReadAt)> _recent = new(StringComparer.OrdinalIgnoreCase);
@@ -23,6 +24,26 @@ public sealed class ServiceCatalogReader(
             : null;
         _recent[service] = (entry, clock.GetUtcNow());
         return entry;
+    }
+
+    /// <summary>Every catalogued service: the stored records, and the YAML's for services never stored.</summary>
+    public async Task<IReadOnlyList<ServiceEntry>> AllAsync(CancellationToken cancellationToken)
+    {
+        var entries = new Dictionary<string, ServiceEntry>(StringComparer.OrdinalIgnoreCase);
+        foreach (ServiceRecord seed in config.Catalog.Services)
+        {
+            entries[seed.Name] = ServiceEntry.FromConfig(seed);
+        }
+
+        await foreach (ServiceEntryState state in StateRows.AllAsync<ServiceEntryState>(store, ServiceEntryDecider.AggregateKind, cancellationToken))
+        {
+            if (state.Record is { } record)
+            {
+                entries[record.Name] = ServiceEntry.From(state);
+            }
+        }
+
+        return [.. entries.Values.OrderBy(e => e.Record.StartupRank ?? int.MaxValue).ThenBy(e => e.Record.Name, StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>As <see cref="GetAsync"/>, from what this process read in the last minute when it can.</summary>

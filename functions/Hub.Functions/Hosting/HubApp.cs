@@ -100,6 +100,11 @@ public static partial class HubApp
 
         HubConfiguration domain = LoadDomainConfiguration(configuration, baseDirectory);
         ValidateSecrets(configuration, environment, domain);
+        if (domain.Queue(options.CertificateQueue) is null)
+        {
+            throw new HubStartupException(
+                $"Invalid settings: Hub__CertificateQueue '{options.CertificateQueue}' is not a queue of the domain configuration ({string.Join(", ", domain.Queues.Select(q => q.Name))}).");
+        }
         var host = new HubHostInfo(mode, options.HostId, InstanceId(options, configuration), environment.EnvironmentName, timeZone, PublicUrl(mode, options, configuration, listen ?? DefaultStandaloneUrl));
         AddServices(services, options, host);
         services.AddSingleton(domain);
@@ -170,6 +175,7 @@ public static partial class HubApp
             ["Hub:OutboxRelaySchedule"] = defaults.OutboxRelaySchedule,
             ["Hub:DurableName"] = defaults.DurableName,
             ["Hub:DailyStatusSchedule"] = Incidents.DailyStatusHandler.DefaultSchedule,
+            ["Hub:CertificateCheckSchedule"] = defaults.CertificateCheckSchedule,
         };
     }
 

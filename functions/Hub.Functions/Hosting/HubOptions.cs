@@ -70,6 +70,15 @@ public sealed partial class HubOptions
     /// </summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>NCRONTAB schedule of the CertificateCheck function. Default daily at 06:00 (the hub's time zone).</summary>
+    public string CertificateCheckSchedule { get; set; } = "0 0 6 * * *";
+
+    /// <summary>A catalogued certificate expiring within this gets a ticket for its service's owners. Default 30 days.</summary>
+    public TimeSpan CertificateLeadTime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The queue certificate tickets open in (it must be in the domain configuration). Default Admin.</summary>
+    public string CertificateQueue { get; set; } = "Admin";
+
     /// <summary>Per-service time limit of the health probe. Default 3 s.</summary>
     public TimeSpan HealthTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -108,6 +117,11 @@ public sealed partial class HubOptions
         if (IdempotencyRetention < TimeSpan.FromMinutes(1) || IdempotencyRetention > TimeSpan.FromDays(30))
         {
             yield return "Hub__IdempotencyRetention must be between 00:01:00 and 30.00:00:00.";
+        }
+
+        if (CertificateLeadTime < TimeSpan.Zero || CertificateLeadTime > TimeSpan.FromDays(365))
+        {
+            yield return "Hub__CertificateLeadTime must be between 00:00:00 and 365.00:00:00.";
         }
 
         if (AdminKey is { Length: < 16 })

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Catalog;
 
@@ -107,7 +108,54 @@ public sealed class CatalogApiTests
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
     }
 
-    private static object Ledger(string name = "ledger", string runBook = "https://runbooks.example.org/ledger", int rank = 30) => new
+    [Fact]
+    public async Task CertificateCheck_CertificateNearExpiry_OneTicketForTheOwnersUntilRenewedAndNearExpiryAgain()
+    {
+        await using TestHub hub = await StartAsync();
+        DateTimeOffset soon = DateTimeOffset.UtcNow.AddDays(10);
+        await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(certificateExpiry: soon));
+
+        // The timer through the admin route, as an operator would run it by hand.
+        using (var fire = new HttpRequestMessage(HttpMethod.Post, "/admin/functions/CertificateCheck") { Content = JsonContent.Create(new { input = "" }) })
+        {
+            fire.Headers.Add(Hub.Functions.Admin.AdminKey.Header, TestHub.AdminKey);
+            Assert.Equal(HttpStatusCode.Accepted, (await hub.Client.SendAsync(fire)).StatusCode);
+        }
+
+        await HubState.WaitUntilAsync(async () => (await CertificateTicketsAsync(hub)).Count == 1);
+        await RunCertificateCheckAsync(hub);
+        IReadOnlyList<JsonElement> once = await CertificateTicketsAsync(hub);
+        await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(certificateExpiry: soon.AddDays(400)), ifMatch: "\"1\"");
+        await RunCertificateCheckAsync(hub);
+        IReadOnlyList<JsonElement> renewed = await CertificateTicketsAsync(hub);
+        await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(certificateExpiry: soon.AddDays(5)), ifMatch: "\"2\"");
+        await RunCertificateCheckAsync(hub);
+        IReadOnlyList<JsonElement> again = await CertificateTicketsAsync(hub);
+
+        JsonElement ticket = Assert.Single(once);
+        Assert.Equal("Admin", ticket.GetProperty("queue").GetString());
+        using JsonDocument detail = await JsonAsync(await SendAsync(hub, HttpMethod.Get, $"/api/tickets/{ticket.GetProperty("number").GetInt64()}", ReaderKey));
+        Assert.Equal(["ledger-owners@example.org"], detail.RootElement.GetProperty("ticket").GetProperty("requestors").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal($"[Certificate] ledger LIVE: ledger.example.org expires {soon.UtcDateTime:yyyy-MM-dd}", ticket.GetProperty("subject").GetString());
+        Assert.Single(renewed);
+        Assert.Equal(2, again.Count);
+    }
+
+    private static async Task RunCertificateCheckAsync(TestHub hub)
+    {
+        using IServiceScope scope = hub.App.Services.CreateScope();
+        await ActivatorUtilities.CreateInstance<Hub.Functions.Catalog.CertificateFunctions>(scope.ServiceProvider)
+            .RunAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+        await HubState.WaitForIdleAsync(hub); // the ticket is opened by the notice's effect, after its commit
+    }
+
+    private static async Task<IReadOnlyList<JsonElement>> CertificateTicketsAsync(TestHub hub)
+    {
+        using JsonDocument list = await JsonAsync(await SendAsync(hub, HttpMethod.Get, "/api/tickets?queue=Admin", ReaderKey));
+        return [.. list.RootElement.GetProperty("items").EnumerateArray().Where(t => t.GetProperty("subject").GetString()!.StartsWith("[Certificate]", StringComparison.Ordinal)).Select(t => t.Clone())];
+    }
+
+    private static object Ledger(string name = "ledger", string runBook = "https://runbooks.example.org/ledger", int rank = 30, DateTimeOffset? certificateExpiry = null) => new
     {
         name,
         startupRank = rank,
@@ -115,7 +163,15 @@ public sealed class CatalogApiTests
         runBookUrl = runBook,
         tiers = new[]
         {
-            new { name = "LIVE", agentUrl = "https://agents.example.org/ledger", nodes = new[] { new { name = "ledger-1", serverTier = "App" } } },
+            new
+            {
+                name = "LIVE",
+                agentUrl = "https://agents.example.org/ledger",
+                nodes = new[] { new { name = "ledger-1", serverTier = "App" } },
+                certificates = certificateExpiry is { } expiry
+                    ? new object[] { new { commonName = "ledger.example.org", authority = "Example CA", server = "ledger-1", expiry } }
+                    : [],
+            },
         },
     };
 

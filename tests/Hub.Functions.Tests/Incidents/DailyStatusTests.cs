@@ -281,7 +281,7 @@ public sealed class DailyStatusScheduleTests
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
 
-        Assert.Equal(["Hub__DailyStatusSchedule", "Hub__DurableName", "Hub__HousekeepingSchedule", "Hub__OutboxRelaySchedule"], named);
+        Assert.Equal(["Hub__CertificateCheckSchedule", "Hub__DailyStatusSchedule", "Hub__DurableName", "Hub__HousekeepingSchedule", "Hub__OutboxRelaySchedule"], named);
         Assert.All(named, setting => Assert.Contains($"{{ name: '{setting}', value:", bicep, StringComparison.Ordinal));
     }
 
