@@ -15,6 +15,8 @@ namespace Hub.Domain.Connectors;
 /// <param name="CustomFields">Create and update: custom fields by name (e.g. RolloutProgress).</param>
 /// <param name="LinkBackUrl">Create: a RefersTo link back to the hub's record.</param>
 /// <param name="Reply">Who is told the outcome; null when nobody needs to know.</param>
+/// <param name="Requestors">Create: the external ticket's requestors (RT: <c>Requestor</c>).</param>
+/// <param name="Cc">Create: its Cc watchers (RT: <c>Cc</c>).</param>
 public sealed record ConnectorCall(
     string Connector,
     string Operation,
@@ -25,7 +27,9 @@ public sealed record ConnectorCall(
     string? Status = null,
     IReadOnlyDictionary<string, string>? CustomFields = null,
     string? LinkBackUrl = null,
-    ConnectorReply? Reply = null)
+    ConnectorReply? Reply = null,
+    IReadOnlyList<string>? Requestors = null,
+    IReadOnlyList<string>? Cc = null)
 {
     public const string EffectKind = "connector.call";
 

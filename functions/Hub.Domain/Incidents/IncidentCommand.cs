@@ -59,9 +59,15 @@ public sealed record ClosePostMortem(Actor Actor, string DocumentLink) : Inciden
 /// </summary>
 public sealed record HandOff(
     Actor Actor, long Ticket, string Queue, string Subject, string Team, string? Connector = null, string? Tier = null,
-    IReadOnlyList<string>? Recipients = null, string? Text = null, string? LinkBackUrl = null, string? ExternalQueue = null) : IncidentCommand(Actor)
+    IReadOnlyList<string>? Recipients = null, string? Text = null, string? LinkBackUrl = null, string? ExternalQueue = null,
+    string? Description = null, IReadOnlyList<string>? Requestors = null, IReadOnlyList<string>? Cc = null) : IncidentCommand(Actor)
 {
     public IReadOnlyList<string> Recipients { get; init; } = Recipients ?? [];
+
+    /// <summary>The hub ticket's requestors, who become the external ticket's.</summary>
+    public IReadOnlyList<string> Requestors { get; init; } = Requestors ?? [];
+
+    public IReadOnlyList<string> Cc { get; init; } = Cc ?? [];
 }
 
 /// <summary>The outbound connector's answer to the hand-off call (docs: connectors contract).</summary>

@@ -79,11 +79,15 @@ public sealed partial class IncidentDecider
                 ConnectorCall.Create,
                 Queue: string.IsNullOrWhiteSpace(c.ExternalQueue) ? requested.Team : c.ExternalQueue.Trim(),
                 Subject: $"[hub #{Number(c.Ticket)}] {c.Subject}",
-                Text: string.IsNullOrWhiteSpace(c.Text)
-                    ? $"Bug report handed off by the Integration Hub from ticket #{Number(c.Ticket)} ({c.Queue}).\nRecipient List: {string.Join(", ", recipients)}"
-                    : c.Text,
+                // What the reporter wrote is what the team needs; the operator's text replaces it, and only a ticket
+                // opened without a body gets the stock sentence.
+                Text: !string.IsNullOrWhiteSpace(c.Text) ? c.Text
+                    : !string.IsNullOrWhiteSpace(c.Description) ? c.Description
+                    : $"Bug report handed off by the Integration Hub from ticket #{Number(c.Ticket)} ({c.Queue}).\nRecipient List: {string.Join(", ", recipients)}",
                 LinkBackUrl: c.LinkBackUrl,
-                Reply: new ConnectorReply(AggregateKind, Number(c.Ticket), ConnectorReplyType, "connector"))),
+                Reply: new ConnectorReply(AggregateKind, Number(c.Ticket), ConnectorReplyType, "connector"),
+                Requestors: c.Requestors,
+                Cc: c.Cc)),
         };
         return Ok([requested], effects);
     }

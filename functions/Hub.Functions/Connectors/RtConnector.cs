@@ -71,6 +71,17 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
             body["RefersTo"] = call.LinkBackUrl;
         }
 
+        // RT makes unknown addresses unprivileged users; Requestor and Cc need no right of the hub's user on create.
+        if (call.Requestors is { Count: > 0 } requestors)
+        {
+            body["Requestor"] = new JsonArray([.. requestors.Select(a => JsonValue.Create(a))]);
+        }
+
+        if (call.Cc is { Count: > 0 } cc)
+        {
+            body["Cc"] = new JsonArray([.. cc.Select(a => JsonValue.Create(a))]);
+        }
+
         BinaryData answer;
         try
         {

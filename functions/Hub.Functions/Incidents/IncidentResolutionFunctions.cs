@@ -119,8 +119,23 @@ public sealed class IncidentResolutionFunctions(
 
         // From configuration, never from the request: the link is also how a retried hand-off finds its RT ticket again.
         string link = new Uri(host.PublicUrl, $"/api/tickets/{IncidentResults.Id(ticket)}").AbsoluteUri;
+        string? description = await DescriptionAsync(IncidentResults.Id(ticket), ct);
         return await idempotent.CreateAsync(request, read.Raw, inbox => api.DecideAsync(ticket, request.HttpContext, inbox, actor => new HandOff(
-            actor, ticket, view.State.Queue, view.State.Subject, body.Team ?? "", body.Connector, body.Tier, body.Recipients, body.Text, link, body.ExternalQueue),
+            actor, ticket, view.State.Queue, view.State.Subject, body.Team ?? "", body.Connector, body.Tier, body.Recipients, body.Text, link, body.ExternalQueue,
+            description, view.State.Requestors, view.State.Cc),
             ct, created: false, mayCreate: true), ct);
+    }
+
+    /// <summary>The body the ticket was opened with (its first event, <see cref="TicketCreated"/>): the reporter's description.</summary>
+    private async Task<string?> DescriptionAsync(string id, CancellationToken ct)
+    {
+        HistoryPage first = await tickets.HistoryAsync(id, pageSize: 1, cancellationToken: ct);
+        if (first.Events is not [{ Type: nameof(TicketCreated) } created])
+        {
+            return null;
+        }
+
+        using var data = System.Text.Json.JsonDocument.Parse(created.Data);
+        return data.RootElement.TryGetProperty("body", out System.Text.Json.JsonElement body) && body.ValueKind == System.Text.Json.JsonValueKind.String ? body.GetString() : null;
     }
 }
