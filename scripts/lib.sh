@@ -45,4 +45,14 @@ ensure_shell_tools() {
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 
+# A real Request Tracker 5 for the RT connector's tests (tests/Hub.Testing/RealRt.cs): Debian's packages, about 40 s
+# to install on a fresh machine. The tests start their own instance; nothing here configures or starts the system's RT.
+RT_PACKAGES=(request-tracker5 rt5-db-sqlite rt5-standalone)
+ensure_rt() {
+  [ -x /usr/share/request-tracker5/libexec/rt-server ] && [ -x /usr/sbin/rt-setup-database-5 ] \
+    && dpkg -s "${RT_PACKAGES[@]}" >/dev/null 2>&1 && return 0
+  echo "installing Request Tracker 5 (${RT_PACKAGES[*]})" >&2
+  apt_install "${RT_PACKAGES[@]}"
+}
+
 ensure_chromium() { [ -x /usr/bin/chromium ] || apt_install chromium; }
