@@ -35,6 +35,25 @@ internal sealed class ConnectorHttp(ConnectorDefinition definition, IHttpClientF
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="attempt"/> once, limited to the connector's per-attempt timeout on the injected clock: for an
+    /// operator's check, who wants the first answer (a 401 included) now rather than after the retries.
+    /// </summary>
+    public async Task<T> RunOnceAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        using var timeout = new CancellationTokenSource(definition.Timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await attempt(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ConnectorException($"{definition.Name}: {definition.Url.Host} did not answer within {definition.Timeout.TotalSeconds:0.#} s", transient: true, innerException: e);
+        }
+    }
+
     /// <summary>One request. 2xx returns the body; anything else throws a <see cref="ConnectorException"/> that says what came back.</summary>
     public async Task<BinaryData> SendAsync(HttpMethod method, Uri uri, IEnumerable<(string Name, string Value)> headers, BinaryData? body, CancellationToken cancellationToken)
     {

@@ -105,8 +105,89 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
         }
 
         AddCustomFields(body, call);
-        await http.SendAsync(HttpMethod.Put, Api($"ticket/{TicketNumber(call.ExternalId!)}"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+        string number = TicketNumber(call.ExternalId!);
+        BinaryData answer = await http.SendAsync(HttpMethod.Put, Api($"ticket/{number}"), Headers(), BinaryData.FromString(body.ToJsonString(Json)), ct);
+
+        // RT answers 200 to a PUT that it took only in part: a refused status or value is one of the messages in the
+        // answer ("Ticket 5: Status 'bogus' isn't a valid status for this ticket.", "Invalid value for custom field"),
+        // and a custom field not applied to the ticket's queue is dropped without one. What RT stored is the truth, so
+        // the ticket is read back and every field sent is checked against it.
+        IReadOnlyList<string> messages = Messages(answer);
+        using JsonDocument after = ParseTicket(await http.SendAsync(HttpMethod.Get, Api($"ticket/{number}"), Headers(), body: null, ct));
+        List<string> refused = RtUpdateCheck.Refused(call, after.RootElement);
+        if (refused.Count > 0)
+        {
+            string said = messages.Count == 0 ? "nothing" : string.Join(" | ", messages);
+            throw new ConnectorException(
+                $"{Name}: RT did not take {string.Join("; ", refused)} on ticket {number} (RT answered the PUT with 200 and said: {said})", transient: false);
+        }
+
         return call.ExternalId!;
+    }
+
+    /// <summary>Whether RT takes the hub's token: null when it does, else what RT answered.</summary>
+    public async Task<string?> CheckAccessAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await http.RunOnceAsync(ct => http.SendAsync(HttpMethod.Get, Api("queues/all?per_page=1"), Headers(), body: null, ct), cancellationToken);
+            return null;
+        }
+        catch (ConnectorException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>
+    /// Whether the RT custom field <paramref name="field"/> exists and applies to the queue <paramref name="queue"/>,
+    /// as the hub's user sees it: null when it does, else what is wrong.
+    /// </summary>
+    public async Task<string?> CheckCustomFieldAsync(string queue, string field, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.RunOnceAsync<string?>(async ct =>
+            {
+                using JsonDocument q = ParseTicket(await http.SendAsync(HttpMethod.Get, Api($"queue/{Uri.EscapeDataString(queue)}"), Headers(), body: null, ct));
+                string? id = ConnectorHttp.IdOf(q.RootElement);
+                using JsonDocument fields = ParseTicket(await http.SendAsync(HttpMethod.Get, Api($"queue/{id}/customfields?fields=Name&per_page=100"), Headers(), body: null, ct));
+                bool applied = fields.RootElement.TryGetProperty("items", out JsonElement items) && items.EnumerateArray().Any(f =>
+                    f.TryGetProperty(RtField.Name, out JsonElement name) && string.Equals(name.GetString(), field, StringComparison.OrdinalIgnoreCase));
+                return applied ? null : $"the custom field {field} does not apply to the RT queue {queue} (or the hub's RT user may not see it)";
+            }, cancellationToken);
+        }
+        catch (ConnectorException e)
+        {
+            return e.Status == 404 ? $"RT has no queue {queue} the hub's user can see" : e.Message;
+        }
+    }
+
+    private static IReadOnlyList<string> Messages(BinaryData answer)
+    {
+        try
+        {
+            using JsonDocument json = JsonDocument.Parse(answer);
+            return json.RootElement.ValueKind == JsonValueKind.Array
+                ? [.. json.RootElement.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!)]
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private JsonDocument ParseTicket(BinaryData answer)
+    {
+        try
+        {
+            return JsonDocument.Parse(answer);
+        }
+        catch (JsonException e)
+        {
+            throw new ConnectorException($"{Name}: RT answered with something other than JSON", transient: false, innerException: e);
+        }
     }
 
     private async Task<string> CommentAsync(ConnectorCall call, CancellationToken ct)
@@ -187,6 +268,12 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
 
     private (string, string)[] Headers() =>
         [("Authorization", "token " + (token() ?? throw new ConnectorException($"{Name}: the setting {definition.SecretSetting} holding the RT token is missing or empty", transient: true))), ("Accept", "application/json")];
+
+    /// <summary>Property names of RT's REST2 answers.</summary>
+    private static class RtField
+    {
+        public const string Name = "Name";
+    }
 
     /// <summary>What the attempts of one dispatch learned about its create.</summary>
     private sealed class CreateAttempts

@@ -71,6 +71,80 @@ public sealed class RealRtConnectorTests
         Assert.Contains("Unauthorized", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Update_StatusAndRolloutProgressOnAReleaseTicket_RtHoldsBoth()
+    {
+        RealRt rt = await RealRt.SharedAsync();
+        string id = await Connector(rt).SendAsync(new ConnectorCall("rt", ConnectorCall.Create, Queue: RealRt.ReleaseQueue, Subject: "Baz 1.2.3"), "call-real-u0", CancellationToken.None);
+
+        string updated = await Connector(rt).SendAsync(
+            new ConnectorCall("rt", ConnectorCall.Update, ExternalId: $"RT-{id}", Status: "resolved", CustomFields: new Dictionary<string, string> { ["RolloutProgress"] = "Production" }),
+            "call-real-u1", CancellationToken.None);
+
+        JsonElement ticket = await rt.TicketAsync(id);
+        Assert.Equal($"RT-{id}", updated);
+        Assert.Equal("resolved", ticket.GetProperty("Status").GetString());
+        Assert.Equal(["Production"], ticket.GetProperty("CustomFields").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "RolloutProgress").GetProperty("values").EnumerateArray().Select(v => v.GetString()));
+    }
+
+    [Fact]
+    public async Task Update_StatusRtRefusesWithA200_FailsPermanentlyNamingTheStatusAndRtsMessage()
+    {
+        RealRt rt = await RealRt.SharedAsync();
+        string id = await Connector(rt).SendAsync(new ConnectorCall("rt", ConnectorCall.Create, Queue: RealRt.ReleaseQueue, Subject: "Bogus status"), "call-real-u2", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(() =>
+            Connector(rt).SendAsync(new ConnectorCall("rt", ConnectorCall.Update, ExternalId: id, Status: "bogus"), "call-real-u3", CancellationToken.None));
+
+        Assert.False(error.Transient);
+        Assert.Contains($"RT did not take Status 'bogus' (the ticket is 'new') on ticket {id}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Ticket {id}: Status 'bogus' isn't a valid status for this ticket.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Update_CustomFieldNotAppliedToTheQueue_RtDropsItSilently_FailsPermanentlyNamingTheField()
+    {
+        RealRt rt = await RealRt.SharedAsync();
+        string id = await Connector(rt).SendAsync(new ConnectorCall("rt", ConnectorCall.Create, Queue: RealRt.TeamQueue, Subject: "No field here"), "call-real-u4", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => Connector(rt).SendAsync(
+            new ConnectorCall("rt", ConnectorCall.Update, ExternalId: id, Status: "open", CustomFields: new Dictionary<string, string> { ["RolloutProgress"] = "Production" }),
+            "call-real-u5", CancellationToken.None));
+
+        Assert.False(error.Transient);
+        Assert.Contains("RT did not take custom field RolloutProgress: it does not apply to the ticket's queue", error.Message, StringComparison.Ordinal);
+        // The status RT did take; the failure is about the field alone.
+        Assert.Equal("open", (await rt.TicketAsync(id)).GetProperty("Status").GetString());
+    }
+
+    [Fact]
+    public async Task Update_ValueTheSelectFieldDoesNotOffer_FailsPermanentlyWithRtsMessage()
+    {
+        RealRt rt = await RealRt.SharedAsync();
+        string id = await Connector(rt).SendAsync(new ConnectorCall("rt", ConnectorCall.Create, Queue: RealRt.ReleaseQueue, Subject: "Odd value"), "call-real-u6", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => Connector(rt).SendAsync(
+            new ConnectorCall("rt", ConnectorCall.Update, ExternalId: id, CustomFields: new Dictionary<string, string> { ["RolloutProgress"] = "Launched" }),
+            "call-real-u7", CancellationToken.None));
+
+        Assert.False(error.Transient);
+        Assert.Contains("RT did not take custom field RolloutProgress = 'Launched' (it holds no value)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Invalid value for custom field", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckCustomField_OnTheReleaseQueueAndElsewhere_FindsItOnlyWhereHubSetupAppliedIt()
+    {
+        RealRt rt = await RealRt.SharedAsync();
+        var connector = (RtConnector)Connector(rt);
+
+        string? release = await connector.CheckCustomFieldAsync(RealRt.ReleaseQueue, "RolloutProgress", CancellationToken.None);
+        string? team = await connector.CheckCustomFieldAsync(RealRt.TeamQueue, "RolloutProgress", CancellationToken.None);
+
+        Assert.Null(release);
+        Assert.Equal($"the custom field RolloutProgress does not apply to the RT queue {RealRt.TeamQueue} (or the hub's RT user may not see it)", team);
+    }
+
     internal static IEnumerable<string?> Ids(JsonElement ticket, string role) => ticket.GetProperty(role).EnumerateArray().Select(u => u.GetProperty("id").GetString());
 
     internal static ITicketSystemConnector Connector(RealRt rt, string? token = null, int maxRetries = 2)

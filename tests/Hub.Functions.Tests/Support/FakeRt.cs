@@ -95,6 +95,8 @@ internal sealed partial class FakeRt : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions RtJson = new();
+
     private async Task HandleAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
@@ -128,7 +130,8 @@ internal sealed partial class FakeRt : IAsyncDisposable
         }
 
         context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(answer, context.RequestAborted);
+        // Property names as written (RT's REST2 spells its ticket fields Status, CustomFields), not ASP.NET's camelCase.
+        await context.Response.WriteAsJsonAsync(answer, answer.GetType(), RtJson, context.RequestAborted);
     }
 
     private (int, object) Route(string method, string path, string query, string body)
