@@ -20,15 +20,20 @@
 #                         to URL, the hub's POST /api/hooks/tickets/{system}
 #   --hook-secret-file P  the signing secret (Standard Webhooks: whsec_<base64>; github-signature: any text)
 #   --hook-scheme S       standard-webhooks (default) or github-signature: the hub source's `auth`
+#   --hook-queue NAME     a queue whose tickets are posted to the hub; repeatable; default the --release-queue. Its
+#                         queue must be a hub queue of the same name (the hub refuses a `created` for one it lacks)
+#   --hook-timeout SEC    how long a post may take before it is kept for a retry (default 5); RT waits for it
 #   --retry-hooks         post the events that failed before (the scrip also retries them on the next transaction)
 use strict;
 use warnings;
 use lib '/usr/share/request-tracker5/lib', '/usr/local/share/request-tracker5/lib';
 use Getopt::Long;
 
-my %o = (user => 'integration-hub', email => 'integration-hub@localhost', 'hook-scheme' => 'standard-webhooks', queue => []);
+my %o = (user => 'integration-hub', email => 'integration-hub@localhost', 'hook-scheme' => 'standard-webhooks', queue => [],
+    'hook-queue' => [], 'hook-timeout' => 5);
 GetOptions(\%o, 'user=s', 'email=s', 'queue=s@', 'release-queue=s', 'create-queues', 'token-file=s',
-    'hook-url=s', 'hook-secret-file=s', 'hook-scheme=s', 'retry-hooks') or die "usage: see the head of $0\n";
+    'hook-url=s', 'hook-secret-file=s', 'hook-scheme=s', 'hook-queue=s@', 'hook-timeout=i', 'retry-hooks')
+    or die "usage: see the head of $0\n";
 
 use RT;
 RT::LoadConfig();
@@ -153,8 +158,13 @@ sub install_hook {
     eval { require RT::Action::HubWebhook; require RT::Condition::HubWebhook; 1 }
         or fail("RT::Action::HubWebhook is not installed: copy connectors/rt/lib/RT to $RT::LocalLibPath/RT and restart RT ($@)");
 
+    my @hooked = @{ $o{'hook-queue'} } ? @{ $o{'hook-queue'} } : grep { defined } $o{'release-queue'};
+    fail('--hook-url needs --hook-queue or --release-queue: the queues whose tickets are posted') unless @hooked;
+    my @queues = map { ensure_queue($_) } @hooked;
+
     my ($ok, $msg) = $RT::System->SetAttribute(Name => 'HubWebhook', Description => 'Integration Hub webhook (hub-setup.pl)',
-        Content => { Url => $o{'hook-url'}, Secret => $secret, Scheme => $o{'hook-scheme'}, User => $u->id });
+        Content => { Url => $o{'hook-url'}, Secret => $secret, Scheme => $o{'hook-scheme'}, User => $u->id,
+            ReleaseQueue => $o{'release-queue'}, Timeout => $o{'hook-timeout'} });
     fail("hook settings: $msg") unless $ok;
 
     my $condition = RT::ScripCondition->new($system);
@@ -177,14 +187,16 @@ sub install_hook {
     unless ($scrip) {
         $scrip = RT::Scrip->new($system);
         ($ok, $msg) = $scrip->Create(Description => 'Integration Hub webhook', ScripCondition => $condition->id,
-            ScripAction => $action->id, Template => 'Blank', Stage => 'TransactionCreate');
+            ScripAction => $action->id, Template => 'Blank', Stage => 'TransactionCreate', Queue => $queues[0]->id);
         fail("scrip: $msg") unless $ok;
     }
-    unless ($scrip->IsGlobal) {
-        ($ok, $msg) = $scrip->AddToObject(ObjectId => 0);
-        fail("scrip: applying globally: $msg") unless $ok;
+    for my $q (@queues) {
+        next if $scrip->IsAdded($q->id);
+        ($ok, $msg) = $scrip->AddToObject(ObjectId => $q->id);
+        fail("scrip: applying to " . $q->Name . ": $msg") unless $ok;
     }
-    done("hook: scrip '" . $scrip->Description . "' posts to $o{'hook-url'} ($o{'hook-scheme'}), skipping changes by $o{user}");
+    done("hook: scrip '" . $scrip->Description . "' on " . join(', ', map { $_->Name } @queues)
+        . " posts to $o{'hook-url'} ($o{'hook-scheme'}), skipping changes by $o{user}");
 }
 
 sub retry_hooks {

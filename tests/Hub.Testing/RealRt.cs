@@ -109,10 +109,10 @@ public sealed class RealRt
     /// <summary>The ticket as REST2 shows it to the hub's user.</summary>
     public Task<JsonElement> TicketAsync(string id) => GetAsync($"ticket/{id}");
 
-    /// <summary>Runs connectors/rt/hub-setup.pl against this RT with <paramref name="arguments"/>; its output.</summary>
+    /// <summary>Runs connectors/rt/hub-setup.pl against this RT with <paramref name="arguments"/>; what it wrote on standard output.</summary>
     public Task<string> SetupAsync(params string[] arguments) => RunAsync(Directory, "perl", [SetupScript(), .. arguments]);
 
-    /// <summary>Runs Perl with RT loaded and initialised (<c>use RT; RT::LoadConfig; RT::Init</c>) before <paramref name="code"/>; its output.</summary>
+    /// <summary>Runs Perl with RT loaded and initialised (<c>use RT; RT::LoadConfig; RT::Init</c>) before <paramref name="code"/>; what it wrote on standard output.</summary>
     public Task<string> PerlAsync(string code) =>
         RunAsync(Directory, "perl", [$"-I{Share}/lib", "-e", "use strict; use warnings; use RT; RT::LoadConfig(); RT::Init(); " + code]);
 
@@ -173,6 +173,16 @@ public sealed class RealRt
                 my ($tid, $tmsg, $token) = RT::AuthToken->new(RT->SystemUser)->Create(Owner => $u->id, Description => 'tests');
                 die "staff token: $tmsg" unless $tid;
                 open(my $fh, '>', '{{staffFile}}') or die $!; print $fh $token; close $fh;
+                # The release queue's other fields, which an RT admin running the release workflow has (the hub reads
+                # ReleaseXml and SyncURL from a created release ticket).
+                my $queue = RT::Queue->new(RT->SystemUser); $queue->Load('{{ReleaseQueue}}');
+                for my $name (qw(ReleaseXml SyncURL)) {
+                    my $cf = RT::CustomField->new(RT->SystemUser);
+                    my ($cid, $cmsg) = $cf->Create(Name => $name, Type => 'Freeform', MaxValues => 1, LookupType => RT::Ticket->CustomFieldLookupType);
+                    die "$name: $cmsg" unless $cid;
+                    ($cid, $cmsg) = $cf->AddToObject($queue);
+                    die "$name: $cmsg" unless $cid;
+                }
                 """]).ConfigureAwait(false);
             var rt = new RealRt(directory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), server, output,
                 (await File.ReadAllTextAsync(tokenFile).ConfigureAwait(false)).Trim(), (await File.ReadAllTextAsync(staffFile).ConfigureAwait(false)).Trim());
@@ -236,8 +246,10 @@ public sealed class RealRt
         Task<string> error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        string all = await output.ConfigureAwait(false) + await error.ConfigureAwait(false);
-        return process.ExitCode == 0 ? all : throw new InvalidOperationException($"{program} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}: {all}");
+        // Standard output only: RT logs its warnings on standard error, which a failure reports.
+        string written = await output.ConfigureAwait(false);
+        string logged = await error.ConfigureAwait(false);
+        return process.ExitCode == 0 ? written : throw new InvalidOperationException($"{program} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}: {written}{logged}");
     }
 
     private async Task WaitUntilServingAsync(TimeSpan timeout)
