@@ -126,7 +126,9 @@ public sealed class RealRt
                 "Request Tracker 5 is not installed (Debian's request-tracker5, rt5-db-sqlite, rt5-standalone): scripts/test.sh installs them (scripts/lib.sh ensure_rt).");
         }
 
+        RemoveOrphans();
         string directory = System.IO.Directory.CreateTempSubdirectory("hub-rt-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "owner"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         int port = Azurite.FreePort();
         foreach (string sub in new[] { "site.d", "mason", "session", "var" })
         {
@@ -196,6 +198,44 @@ public sealed class RealRt
         }
     }
 
+    /// <summary>
+    /// Deletes the directories of runs whose test process is gone: dotnet test may kill the whole process tree, the
+    /// wrapper's clean-up (<c>--remove</c>) with it.
+    /// </summary>
+    private static void RemoveOrphans()
+    {
+        foreach (string dir in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), "hub-rt-*"))
+        {
+            string owner = Path.Combine(dir, "owner");
+            if (!File.Exists(owner) || !int.TryParse(File.ReadAllText(owner), CultureInfo.InvariantCulture, out int pid) || Alive(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                System.IO.Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another run is deleting it.
+            }
+        }
+    }
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static Process Serve(string directory, int port, StringBuilder output)
     {
         var start = new ProcessStartInfo("perl")
@@ -204,6 +244,8 @@ public sealed class RealRt
             {
                 Path.Combine(Azurite.RepositoryRoot(), "tests", "Hub.Testing", "parent-bound.pl"),
                 Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+                // The database and configuration go with the server: nothing of a run is left in /tmp.
+                "--remove", directory,
                 $"{Share}/libexec/rt-server", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
                 // Two workers for two cores: the hub's calls and a test's reads, while a scrip posts to a hub.
                 "--max-workers", "2",

@@ -68,7 +68,10 @@ public sealed class RealRtHandOffTests
 
     private static Task<TestHub> StartAsync(RealRt rt, out string publicUrl, string? token = null)
     {
-        Dictionary<string, string?> settings = Settings(Write(rtUrl: rt.BaseAddress));
+        string config = Write(rtUrl: rt.BaseAddress);
+        // No retries inside a dispatch: a 401 is reported at once, and retried by the outbox, as in production.
+        File.WriteAllText(config, File.ReadAllText(config).Replace("secretSetting: Hub__Connectors__RtToken }", "secretSetting: Hub__Connectors__RtToken, maxRetries: 0 }", StringComparison.Ordinal));
+        Dictionary<string, string?> settings = Settings(config);
         settings["Hub__Connectors__RtToken"] = token ?? rt.HubToken;
         // Every hub numbers its tickets from 1: a public URL of its own keeps its link backs apart in the shared RT.
         publicUrl = $"https://hub-{Guid.NewGuid():N}.example.org";

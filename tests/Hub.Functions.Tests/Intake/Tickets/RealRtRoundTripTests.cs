@@ -67,6 +67,36 @@ public sealed class RealRtRoundTripTests
         Assert.Equal("0", (await rt.PerlAsync("my $a = $RT::System->FirstAttribute('HubWebhookPending'); print scalar @{ $a ? $a->Content : [] };")).Trim());
     }
 
+    [Fact]
+    public async Task HubDown_ThePostIsKept_AndTheRetryDeliversItOnceTheHubIsUp()
+    {
+        RealRt rt = await RealRt.SharedAsync();
+        int port = Azurite.FreePort();
+        string secretFile = Path.Combine(rt.Directory, $"hook-secret-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(secretFile, Secret);
+        await rt.SetupAsync("--release-queue", RealRt.ReleaseQueue, "--hook-url", $"http://127.0.0.1:{port}/api/hooks/tickets/rt", "--hook-secret-file", secretFile);
+        const string pending = "my $a = $RT::System->FirstAttribute('HubWebhookPending'); print scalar @{ $a ? $a->Content : [] };";
+
+        (int status, JsonElement created) = await rt.SendAsync(HttpMethod.Post, "ticket",
+            JsonSerializer.Serialize(new { Queue = RealRt.ReleaseQueue, Subject = "Qux 2.0.0", Requestor = new[] { "qux-dev@vendor.example" } }), rt.StaffToken);
+        string keptWhileDown = (await rt.PerlAsync(pending)).Trim();
+        await using TestHub hub = await StartAsync(new Dictionary<string, string?>
+        {
+            ["Hub__Config"] = ConfigPath(Config(rt)),
+            ["Hub__Connectors__RtToken"] = rt.HubToken,
+            ["Hub__Secrets__RtWebhookSecret"] = Secret,
+            ["Hub__Urls"] = $"http://127.0.0.1:{port}",
+        });
+        string retried = await rt.SetupAsync("--retry-hooks");
+        string id = created.GetProperty("id").GetString()!;
+        long number = await MappedTicketAsync(hub, id);
+
+        Assert.Equal((201, "1"), (status, keptWhileDown));
+        Assert.Contains("hook: 1 pending posts delivered, 0 still pending", retried, StringComparison.Ordinal);
+        Assert.True(number > 0);
+        Assert.Equal("0", (await rt.PerlAsync(pending)).Trim());
+    }
+
     private static string Config(RealRt rt)
     {
         string config = ConfigText()
