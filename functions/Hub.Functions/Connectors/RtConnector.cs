@@ -7,8 +7,9 @@ namespace Hub.Functions.Connectors;
 
 /// <summary>
 /// Request Tracker through REST2 (https://docs.bestpractical.com/rt/5.0.0/RT/REST2.html), authenticated with
-/// <c>Authorization: token ...</c>: create <c>POST /REST/2.0/ticket</c>, update <c>PUT /REST/2.0/ticket/{id}</c>
-/// (Status and CustomFields), comment <c>POST /REST/2.0/ticket/{id}/comment</c>.
+/// <c>Authorization: token ...</c>: create <c>POST /REST/2.0/ticket</c> (with Requestor, Cc and the RefersTo link),
+/// update <c>PUT /REST/2.0/ticket/{id}</c> (Status and CustomFields, then read back with <c>GET</c>: RT answers 200 to
+/// an update it took only in part), comment <c>POST /REST/2.0/ticket/{id}/comment</c>.
 /// </summary>
 /// <remarks>
 /// RT has no idempotency key. A create that carries a link back is made safe to repeat by looking, before every
@@ -113,7 +114,7 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
         // and a custom field not applied to the ticket's queue is dropped without one. What RT stored is the truth, so
         // the ticket is read back and every field sent is checked against it.
         IReadOnlyList<string> messages = Messages(answer);
-        using JsonDocument after = ParseTicket(await http.SendAsync(HttpMethod.Get, Api($"ticket/{number}"), Headers(), body: null, ct));
+        using JsonDocument after = ParseAnswer(await http.SendAsync(HttpMethod.Get, Api($"ticket/{number}"), Headers(), body: null, ct));
         List<string> refused = RtUpdateCheck.Refused(call, after.RootElement);
         if (refused.Count > 0)
         {
@@ -149,9 +150,9 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
         {
             return await http.RunOnceAsync<string?>(async ct =>
             {
-                using JsonDocument q = ParseTicket(await http.SendAsync(HttpMethod.Get, Api($"queue/{Uri.EscapeDataString(queue)}"), Headers(), body: null, ct));
+                using JsonDocument q = ParseAnswer(await http.SendAsync(HttpMethod.Get, Api($"queue/{Uri.EscapeDataString(queue)}"), Headers(), body: null, ct));
                 string? id = ConnectorHttp.IdOf(q.RootElement);
-                using JsonDocument fields = ParseTicket(await http.SendAsync(HttpMethod.Get, Api($"queue/{id}/customfields?fields=Name&per_page=100"), Headers(), body: null, ct));
+                using JsonDocument fields = ParseAnswer(await http.SendAsync(HttpMethod.Get, Api($"queue/{id}/customfields?fields=Name&per_page=100"), Headers(), body: null, ct));
                 bool applied = fields.RootElement.TryGetProperty("items", out JsonElement items) && items.EnumerateArray().Any(f =>
                     f.TryGetProperty(RtField.Name, out JsonElement name) && string.Equals(name.GetString(), field, StringComparison.OrdinalIgnoreCase));
                 return applied ? null : $"the custom field {field} does not apply to the RT queue {queue} (or the hub's RT user may not see it)";
@@ -178,7 +179,7 @@ internal sealed class RtConnector(ConnectorDefinition definition, ConnectorHttp 
         }
     }
 
-    private JsonDocument ParseTicket(BinaryData answer)
+    private JsonDocument ParseAnswer(BinaryData answer)
     {
         try
         {
