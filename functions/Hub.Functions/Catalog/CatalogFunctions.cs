@@ -119,7 +119,7 @@ public sealed class CatalogFunctions(
         await storage.EnsureAsync(ct);
         ServiceEntry? current = await EntryAsync(service, ct);
         string ifMatch = request.Headers.IfMatch.ToString();
-        int? expected = null;
+        int? expected = 0; // a new service: a concurrent create of the same one gets 412, not a silent second version
         if (current is not null)
         {
             if (ifMatch.Length == 0)
@@ -129,6 +129,7 @@ public sealed class CatalogFunctions(
                     detail: $"Service '{current.Record.Name}' exists at version {current.Version}: send its ETag {ETag(current.Version)} in If-Match, so no one's change is overwritten unseen.");
             }
 
+            expected = null; // If-Match: * stores over whatever is there
             if (ifMatch != "*")
             {
                 if (!ifMatch.Split(',', StringSplitOptions.TrimEntries).Contains(ETag(current.Version)))
@@ -148,7 +149,7 @@ public sealed class CatalogFunctions(
 
         Actor actor = TicketAnswers.ActorFor(request.HttpContext.GetRequiredApiCaller(), Role.Operator);
         CommandOutcome<ServiceEntryState> outcome = await services.HandleAsync(
-            ServiceEntryDecider.Id(service), null, new RecordService(actor, record, expected ?? current?.Version, config.Catalog.Service(service)), actor.Name, ct);
+            ServiceEntryDecider.Id(service), null, new RecordService(actor, record, expected, config.Catalog.Service(service)), actor.Name, ct);
         if (outcome.Status == CommandStatus.Rejected)
         {
             return outcome.Reason?.StartsWith(ServiceEntryDecider.Stale, StringComparison.Ordinal) == true && await EntryAsync(service, ct) is { } now

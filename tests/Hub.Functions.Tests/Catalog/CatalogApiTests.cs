@@ -46,6 +46,23 @@ public sealed class CatalogApiTests
     }
 
     [Fact]
+    public async Task Put_SameNewServiceTwiceAtOnce_OneCreatesTheOtherIs412()
+    {
+        await using TestHub hub = await StartAsync();
+
+        HttpResponseMessage[] answers = await Task.WhenAll(
+            SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(rank: 31)),
+            SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Ledger(rank: 32)));
+        using JsonDocument history = await JsonAsync(await SendAsync(hub, HttpMethod.Get, "/api/catalog/services/ledger/history", ReaderKey));
+
+        // Both read "no such service" and race to commit (412 for the loser), or the second read the first's record
+        // and sent no If-Match (428): either way one version, never a silent second.
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Single(answers, a => a.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.PreconditionRequired);
+        Assert.Single(history.RootElement.GetProperty("versions").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Put_RecordBreakingSeveralRules_Answers422ListingEveryFieldAndStoresNothing()
     {
         await using TestHub hub = await StartAsync();
