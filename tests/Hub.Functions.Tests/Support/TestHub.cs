@@ -52,6 +52,7 @@ internal sealed class TestHub : IAsyncDisposable
             // Keep the hub's timers from firing during tests (OutboxRelay still runs once on startup).
             ["Hub__HousekeepingSchedule"] = "0 0 0 1 1 *",
             ["Hub__OutboxRelaySchedule"] = "0 0 0 1 1 *",
+            ["Hub__CertificateCheckSchedule"] = "0 0 0 1 1 *",
             // An idle work queue is polled every 100 ms, not every 2 s: a test waits for effects that run after the answer.
             ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.100",
             // A failed effect is tried again after a second, not five, and given up after two minutes, not a day.
@@ -80,9 +81,22 @@ internal sealed class TestHub : IAsyncDisposable
     public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         Dictionary<string, string?> all = await DefaultSettingsAsync(settings);
-        WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = all, ConfigureServices = services });
-        await app.StartAsync();
-        return new TestHub(app, new Uri(all["Hub__Urls"]!));
+        bool ownPort = settings?.ContainsKey("Hub__Urls") != true;
+        for (int attempt = 1; ; attempt++)
+        {
+            WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = all, ConfigureServices = services });
+            try
+            {
+                await app.StartAsync();
+                return new TestHub(app, new Uri(all["Hub__Urls"]!));
+            }
+            catch (IOException e) when (ownPort && attempt < 3 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                // The free port was taken between choosing it and binding it (another test's process): choose again.
+                await app.DisposeAsync();
+                all["Hub__Urls"] = $"http://127.0.0.1:{Azurite.FreePort().ToString(CultureInfo.InvariantCulture)}";
+            }
+        }
     }
 
     /// <summary>Starts orchestrations through the hub's own Durable Task client, as its functions do.</summary>
