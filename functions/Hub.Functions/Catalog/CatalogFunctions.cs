@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Hub.Domain.Catalog;
 using Hub.Domain.Configuration;
@@ -53,7 +52,7 @@ public sealed class CatalogFunctions(
             return NotFound(service);
         }
 
-        request.HttpContext.Response.Headers.ETag = ETag(entry.Version);
+        request.HttpContext.Response.Headers.ETag = ApiAnswers.ETag(entry.Version);
         return TypedResults.Ok(entry);
     }
 
@@ -126,23 +125,19 @@ public sealed class CatalogFunctions(
             {
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-                    detail: $"Service '{current.Record.Name}' exists at version {current.Version}: send its ETag {ETag(current.Version)} in If-Match, so no one's change is overwritten unseen.");
+                    detail: $"Service '{current.Record.Name}' exists at version {current.Version}: send its ETag {ApiAnswers.ETag(current.Version)} in If-Match, so no one's change is overwritten unseen.");
             }
 
-            expected = null; // If-Match: * stores over whatever is there
-            if (ifMatch != "*")
+            if (!ApiAnswers.IfMatchAdmits(ifMatch, ApiAnswers.ETag(current.Version)))
             {
-                if (!ifMatch.Split(',', StringSplitOptions.TrimEntries).Contains(ETag(current.Version)))
-                {
-                    return Stale(current);
-                }
-
-                expected = current.Version;
+                return Stale(current);
             }
+
+            expected = ifMatch == "*" ? null : current.Version; // If-Match: * stores over whatever is there
 
             if (ServiceEntryDecider.Changed(current.Record, record).Count == 0)
             {
-                request.HttpContext.Response.Headers.ETag = ETag(current.Version);
+                request.HttpContext.Response.Headers.ETag = ApiAnswers.ETag(current.Version);
                 return TypedResults.Ok(current); // the same record: no new version
             }
         }
@@ -158,8 +153,8 @@ public sealed class CatalogFunctions(
         }
 
         ServiceEntry stored = ServiceEntry.From(outcome.State);
-        await catalog.GetAsync(service, ct); // what this process feeds from the catalog sees the new version at once
-        request.HttpContext.Response.Headers.ETag = ETag(stored.Version);
+        catalog.Remember(stored); // what this process feeds from the catalog sees the new version at once
+        request.HttpContext.Response.Headers.ETag = ApiAnswers.ETag(stored.Version);
         return current is null
             ? TypedResults.Created($"/api/catalog/services/{Uri.EscapeDataString(stored.Record.Name)}", stored)
             : TypedResults.Ok(stored);
@@ -167,11 +162,9 @@ public sealed class CatalogFunctions(
 
     private Task<ServiceEntry?> EntryAsync(string service, CancellationToken ct) => catalog.GetAsync(service, ct);
 
-    private static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
-
     private static ProblemHttpResult Stale(ServiceEntry current) => TypedResults.Problem(
         statusCode: StatusCodes.Status412PreconditionFailed, title: "Service record changed",
-        detail: $"Service '{current.Record.Name}' is at version {current.Version} ({ETag(current.Version)}){(current.ChangedBy is null ? "" : $", changed by {current.ChangedBy}")}; read it again and reapply the change.");
+        detail: $"Service '{current.Record.Name}' is at version {current.Version} ({ApiAnswers.ETag(current.Version)}){(current.ChangedBy is null ? "" : $", changed by {current.ChangedBy}")}; read it again and reapply the change.");
 
     private static ProblemHttpResult NotFound(string service) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such service", detail: $"No service '{service}' is catalogued.");

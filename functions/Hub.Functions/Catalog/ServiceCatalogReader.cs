@@ -26,6 +26,10 @@ public sealed class ServiceCatalogReader(
         return entry;
     }
 
+    /// <summary>Takes <paramref name="stored"/> as the service's current record, as a read would have.</summary>
+    public void Remember(ServiceEntry stored) =>
+        _recent[(stored ?? throw new ArgumentNullException(nameof(stored))).Record.Name] = (stored, clock.GetUtcNow());
+
     /// <summary>Every catalogued service: the stored records, and the YAML's for services never stored.</summary>
     public async Task<IReadOnlyList<ServiceEntry>> AllAsync(CancellationToken cancellationToken)
     {

@@ -35,22 +35,20 @@ public sealed class ConnectorCheckFunctions(HubConfiguration config, TicketSyste
 
         var checks = new List<string>();
         var problems = new List<string>();
-        if (connector is RtConnector access)
+        if (connector is RtConnector rt)
         {
             checks.Add("the RT token is accepted");
-            if (await access.CheckAccessAsync(ct) is { } problem)
+            if (await rt.CheckAccessAsync(ct) is { } denied)
             {
-                problems.Add(problem);
+                problems.Add(denied);
             }
-        }
-
-        if (problems.Count == 0 && connector is RtConnector rt && config.Releases.SyncBack.Values.Any(list => list.Contains(definition.Name, StringComparer.OrdinalIgnoreCase)))
-        {
-            string check = $"custom field {RolloutProgressField} applies to the RT queue {config.Releases.Queue}";
-            checks.Add(check);
-            if (await rt.CheckCustomFieldAsync(config.Releases.Queue, RolloutProgressField, ct) is { } problem)
+            else if (config.Releases.SyncBack.Values.Any(list => list.Contains(definition.Name, StringComparer.OrdinalIgnoreCase)))
             {
-                problems.Add(problem);
+                checks.Add($"custom field {RolloutProgressField} applies to the RT queue {config.Releases.Queue}");
+                if (await rt.CheckCustomFieldAsync(config.Releases.Queue, RolloutProgressField, ct) is { } missing)
+                {
+                    problems.Add(missing);
+                }
             }
         }
 

@@ -7,12 +7,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hub.Functions.Tickets;
 
-/// <summary>What the ticket and attachment functions share: the aggregate id, the ETag, the acting role and the problems they answer.</summary>
+/// <summary>What the ticket and attachment functions share: the aggregate id, the acting role and the problems they answer.</summary>
 internal static class TicketAnswers
 {
     public static string Id(long number) => number.ToString(CultureInfo.InvariantCulture);
-
-    public static string ETag(long sequence) => $"\"{sequence.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>The actor a caller acts as: <paramref name="wanted"/> when the caller has it, else its strongest role.</summary>
     public static Actor ActorFor(ApiCaller caller, Role? wanted = null)

@@ -150,7 +150,7 @@ public sealed class TicketFunctions(
         }
 
         string ifMatch = request.Headers.IfMatch.ToString();
-        if (ifMatch.Length > 0 && ifMatch != "*" && !ifMatch.Split(',', StringSplitOptions.TrimEntries).Contains(ETag(view.Sequence)))
+        if (ifMatch.Length > 0 && !IfMatchAdmits(ifMatch, ETag(view.Sequence)))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status412PreconditionFailed, title: "Ticket changed",

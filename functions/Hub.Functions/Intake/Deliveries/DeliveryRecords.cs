@@ -43,12 +43,7 @@ public sealed class DeliveryRecords(AggregateStore store, TimeProvider clock)
     {
         string id = IdOf(source, key);
         DateTimeOffset now = clock.GetUtcNow();
-        var fresh = new Row(id)
-        {
-            Source = source, Key = Clip(key), Target = Clip(target), State = DeliveryRecord.Received, ReceivedAt = now, LastReceivedAt = now, Receipts = 1,
-        };
-        fresh.History.Add(new DeliveryStep(now, DeliveryRecord.Received));
-        if (await _table.TryAddEntityAsync(fresh.ToEntity(), cancellationToken) is not null)
+        if (await _table.TryAddEntityAsync(Row.First(id, source, key, target, now).ToEntity(), cancellationToken) is not null)
         {
             return (id, 1);
         }
@@ -56,13 +51,7 @@ public sealed class DeliveryRecords(AggregateStore store, TimeProvider clock)
         int receipt = 0;
         await UpdateAsync(id, row =>
         {
-            row.Receipts++;
-            receipt = row.Receipts;
-            row.LastReceivedAt = now;
-            row.State = DeliveryRecord.Received;
-            row.Reason = null;
-            row.DecidedAt = null;
-            row.Step(now, DeliveryRecord.Received, null);
+            receipt = row.Receive(now);
             return true;
         }, cancellationToken);
         return (id, receipt);
@@ -80,8 +69,7 @@ public sealed class DeliveryRecords(AggregateStore store, TimeProvider clock)
         DateTimeOffset now = clock.GetUtcNow();
         long[] concerned = [.. tickets];
         string[] changed = [.. changes];
-        var fresh = new Row(id) { Source = source, Key = Clip(key), Target = Clip(target), ReceivedAt = receivedAt, LastReceivedAt = receivedAt, Receipts = 1 };
-        fresh.History.Add(new DeliveryStep(receivedAt, DeliveryRecord.Received));
+        Row fresh = Row.First(id, source, key, target, receivedAt);
         fresh.Concern(concerned, changed);
         fresh.Decide(now, state, reason);
         if (await _table.TryAddEntityAsync(fresh.ToEntity(), cancellationToken) is not null)
@@ -91,9 +79,7 @@ public sealed class DeliveryRecords(AggregateStore store, TimeProvider clock)
 
         await UpdateAsync(id, row =>
         {
-            row.Receipts++;
-            row.LastReceivedAt = receivedAt > row.LastReceivedAt ? receivedAt : row.LastReceivedAt;
-            row.Step(receivedAt, DeliveryRecord.Received, null);
+            row.Receive(receivedAt);
             row.Concern(concerned, changed);
             row.Decide(now, state, reason);
             return true;
@@ -242,6 +228,26 @@ public sealed class DeliveryRecords(AggregateStore store, TimeProvider clock)
         public List<DeliveryReport> Reports { get; private init; } = [];
 
         public List<DeliveryStep> History { get; private init; } = [];
+
+        /// <summary>The record of a delivery's first receipt, at <paramref name="at"/>.</summary>
+        public static Row First(string id, string source, string key, string target, DateTimeOffset at)
+        {
+            var row = new Row(id) { Source = source, Key = Clip(key), Target = Clip(target), ReceivedAt = at, LastReceivedAt = at, Receipts = 1 };
+            row.History.Add(new DeliveryStep(at, DeliveryRecord.Received));
+            return row;
+        }
+
+        /// <summary>Another receipt, undecided until its work decides it; returns its number (2 for the second).</summary>
+        public int Receive(DateTimeOffset at)
+        {
+            Receipts++;
+            LastReceivedAt = at > LastReceivedAt ? at : LastReceivedAt;
+            State = DeliveryRecord.Received;
+            Reason = null;
+            DecidedAt = null;
+            Step(at, DeliveryRecord.Received, null);
+            return Receipts;
+        }
 
         public void Concern(IEnumerable<long> tickets, IEnumerable<string> changes)
         {
