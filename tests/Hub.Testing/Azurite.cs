@@ -161,6 +161,12 @@ public sealed class Azurite : IAsyncDisposable
         throw new InvalidOperationException("Cannot find the repository root (Serverless.sln) above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>
+    /// A port nothing listens on (tcpmux, 1): connections to it are refused at once. Storage "down" for tests; a free
+    /// port would do only until another process of the run takes it and answers.
+    /// </summary>
+    public const int DeadPort = 1;
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

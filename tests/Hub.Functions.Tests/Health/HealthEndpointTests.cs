@@ -37,7 +37,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Health_StorageOnADeadPort_Answers503ProblemNamingTheServices()
     {
-        int dead = Azurite.FreePort();
+        const int dead = Azurite.DeadPort;
         string account = StorageConnectionString.DevelopmentAccountName;
         string connection = $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
                             $"BlobEndpoint=http://127.0.0.1:{dead}/{account};QueueEndpoint=http://127.0.0.1:{dead}/{account};TableEndpoint=http://127.0.0.1:{dead}/{account};";

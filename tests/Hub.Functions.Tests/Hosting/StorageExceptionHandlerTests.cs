@@ -33,7 +33,7 @@ public sealed class StorageExceptionHandlerTests
     public async Task TryHandle_SdkRetriesSpentOnADeadEndpoint_Answers503ProblemWithRetryAfter()
     {
         (DefaultHttpContext context, StorageExceptionHandler handler) = Create();
-        int dead = Hub.Testing.Azurite.FreePort();
+        const int dead = Hub.Testing.Azurite.DeadPort;
         string account = StorageConnectionString.DevelopmentAccountName;
         var options = new StorageClientOptions { MaxRetries = 2, RetryMode = Azure.Core.RetryMode.Fixed, RetryDelay = TimeSpan.FromMilliseconds(10) };
         StorageAccount storage = StorageAccount.Parse(

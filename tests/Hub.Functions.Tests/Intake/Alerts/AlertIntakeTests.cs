@@ -305,7 +305,7 @@ public sealed class AlertIntakeTests
     [Fact]
     public async Task Alertmanager_StorageDown_Answers503SoTheSenderRetries()
     {
-        int dead = Azurite.FreePort();
+        const int dead = Azurite.DeadPort;
         await using TestHub hub = await StartAsync(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Hub.Storage.Account.StorageConnectionString.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{dead}/devstoreaccount1",

@@ -245,7 +245,7 @@ public sealed class TicketHookTests
     [Fact]
     public async Task Hook_StorageDown_Answers503SoTheSenderRetries()
     {
-        int dead = Hub.Testing.Azurite.FreePort();
+        const int dead = Hub.Testing.Azurite.DeadPort;
         await using TestHub hub = await StartAsync(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Hub.Storage.Account.StorageConnectionString.DevelopmentAccountKey};BlobEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{dead}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{dead}/devstoreaccount1",
