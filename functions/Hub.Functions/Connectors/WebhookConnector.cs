@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Hub.Domain.Configuration;
 using Hub.Domain.Connectors;
+using Hub.Domain.Security;
 using Hub.Functions.Security;
 
 namespace Hub.Functions.Connectors;

@@ -1,4 +1,5 @@
 using System.Text;
+using Hub.Domain.Security;
 using Hub.Functions.Security;
 
 namespace Hub.Functions.Hosting;

@@ -1,4 +1,5 @@
 using Hub.Domain.Configuration;
+using Hub.Domain.Security;
 
 namespace Hub.Functions.Security;
 

@@ -1,9 +1,10 @@
-using System.Collections.Concurrent;
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Hub.Domain.Configuration;
+using Hub.Domain.Security;
 using Hub.Functions.Admin;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,13 +21,13 @@ namespace Hub.Functions.Security;
 /// </summary>
 public sealed class WebhookVerifier
 {
-    public const string IdHeader = "webhook-id";
-    public const string TimestampHeader = "webhook-timestamp";
-    public const string SignatureHeader = "webhook-signature";
+    public const string IdHeader = StandardWebhooks.IdHeader;
+    public const string TimestampHeader = StandardWebhooks.TimestampHeader;
+    public const string SignatureHeader = StandardWebhooks.SignatureHeader;
     public const string GitHubSignatureHeader = "X-Hub-Signature-256";
 
     /// <summary>Standard Webhooks replay window, either way: older deliveries are stale, newer ones come from a skewed clock.</summary>
-    public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan Tolerance = StandardWebhooks.Tolerance;
 
     private const string GitHubSignaturePrefix = "sha256=";
 
@@ -115,57 +116,10 @@ public sealed class WebhookVerifier
             keys.Add(key);
         }
 
-        if (Single(headers, IdHeader) is not { } id)
-        {
-            return VerifyResult.Failed($"{IdHeader} header missing");
-        }
-
-        if (Single(headers, TimestampHeader) is not { } timestamp
-            || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long sentAt))
-        {
-            return VerifyResult.Failed($"{TimestampHeader} header missing or not unix seconds");
-        }
-
-        long skew = _clock.GetUtcNow().ToUnixTimeSeconds() - sentAt;
-        if (skew > Tolerance.TotalSeconds || skew < -Tolerance.TotalSeconds)
-        {
-            return VerifyResult.Failed($"{TimestampHeader} is {skew.ToString(CultureInfo.InvariantCulture)} s away from now, outside the tolerance");
-        }
-
-        StringValues signatures = headers[SignatureHeader];
-        if (StringValues.IsNullOrEmpty(signatures))
-        {
-            return VerifyResult.Failed($"{SignatureHeader} header missing");
-        }
-
-        // Signed content: {id}.{timestamp}.{body}, with id and timestamp exactly as sent.
-        var expected = new List<byte[]>(keys.Count);
-        foreach (byte[] key in keys)
-        {
-            expected.Add(StandardWebhooks.Sign(key, id, timestamp, body));
-        }
-
-        Span<byte> presented = stackalloc byte[64];
-        foreach (string entry in signatures.SelectMany(v => (v ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)))
-        {
-            // Other versions (v1a, asymmetric) are skipped: a list may carry signatures we do not check.
-            if (!entry.StartsWith(StandardWebhooks.SignaturePrefix, StringComparison.Ordinal)
-                || !Convert.TryFromBase64String(entry[StandardWebhooks.SignaturePrefix.Length..], presented, out int length)
-                || length != SHA256.HashSizeInBytes)
-            {
-                continue;
-            }
-
-            foreach (byte[] candidate in expected)
-            {
-                if (CryptographicOperations.FixedTimeEquals(candidate, presented[..length]))
-                {
-                    return VerifyResult.Verified(id);
-                }
-            }
-        }
-
-        return VerifyResult.Failed($"no {SignatureHeader} entry matches");
+        string? id = Single(headers, IdHeader);
+        return StandardWebhooks.Refusal(keys, id, Single(headers, TimestampHeader), headers[SignatureHeader], body, _clock.GetUtcNow()) is { } refusal
+            ? VerifyResult.Failed(refusal)
+            : VerifyResult.Verified(id!);
     }
 
     // https://docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Hub.Domain.Configuration;
+using Hub.Domain.Security;
 using Hub.Functions.Configuration;
 using Hub.Testing;
 using Microsoft.Extensions.Configuration;

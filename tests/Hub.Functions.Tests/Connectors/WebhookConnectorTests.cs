@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Hub.Domain.Configuration;
 using Hub.Domain.Connectors;
+using Hub.Domain.Security;
 using Hub.Functions.Connectors;
 using Hub.Testing;
 using Microsoft.AspNetCore.Builder;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Hub.Domain.Security;
 using Hub.Functions.Hosting;
 using Hub.Functions.Tests.Support;
 using Hub.Testing;

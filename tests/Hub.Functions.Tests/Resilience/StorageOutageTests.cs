@@ -137,6 +137,12 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             {
                 output.WriteLine(line);
             }
+
+            // A 500 is logged with its exception: the first of each kind, whole, says where it came from.
+            foreach (string failure in warnings.FirstFailures())
+            {
+                output.WriteLine(failure);
+            }
         }
     }
 
@@ -208,6 +214,10 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
     private sealed class Warnings(Stopwatch clock) : ILoggerProvider
     {
         private readonly ConcurrentQueue<(string Category, TimeSpan At, string Message)> _logged = new();
+        private readonly ConcurrentDictionary<string, string> _failures = new(StringComparer.Ordinal);
+
+        /// <summary>The first exception logged at Error of each type, with its stack, for the test's output.</summary>
+        public IEnumerable<string> FirstFailures() => _failures.Values;
 
         public int Between(string category, TimeSpan from, TimeSpan to) => _logged.Count(w => w.Category == category && w.At >= from && w.At <= to);
 
@@ -236,6 +246,10 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
                 {
                     string message = formatter(state, exception);
                     owner._logged.Enqueue((category, owner.Clock.Elapsed, message.Length > 200 ? message[..200] : message));
+                    if (logLevel >= LogLevel.Error && exception is not null)
+                    {
+                        owner._failures.TryAdd(exception.GetType().FullName!, string.Create(CultureInfo.InvariantCulture, $"{owner.Clock.Elapsed.TotalSeconds:0.0} s {category}: {message}{Environment.NewLine}{exception}"));
+                    }
                 }
             }
         }

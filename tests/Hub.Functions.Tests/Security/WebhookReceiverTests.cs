@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Hub.Domain.Configuration;
+using Hub.Domain.Security;
 using Hub.Functions.Security;
 using Hub.Testing;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,6 @@
 using System.Text;
 using Hub.Domain.Configuration;
+using Hub.Domain.Security;
 using Hub.Functions.Security;
 using Hub.Testing;
 using Microsoft.AspNetCore.Http;
