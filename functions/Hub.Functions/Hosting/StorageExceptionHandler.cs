@@ -62,11 +62,14 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
         return problem;
     }
 
-    // The SDKs' retry policy, once its retries are spent on transport failures, throws an AggregateException of them.
+    // The SDKs' retry policy, once its retries are spent on transport failures, throws an AggregateException of them;
+    // a connection cut while a response is read (storage shutting down) is an IOException the SDK retries but does
+    // not wrap, so it comes out raw or among the aggregate's.
     private static bool Unavailable(Exception exception, HttpContext httpContext) => exception switch
     {
         RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
         TimeoutException => true,
+        System.IO.IOException or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException => true,
         OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested => true,
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(e => Unavailable(e, httpContext)),
         _ => false,

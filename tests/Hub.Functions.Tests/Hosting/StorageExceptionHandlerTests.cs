@@ -50,6 +50,45 @@ public sealed class StorageExceptionHandlerTests
     }
 
     [Fact]
+    public async Task TryHandle_StorageCutsEveryResponseShort_Answers503ProblemWithRetryAfter()
+    {
+        // A storage endpoint that answers each request with headers promising a body and then closes the connection
+        // (as storage shutting down mid-answer does): the SDK retries the IOException and then throws it, raw or in
+        // an AggregateException. A CI run once answered such a case 500.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        Task serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using System.Net.Sockets.TcpClient connection = await listener.AcceptTcpClientAsync(stop.Token);
+                System.Net.Sockets.NetworkStream stream = connection.GetStream();
+                byte[] buffer = new byte[8192];
+                _ = await stream.ReadAsync(buffer, stop.Token);
+                byte[] cut = System.Text.Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"Pa");
+                await stream.WriteAsync(cut, stop.Token);
+            }
+        });
+        (DefaultHttpContext context, StorageExceptionHandler handler) = Create();
+        string account = StorageConnectionString.DevelopmentAccountName;
+        var options = new StorageClientOptions { MaxRetries = 1, RetryMode = Azure.Core.RetryMode.Fixed, RetryDelay = TimeSpan.FromMilliseconds(10) };
+        StorageAccount storage = StorageAccount.Parse(
+            $"AccountName={account};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{port}/{account};QueueEndpoint=http://127.0.0.1:{port}/{account};TableEndpoint=http://127.0.0.1:{port}/{account}",
+            options);
+        Exception thrown = await Assert.ThrowsAnyAsync<Exception>(() => storage.GetTableClient("hub").GetEntityOrDefaultAsync("p", "r"));
+        await stop.CancelAsync();
+
+        bool handled = await handler.TryHandleAsync(context, thrown, default);
+
+        Assert.True(handled);
+        Assert.True(503 == context.Response.StatusCode, $"{thrown.GetType().Name} ({thrown.Message}) was answered {context.Response.StatusCode}");
+        Assert.Equal("30", context.Response.Headers.RetryAfter.ToString());
+    }
+
+    [Fact]
     public async Task TryHandle_UnexpectedException_Answers500ProblemWithoutDetailsOrStack()
     {
         (DefaultHttpContext context, StorageExceptionHandler handler) = Create();
