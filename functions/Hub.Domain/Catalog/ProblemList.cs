@@ -50,9 +50,10 @@ internal sealed class ProblemList
         }
 
         bool absolute = Uri.TryCreate(value, UriKind.Absolute, out Uri? uri) && uri.Host.Length > 0;
-        if (httpsOnly && !(absolute && uri!.Scheme == Uri.UriSchemeHttps))
+        // Plain http only to this machine (an agent beside the hub, a test): nothing crosses a network unencrypted.
+        if (httpsOnly && !(absolute && (uri!.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))))
         {
-            Add(path, CatalogRule.HttpsUrl, $"{path} '{value}' is not an absolute https URL.");
+            Add(path, CatalogRule.HttpsUrl, $"{path} '{value}' is not an absolute https URL (plain http is allowed only to a loopback address).");
         }
         else if (!httpsOnly && !(absolute && (uri!.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
         {

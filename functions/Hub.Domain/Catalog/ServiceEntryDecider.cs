@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Hub.Domain.Durable;
 using Hub.Domain.Tickets;
@@ -37,8 +35,6 @@ public sealed class ServiceEntryDecider : IDecider<ServiceEntryState, ServiceEnt
     /// <summary>The refusal of a stale If-Match; the API answers it 412.</summary>
     public const string Stale = "The service record changed since it was read";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-
     public string Kind => AggregateKind;
 
     public ServiceEntryState Initial => new(null, 0, null, null);
@@ -70,29 +66,6 @@ public sealed class ServiceEntryDecider : IDecider<ServiceEntryState, ServiceEnt
 
     public string? StateName(ServiceEntryState state) => state.Record is null ? null : "catalogued";
 
-    /// <summary>
-    /// The top-level fields (as the API spells them) whose values differ between two records; against no record, every
-    /// field <paramref name="next"/> sets. Empty when the two are the same.
-    /// </summary>
-    public static IReadOnlyList<string> Changed(ServiceRecord? before, ServiceRecord next)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        JsonObject after = Fields(next);
-        JsonObject earlier = before is null ? [] : Fields(before);
-        return [.. after.Select(f => f.Key).Union(earlier.Select(f => f.Key), StringComparer.Ordinal)
-            .Where(field => !JsonNode.DeepEquals(after[field], earlier[field]))
-            .Order(StringComparer.Ordinal)];
-    }
-
-    // Empty lists read as absent: a record that leaves a list out and one that sends [] are the same record.
-    private static JsonObject Fields(ServiceRecord record)
-    {
-        JsonObject fields = JsonSerializer.SerializeToNode(record, Json)!.AsObject();
-        foreach (string empty in fields.Where(f => f.Value is JsonArray { Count: 0 }).Select(f => f.Key).ToList())
-        {
-            fields.Remove(empty);
-        }
-
-        return fields;
-    }
+    /// <summary>The top-level fields that differ between two service records (<see cref="RecordChanges.Of{T}"/>).</summary>
+    public static IReadOnlyList<string> Changed(ServiceRecord? before, ServiceRecord next) => RecordChanges.Of(before, next);
 }

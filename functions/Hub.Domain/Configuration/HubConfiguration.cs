@@ -37,6 +37,11 @@ public sealed record HubConfiguration(
     /// <summary>The service records <c>config/hub.yaml</c> gives (section <c>services:</c>); the catalog API's stored versions supersede them.</summary>
     public Catalog.ServiceCatalog Catalog { get; init; } = Hub.Domain.Catalog.ServiceCatalog.Empty;
 
+    /// <summary>The sites <c>config/hub.yaml</c> gives (section <c>sites:</c>); the sites API's stored versions supersede them.</summary>
+    public IReadOnlyList<Sites.Site> Sites { get; init; } = [];
+
+    public Sites.Site? Site(string name) => Sites.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Outgoing mail (section <c>email:</c>).</summary>
     public EmailSettings Email { get; init; } = EmailSettings.Default;
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using Hub.Domain.Durable;
 
 namespace Hub.Domain.Sites;
 
@@ -23,3 +25,17 @@ public sealed record StepCompleted(string Actor, string RunId, string StepId, St
 
 /// <summary>Stop the run between steps: a running step finishes, nothing after it starts.</summary>
 public sealed record CancelRun(string Actor, string RunId) : SiteRunCommand(Actor);
+
+/// <summary>The payload of a <see cref="SiteRunDecider.StartEffect"/>: the run whose orchestration is to start.</summary>
+public sealed record SiteRunStart(string Site, string RunId)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The orchestration instance of the run: one per run, so a redelivered start never runs it twice.</summary>
+    public string InstanceId => $"site-run:{Site.ToLowerInvariant()}:{RunId}";
+
+    public static SideEffect Effect(SiteRunStart start) => new(SiteRunDecider.StartEffect, JsonSerializer.Serialize(start, Json));
+
+    public static SiteRunStart Parse(string payload) =>
+        JsonSerializer.Deserialize<SiteRunStart>(payload, Json) ?? throw new FormatException("The site run start payload is null.");
+}

@@ -12,12 +12,18 @@ public sealed partial class SiteRunDecider(SiteRunSettings settings) : IDecider<
 {
     public const string AggregateKind = "site-run";
 
+    /// <summary>The side effect of a run's start: start its orchestration (payload: <see cref="SiteRunStart"/>).</summary>
+    public const string StartEffect = "site-run.start";
+
     public SiteRunDecider()
         : this(SiteRunSettings.Default)
     {
     }
 
     public string Kind => AggregateKind;
+
+    /// <summary>The aggregate id of a site's runs: site names compare case-insensitively.</summary>
+    public static string Id(string site) => (site ?? throw new ArgumentNullException(nameof(site))).ToLowerInvariant();
 
     public SiteRunState Initial => SiteRunState.None;
 
@@ -121,7 +127,9 @@ public sealed partial class SiteRunDecider(SiteRunSettings settings) : IDecider<
             return Reject("plan: step ids must be unique within a run.");
         }
 
-        return Ok([new RunStarted(plan.RunId, plan.Site, plan.Command, plan.Strategy, plan.Tier, plan.KeepGoing, c.Node.Trim(), c.Recipients ?? [], c.Actor, plan.Steps, now)]);
+        return Result<Decision<SiteRunEvent>>.Ok(new Decision<SiteRunEvent>(
+            [new RunStarted(plan.RunId, plan.Site, plan.Command, plan.Strategy, plan.Tier, plan.KeepGoing, c.Node.Trim(), c.Recipients ?? [], c.Actor, plan.Steps, now)],
+            [SiteRunStart.Effect(new SiteRunStart(plan.Site, plan.RunId))]));
     }
 
     private static Result<Decision<SiteRunEvent>> Begin(SiteRun run, StepStarted c, DateTimeOffset now)

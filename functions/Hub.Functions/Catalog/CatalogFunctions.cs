@@ -117,29 +117,16 @@ public sealed class CatalogFunctions(
 
         await storage.EnsureAsync(ct);
         ServiceEntry? current = await EntryAsync(service, ct);
-        string ifMatch = request.Headers.IfMatch.ToString();
-        int? expected = 0; // a new service: a concurrent create of the same one gets 412, not a silent second version
-        if (current is not null)
+        (IResult? precondition, int? expected) = ApiAnswers.IfMatch(request, $"Service '{service}'", current?.Version, current?.ChangedBy);
+        if (precondition is not null)
         {
-            if (ifMatch.Length == 0)
-            {
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-                    detail: $"Service '{current.Record.Name}' exists at version {current.Version}: send its ETag {ApiAnswers.ETag(current.Version)} in If-Match, so no one's change is overwritten unseen.");
-            }
+            return precondition;
+        }
 
-            if (!ApiAnswers.IfMatchAdmits(ifMatch, ApiAnswers.ETag(current.Version)))
-            {
-                return Stale(current);
-            }
-
-            expected = ifMatch == "*" ? null : current.Version; // If-Match: * stores over whatever is there
-
-            if (ServiceEntryDecider.Changed(current.Record, record).Count == 0)
-            {
-                request.HttpContext.Response.Headers.ETag = ApiAnswers.ETag(current.Version);
-                return TypedResults.Ok(current); // the same record: no new version
-            }
+        if (current is not null && ServiceEntryDecider.Changed(current.Record, record).Count == 0)
+        {
+            request.HttpContext.Response.Headers.ETag = ApiAnswers.ETag(current.Version);
+            return TypedResults.Ok(current); // the same record: no new version
         }
 
         Actor actor = TicketAnswers.ActorFor(request.HttpContext.GetRequiredApiCaller(), Role.Operator);
@@ -162,9 +149,7 @@ public sealed class CatalogFunctions(
 
     private Task<ServiceEntry?> EntryAsync(string service, CancellationToken ct) => catalog.GetAsync(service, ct);
 
-    private static ProblemHttpResult Stale(ServiceEntry current) => TypedResults.Problem(
-        statusCode: StatusCodes.Status412PreconditionFailed, title: "Service record changed",
-        detail: $"Service '{current.Record.Name}' is at version {current.Version} ({ApiAnswers.ETag(current.Version)}){(current.ChangedBy is null ? "" : $", changed by {current.ChangedBy}")}; read it again and reapply the change.");
+    private static IResult Stale(ServiceEntry current) => ApiAnswers.Stale($"Service '{current.Record.Name}'", current.Version, current.ChangedBy);
 
     private static ProblemHttpResult NotFound(string service) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such service", detail: $"No service '{service}' is catalogued.");

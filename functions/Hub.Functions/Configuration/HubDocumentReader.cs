@@ -94,7 +94,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
     private HubConfiguration? ReadRoot(YamlNode root)
     {
         if (MappingReader.Open(root, "", context, "lifecycles", "queues", "contacts", "mail", "alerts", "sources", "connectors",
-                "releases", "incidents", "rotas", "email", "services") is not { } document)
+                "releases", "incidents", "rotas", "email", "services", "sites") is not { } document)
         {
             return null;
         }
@@ -109,6 +109,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
         (IncidentSettings incidents, IReadOnlyList<Hub.Domain.Rota.RotaDefinition> rotas, EmailSettings email) = ReadPlaybook(document);
         ReleaseWorkflowDefinition releases = ReadReleases(document);
         Hub.Domain.Catalog.ServiceCatalog catalog = ReadServices(document);
+        IReadOnlyList<Hub.Domain.Sites.Site> sites = ReadSites(document, catalog);
         context.CheckReferences("connector", connectors.Select(c => c.Name));
 
         // A section that is not a list at all has already been reported; its references would only repeat that.
@@ -135,6 +136,7 @@ internal sealed partial class HubDocumentReader(ConfigurationContext context)
             Rotas = rotas,
             Email = email,
             Catalog = catalog,
+            Sites = sites,
         };
     }
 

@@ -7,6 +7,7 @@ using Hub.Functions.Connectors;
 using Hub.Functions.OpenApi;
 using Hub.Functions.Intake;
 using Hub.Functions.Security;
+using Hub.Functions.Sites;
 using Hub.Functions.Releases;
 using Hub.Functions.Tickets;
 using Hub.Functions.Durable;
@@ -114,6 +115,7 @@ public static partial class HubApp
         services.AddConnectors();
         services.AddIncidents();
         services.AddCatalog();
+        services.AddSites(configuration);
         services.AddMailDelivery(configuration);
         services.AddHubSecurity();
         services.AddIntake();

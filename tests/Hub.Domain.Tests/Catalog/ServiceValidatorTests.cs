@@ -63,7 +63,18 @@ public sealed class ServiceValidatorTests
         CatalogProblem problem = Assert.Single(ServiceValidator.Validate(bad));
 
         Assert.Equal(("tiers[1].nodes[0].agentUrl", CatalogRule.HttpsUrl), (problem.Path, problem.Rule));
-        Assert.Equal("tiers[1].nodes[0].agentUrl 'http://app-1.example.org/agent' is not an absolute https URL.", problem.Message);
+        Assert.Equal("tiers[1].nodes[0].agentUrl 'http://app-1.example.org/agent' is not an absolute https URL (plain http is allowed only to a loopback address).", problem.Message);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8089/steps")]
+    [InlineData("http://localhost:8089/steps")]
+    [InlineData("http://[::1]:8089/steps")]
+    public void Validate_HttpAgentUrlOnLoopback_IsAccepted(string url)
+    {
+        ServiceRecord local = CatalogFixture.Db with { Tiers = [CatalogFixture.Db.Tiers[0] with { AgentUrl = url }] };
+
+        Assert.Empty(ServiceValidator.Validate(local));
     }
 
     [Theory]

@@ -29,7 +29,9 @@ public sealed class SiteRunDeciderTests
         Assert.Equal([P, P, P, P, P], run.Statuses());
         Assert.Equal("r1:000:db:db-1:start", run.Run().NextStep!.Plan.StepId);
         Assert.Equal("running", run.Decider.StateName(run.State));
-        Assert.Empty(decision.Effects);
+        SideEffect start = Assert.Single(decision.Effects);
+        Assert.Equal(SiteRunDecider.StartEffect, start.Kind);
+        Assert.Equal("site-run:shop:r1", SiteRunStart.Parse(start.Payload).InstanceId);
     }
 
     [Fact]

@@ -40,4 +40,39 @@ public sealed class CatalogConfigurationTests
         Assert.Contains(lines, l => l.Contains("services[1].tiers[0].name:", StringComparison.Ordinal) && l.Contains("PRODUCTION", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("services[2].owner:", StringComparison.Ordinal) && l.Contains("is not a service record", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Load_SampleConfig_ReadsItsSite()
+    {
+        var configuration = HubConfigurationLoader.Load(Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"));
+
+        Hub.Domain.Sites.Site portal = configuration.Site("PORTAL")!;
+        Assert.Equal(["archive"], portal.Services.Select(m => m.Service));
+        Assert.Equal(["map-support"], portal.RecipientLists);
+    }
+
+    [Fact]
+    public void Parse_SitesBreakingRules_ReportsEachAtItsPath()
+    {
+        string original = File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"));
+        string document = original.Replace("sites:\n", """
+            sites:
+              - name: broken
+                services:
+                  - service: nowhere
+                  - service: archive
+                    after: [archive]
+              - name: typo
+                service: [archive]
+
+            """.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.NotEqual(original, document);
+
+        var error = Assert.Throws<HubConfigurationException>(() => HubConfigurationLoader.Parse(document, "hub.yaml"));
+
+        string[] lines = error.Message.Split('\n');
+        Assert.Contains(lines, l => l.Contains("sites[0].services[0].service:", StringComparison.Ordinal) && l.Contains("not in the catalog", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("sites[0].services[1].after", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("sites[1].service:", StringComparison.Ordinal) && l.Contains("is not a site", StringComparison.Ordinal));
+    }
 }
