@@ -29,7 +29,7 @@ public static class DailySummary
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Daily summary for {day} ({Format(now)})\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Open incidents ({open.Length}):\n");
-        Lines(text, open, i => $"#{i.Ticket} {i.Subject}: open {IncidentDecider.Age(now - i.OpenedAt)}; {IncidentDecider.Escalation(i)}; owner {i.TechLead?.Name}");
+        Lines(text, open, i => $"#{i.Ticket} {i.Subject}: open {IncidentDecider.Age(now - i.OpenedAt)}; {IncidentDecider.Escalation(i)}; owner {i.TechLead?.Name}{Catalog(i)}");
         text.Append(CultureInfo.InvariantCulture, $"\nResolved in the last 24 hours ({resolved.Length}):\n");
         Lines(text, resolved, i => $"#{i.Ticket} {i.Subject}: resolved {Format(i.ResolvedAt!.Value)}; post-mortem due {i.PostMortem?.Due:yyyy-MM-dd}");
         text.Append(CultureInfo.InvariantCulture, $"\nReleases that moved in the last 24 hours ({moved.Length}):\n");
@@ -39,6 +39,11 @@ public static class DailySummary
             $"{o.Rota}: {o.Shift.Member.Name} <{o.Shift.Member.Address}> until {Format(o.Shift.To)}{(o.Shift.IsOverride ? " (override)" : "")}");
         return text.ToString().TrimEnd('\n');
     }
+
+    /// <summary>"; run book URL; DR category X" for an incident whose service's record had them when it opened.</summary>
+    private static string Catalog(IncidentState incident) =>
+        (incident.RunBookUrl is { Length: > 0 } runBook ? $"; run book {runBook}" : "")
+        + (incident.DrCategory is { Length: > 0 } dr ? $"; DR category {dr}" : "");
 
     private static void Lines<T>(StringBuilder text, IReadOnlyList<T> items, Func<T, string> line)
     {

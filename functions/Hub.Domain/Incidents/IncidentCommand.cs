@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Hub.Domain.Catalog;
 using Hub.Domain.Tickets;
 
 namespace Hub.Domain.Incidents;
@@ -25,8 +26,13 @@ public abstract record IncidentCommand(Actor Actor);
 
 /// <summary>Opens the incident of ticket <paramref name="Ticket"/>: the Tech Lead is paged, the Recipient List told.</summary>
 /// <param name="Initiator">The address of whoever raised it (a requestor), added to the Recipient List.</param>
+/// <param name="Catalog">
+/// <paramref name="Service"/>'s catalog record as the Functions layer read it before deciding (run book, DR category);
+/// null for a service the catalog does not know, or none.
+/// </param>
 public sealed record OpenIncident(
-    Actor Actor, long Ticket, string Queue, string Subject, string? Service = null, bool EndUserFacing = false, string? Initiator = null)
+    Actor Actor, long Ticket, string Queue, string Subject, string? Service = null, bool EndUserFacing = false, string? Initiator = null,
+    ServiceFacts? Catalog = null)
     : IncidentCommand(Actor);
 
 public sealed record AcknowledgeIncident(Actor Actor, string? Note = null) : IncidentCommand(Actor);
@@ -57,10 +63,16 @@ public sealed record ClosePostMortem(Actor Actor, string DocumentLink) : Inciden
 /// Bug report hand-off: tier managers notified, Recipient List and Team recorded, the ticket transferred through
 /// <paramref name="Connector"/> (an outbound connector name), the transfer announced when it succeeds.
 /// </summary>
+/// <param name="Service">The ticket's service, if it names one.</param>
+/// <param name="Catalog">
+/// <paramref name="Service"/>'s catalog record as the Functions layer read it (its tier managers, which win over
+/// incidents.tierManagers); null for a service the catalog does not know, or none.
+/// </param>
 public sealed record HandOff(
     Actor Actor, long Ticket, string Queue, string Subject, string Team, string? Connector = null, string? Tier = null,
     IReadOnlyList<string>? Recipients = null, string? Text = null, string? LinkBackUrl = null, string? ExternalQueue = null,
-    string? Description = null, IReadOnlyList<string>? Requestors = null, IReadOnlyList<string>? Cc = null) : IncidentCommand(Actor)
+    string? Description = null, IReadOnlyList<string>? Requestors = null, IReadOnlyList<string>? Cc = null,
+    string? Service = null, ServiceFacts? Catalog = null) : IncidentCommand(Actor)
 {
     public IReadOnlyList<string> Recipients { get; init; } = Recipients ?? [];
 

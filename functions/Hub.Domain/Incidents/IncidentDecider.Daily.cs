@@ -59,7 +59,7 @@ public sealed partial class IncidentDecider
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Daily status of incident #{state.Ticket} ({state.Queue}): {state.Subject}\n");
         text.Append(CultureInfo.InvariantCulture, $"Status: {state.Status}, open for {Age(now - state.OpenedAt)}\n");
-        text.Append(CultureInfo.InvariantCulture, $"Tech Lead: {state.TechLead?.Name} <{state.TechLead?.Address}>\n");
+        text.Append(CultureInfo.InvariantCulture, $"Tech Lead: {state.TechLead?.Name} <{state.TechLead?.Address}>{CatalogLines(state)}\n");
         text.Append(Escalation(state)).Append('\n');
         if (state.LatestUpdate is { } update)
         {
@@ -87,6 +87,27 @@ public sealed partial class IncidentDecider
         }
 
         return text.ToString().TrimEnd('\n');
+    }
+
+    /// <summary>
+    /// The run book and DR category of the incident's service, as its catalog record had them when the incident
+    /// opened, each on a line of its own after a line break (the alert ticket's wording); empty when it had none.
+    /// </summary>
+    public static string CatalogLines(IncidentState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var text = new StringBuilder();
+        if (state.RunBookUrl is { Length: > 0 } runBook)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nRun book ({state.Service}): {runBook}");
+        }
+
+        if (state.DrCategory is { Length: > 0 } dr)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nDR category ({state.Service}): {dr}");
+        }
+
+        return text.ToString();
     }
 
     /// <summary>"acknowledged by X", or the level being paged: what the daily summary calls the incident's level.</summary>

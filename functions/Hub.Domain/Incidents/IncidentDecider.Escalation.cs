@@ -47,7 +47,8 @@ public sealed partial class IncidentDecider
         IReadOnlyList<string> recipients = Addresses.Union([initiator is null ? [] : [initiator], lists], []);
         var opened = new IncidentOpened(
             c.Actor.Name, now, c.Ticket, c.Queue, c.Subject, c.Service, endUser, initiator, rota.Name,
-            new Responder(onCall.Name, onCall.Address), rota.LeadOf(onCall), rota.Manager, recipients);
+            new Responder(onCall.Name, onCall.Address), rota.LeadOf(onCall), rota.Manager, recipients,
+            c.Catalog?.RunBookUrl, c.Catalog?.DrCategory);
         IncidentState next = Evolve(state, opened);
         (Paged page, SideEffect pageMail) = Page(next, 0, 1, now);
 
@@ -57,7 +58,7 @@ public sealed partial class IncidentDecider
                 $"URGENT incident opened: {c.Subject}",
                 $"""
                 An urgent incident was opened for ticket #{c.Ticket} ({c.Queue}): {c.Subject}
-                Service: {c.Service ?? "unknown"}{(endUser ? " (end-user facing)" : "")}
+                Service: {c.Service ?? "unknown"}{(endUser ? " (end-user facing)" : "")}{CatalogLines(next)}
                 Opened: {Format(now)} by {c.Actor.Name}
                 Tech Lead (on call, {rota.Name}): {onCall.Name} <{onCall.Address}>
                 This is a preliminary notification; status updates follow. Please do not restart services before the cause is known.
@@ -91,7 +92,7 @@ public sealed partial class IncidentDecider
                 [exhausted],
                 [Mail(state, "incident-unacknowledged", everyone, [],
                     $"UNACKNOWLEDGED incident: {state.Subject}",
-                    $"Nobody acknowledged incident #{state.Ticket} after {Settings.Repeats} rounds of the escalation chain ({state.Pages.Count} pages). Paging has stopped; acknowledge it at /api/incidents/{state.Ticket}/acknowledge.")]);
+                    $"Nobody acknowledged incident #{state.Ticket} after {Settings.Repeats} rounds of the escalation chain ({state.Pages.Count} pages). Paging has stopped; acknowledge it at /api/incidents/{state.Ticket}/acknowledge.{CatalogLines(state)}")]);
         }
 
         (Paged page, SideEffect mail) = Page(state, level, round, now);
@@ -116,7 +117,7 @@ public sealed partial class IncidentDecider
             $"""
             You are paged as {definition.Name} for urgent incident #{state.Ticket}: {state.Subject}
             Acknowledge before {Format(deadline)} (POST /api/incidents/{state.Ticket}/acknowledge), or the next level is paged.
-            Tech Lead: {state.TechLead!.Name} <{state.TechLead.Address}>{earlier}
+            Tech Lead: {state.TechLead!.Name} <{state.TechLead.Address}>{CatalogLines(state)}{earlier}
             """)!;
         return (page, mail);
     }

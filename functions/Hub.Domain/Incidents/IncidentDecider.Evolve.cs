@@ -16,6 +16,7 @@ public sealed partial class IncidentDecider
                 Ticket = e.Ticket, Queue = e.Queue, Subject = e.Subject, Kind = IncidentKinds.Urgent, Status = IncidentStatus.Paging,
                 Service = e.Service, EndUserFacing = e.EndUserFacing, Initiator = e.Initiator, OpenedAt = e.At, Rota = e.Rota,
                 TechLead = e.TechLead, TeamLead = e.TeamLead, Manager = e.Manager, Recipients = e.Recipients,
+                RunBookUrl = e.RunBookUrl, DrCategory = e.DrCategory,
             },
             Paged e => state with
             {
@@ -51,8 +52,9 @@ public sealed partial class IncidentDecider
             }) with
             {
                 Status = IncidentStatus.HandingOff,
+                Service = e.Service ?? state.Service,
                 Recipients = e.Recipients,
-                HandOff = new HandOffRecord(e.Team, e.Connector, e.Tier, e.TierManagers, e.At),
+                HandOff = new HandOffRecord(e.Team, e.Connector, e.Tier, e.TierManagers, e.At, TierManagersFrom: e.TierManagersFrom),
             },
             HandOffRecorded e => state with
             {

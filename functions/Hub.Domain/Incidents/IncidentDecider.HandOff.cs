@@ -48,11 +48,12 @@ public sealed partial class IncidentDecider
         }
 
         string tier = string.IsNullOrWhiteSpace(c.Tier) ? DefaultTier : c.Tier.Trim();
-        IReadOnlyList<string>? managers = Settings.TierManagers.FirstOrDefault(t => string.Equals(t.Key, tier, StringComparison.OrdinalIgnoreCase)).Value;
-        if (managers is null)
+        if (TierManagers(c, tier) is not { } found)
         {
-            return Reject($"tier: '{tier}' has no tier managers in incidents.tierManagers (configured: {string.Join(", ", Settings.TierManagers.Keys)}).");
+            return Reject(NoTierManagers(c, tier));
         }
+
+        (IReadOnlyList<string> managers, string managersFrom) = found;
 
         Result<IReadOnlyList<string>> extra = Addresses.Normalize(c.Recipients, "recipients");
         if (extra.Reason is { } invalid)
@@ -63,14 +64,15 @@ public sealed partial class IncidentDecider
         IEnumerable<string> lists = Settings.RecipientLists.Select(l => config.Contacts(l)?.Address).OfType<string>();
         IReadOnlyList<string> recipients = Addresses.Union([extra.Value!, lists], []);
         var requested = new HandOffRequested(
-            c.Actor.Name, now, c.Ticket, c.Queue, c.Subject, c.Team.Trim(), connector.Trim(), tier, managers, recipients);
+            c.Actor.Name, now, c.Ticket, c.Queue, c.Subject, c.Team.Trim(), connector.Trim(), tier, managers, recipients,
+            string.IsNullOrWhiteSpace(c.Service) ? null : c.Service.Trim(), managersFrom);
         IncidentState next = Evolve(state, requested);
         var effects = new List<SideEffect?>
         {
             Mail(next, "handoff-managers", managers, [], $"Bug report handed off to {requested.Team}: {c.Subject}",
                 $"""
                 Ticket #{c.Ticket} ({c.Queue}) is a bug report and is being transferred to {requested.Team} through {requested.Connector}.
-                Tier: {tier}
+                Tier: {tier} (tier managers from {managersFrom})
                 Recipient List: {string.Join(", ", recipients)}
                 """),
             RecordOnTicket(next, recipients, requested.Team),
@@ -90,6 +92,32 @@ public sealed partial class IncidentDecider
                 Cc: c.Cc)),
         };
         return Ok([requested], effects);
+    }
+
+    /// <summary>
+    /// The tier's managers: the service's catalog record's when it names some for the tier (the catalog is where
+    /// operators keep a service's people current), else incidents.tierManagers'; null when neither names anyone.
+    /// </summary>
+    private (IReadOnlyList<string> Managers, string From)? TierManagers(HandOff c, string tier)
+    {
+        if (c.Catalog is { } record && record.ManagersOf(tier) is { Count: > 0 } fromRecord)
+        {
+            return (fromRecord, $"the catalog record of {record.Service}");
+        }
+
+        IReadOnlyList<string>? configured = Settings.TierManagers.FirstOrDefault(t => string.Equals(t.Key, tier, StringComparison.OrdinalIgnoreCase)).Value;
+        return configured is { Count: > 0 } ? (configured, "incidents.tierManagers") : null;
+    }
+
+    /// <summary>The refusal when nobody is found: it names both places looked in and what each has.</summary>
+    private string NoTierManagers(HandOff c, string tier)
+    {
+        string record = c.Catalog is { } facts
+            ? facts.TierManagers.Count == 0 ? $"'{facts.Service}' names none" : $"'{facts.Service}' names them for {string.Join(", ", facts.TierManagers.Keys)}"
+            : string.IsNullOrWhiteSpace(c.Service) ? "the ticket names no service"
+            : $"'{c.Service.Trim()}' is not in the catalog";
+        string configured = Settings.TierManagers.Count == 0 ? "none configured" : $"configured: {string.Join(", ", Settings.TierManagers.Keys)}";
+        return $"tier: '{tier}' has no tier managers in the service's catalog record ({record}) nor in incidents.tierManagers ({configured}).";
     }
 
     private static Result<Decision<IncidentEvent>> HandOffOutcome(IncidentState state, HandOffOutcome c, DateTimeOffset now)

@@ -36,7 +36,9 @@ public sealed record IncidentOpened(
     Responder TechLead,
     string TeamLead,
     string Manager,
-    IReadOnlyList<string> Recipients) : IncidentEvent(Actor, At);
+    IReadOnlyList<string> Recipients,
+    string? RunBookUrl = null,
+    string? DrCategory = null) : IncidentEvent(Actor, At);
 
 /// <summary>Level <paramref name="Level"/> (0-based) of round <paramref name="Round"/> (1-based) was paged.</summary>
 public sealed record Paged(string Actor, DateTimeOffset At, int Level, int Round, string LevelName, string To, DateTimeOffset Deadline)
@@ -71,7 +73,7 @@ public sealed record PostMortemClosed(string Actor, DateTimeOffset At, string Do
 
 public sealed record HandOffRequested(
     string Actor, DateTimeOffset At, long Ticket, string Queue, string Subject, string Team, string Connector, string? Tier,
-    IReadOnlyList<string> TierManagers, IReadOnlyList<string> Recipients) : IncidentEvent(Actor, At);
+    IReadOnlyList<string> TierManagers, IReadOnlyList<string> Recipients, string? Service = null, string? TierManagersFrom = null) : IncidentEvent(Actor, At);
 
 /// <summary>The connector's answer; <paramref name="Succeeded"/> false with <paramref name="WillRetry"/> true is only a note.</summary>
 public sealed record HandOffRecorded(string Actor, DateTimeOffset At, string CallId, bool Succeeded, string? ExternalId, string? Error, bool WillRetry)

@@ -24,6 +24,11 @@ public sealed record IncidentState
 
     public string? Service { get; init; }
 
+    /// <summary>The service's run book and DR category as its catalog record had them when the incident opened.</summary>
+    public string? RunBookUrl { get; init; }
+
+    public string? DrCategory { get; init; }
+
     public bool EndUserFacing { get; init; }
 
     public string? Initiator { get; init; }
@@ -136,6 +141,7 @@ public sealed record PostMortemRecord(DateOnly Due, int Reminders, DateTimeOffse
 
 public sealed record HandOffRecord(
     string Team, string Connector, string? Tier, IReadOnlyList<string> TierManagers, DateTimeOffset RequestedAt,
-    string? CallId = null, string? ExternalId = null, string? Error = null, bool? Succeeded = null, DateTimeOffset? CompletedAt = null);
+    string? CallId = null, string? ExternalId = null, string? Error = null, bool? Succeeded = null, DateTimeOffset? CompletedAt = null,
+    string? TierManagersFrom = null);
 
 public sealed record IncidentChange(DateTimeOffset At, string Text);

@@ -8,8 +8,11 @@ using Hub.Storage.Durable;
 
 namespace Hub.Functions.Incidents;
 
-/// <summary>Sends one API command to an incident and turns the outcome into a response.</summary>
-public sealed class IncidentApi(AggregateProcessor<IncidentState, IncidentCommand, IncidentEvent> incidents, DurableStorage storage)
+/// <summary>
+/// Sends one API command to an incident, completed with its service's catalog record (<see cref="IncidentCatalogFeed"/>),
+/// and turns the outcome into a response.
+/// </summary>
+public sealed class IncidentApi(AggregateProcessor<IncidentState, IncidentCommand, IncidentEvent> incidents, DurableStorage storage, IncidentCatalogFeed catalog)
 {
     public AggregateProcessor<IncidentState, IncidentCommand, IncidentEvent> Incidents => incidents;
 
@@ -36,7 +39,8 @@ public sealed class IncidentApi(AggregateProcessor<IncidentState, IncidentComman
         }
 
         Actor actor = ActorFor(http);
-        CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, inboxId, command(actor), actor.Name, ct);
+        IncidentCommand completed = await catalog.CompleteAsync(command(actor), ct);
+        CommandOutcome<IncidentState> outcome = await incidents.HandleAsync(id, inboxId, completed, actor.Name, ct);
         if (outcome.Status == CommandStatus.Rejected)
         {
             return CreateAnswer.Refused(IncidentResults.Refused(outcome.Reason!));

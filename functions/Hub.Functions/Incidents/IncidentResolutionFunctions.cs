@@ -122,7 +122,7 @@ public sealed class IncidentResolutionFunctions(
         string? description = await DescriptionAsync(IncidentResults.Id(ticket), ct);
         return await idempotent.CreateAsync(request, read.Raw, inbox => api.DecideAsync(ticket, request.HttpContext, inbox, actor => new HandOff(
             actor, ticket, view.State.Queue, view.State.Subject, body.Team ?? "", body.Connector, body.Tier, body.Recipients, body.Text, link, body.ExternalQueue,
-            description, view.State.Requestors, view.State.Cc),
+            description, view.State.Requestors, view.State.Cc, Service: view.State.Alert?.Service ?? view.State.CustomFields.GetValueOrDefault("Service")),
             ct, created: false, mayCreate: true), ct);
     }
 
