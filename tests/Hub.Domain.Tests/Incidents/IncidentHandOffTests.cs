@@ -1,3 +1,4 @@
+using Hub.Domain.Catalog;
 using Hub.Domain.Connectors;
 using Hub.Domain.Durable;
 using Hub.Domain.Incidents;
@@ -93,8 +94,70 @@ public sealed class IncidentHandOffTests
         var connector = run.Send(Request(connector: "jira"));
         var onUrgent = urgent.Send(Request());
 
-        Assert.Equal("tier: 'QA' has no tier managers in incidents.tierManagers (configured: PROD, TEST).", tier.Reason);
+        Assert.Equal("tier: 'QA' has no tier managers in the service's catalog record (the ticket names no service) nor in incidents.tierManagers (configured: PROD, TEST).", tier.Reason);
         Assert.Equal("connector: 'jira' is not a configured connector (configured: rt).", connector.Reason);
         Assert.Equal("Ticket #51 has an urgent incident (paging); a hand-off is for bug reports.", onUrgent.Reason);
+    }
+
+    private static ServiceFacts Archive(params (string Tier, string[] Managers)[] tiers) => new(
+        "archive", "https://runbooks.example.org/archive", null, tiers.ToDictionary(t => t.Tier, t => (IReadOnlyList<string>)t.Managers));
+
+    [Fact]
+    public void HandOff_ServiceRecordNamesManagersForTheTier_MailsTheRecordsManagersNotTheConfigured()
+    {
+        var run = new IncidentRun(Config(), T0);
+
+        var handed = run.Send(Request(tier: "prod") with { Service = "archive", Catalog = Archive(("PROD", ["archive-prod-lead@example.org"]), ("TEST", ["archive-test-lead@example.org"])) });
+
+        Assert.True(handed.IsOk, handed.Reason);
+        TicketNotification managers = run.Mails.Single(m => m.Kind == "handoff-managers");
+        Assert.Equal(["archive-prod-lead@example.org"], managers.To);
+        Assert.Contains("Tier: prod (tier managers from the catalog record of archive)", managers.Body, StringComparison.Ordinal);
+        Assert.Equal(["archive-prod-lead@example.org"], run.State.HandOff!.TierManagers);
+        Assert.Equal("the catalog record of archive", run.State.HandOff.TierManagersFrom);
+        Assert.Equal("archive", run.State.Service);
+    }
+
+    [Fact]
+    public void HandOff_ServiceRecordHasNoManagersForTheTier_FallsBackToIncidentsTierManagers()
+    {
+        var run = new IncidentRun(Config(), T0);
+
+        var handed = run.Send(Request(tier: "TEST") with { Service = "archive", Catalog = Archive(("LIVE", ["archive-live-lead@example.org"])) });
+
+        Assert.True(handed.IsOk, handed.Reason);
+        TicketNotification managers = run.Mails.Single(m => m.Kind == "handoff-managers");
+        Assert.Equal(["test-manager@example.org"], managers.To);
+        Assert.Contains("Tier: TEST (tier managers from incidents.tierManagers)", managers.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HandOff_PermanentFailure_TellsTheRecordsTierManagers()
+    {
+        var run = new IncidentRun(Config(), T0);
+        run.Send(Request() with { Service = "archive", Catalog = Archive(("PROD", ["archive-prod-lead@example.org"])) });
+
+        run.Send(new HandOffOutcome("k", "rt", "create", false, null, "RT answered 400: Invalid queue", false, T0));
+
+        Assert.Equal(["archive-prod-lead@example.org"], run.Mails.Single(m => m.Kind == "handoff-failed").To);
+    }
+
+    [Fact]
+    public void HandOff_NeitherTheRecordNorTheConfigurationNamesManagers_IsRefusedNamingBoth()
+    {
+        var run = new IncidentRun(Config(), T0);
+
+        var catalogued = run.Send(Request(tier: "QA") with { Service = "archive", Catalog = Archive(("LIVE", ["archive-live-lead@example.org"]), ("TEST", ["t@example.org"])) });
+        var bare = run.Send(Request(tier: "QA") with { Service = "archive", Catalog = Archive() });
+        var unknown = run.Send(Request(tier: "QA") with { Service = "ledger" });
+        var unconfigured = new IncidentRun(Config(settings: Config().Incidents with { TierManagers = new Dictionary<string, IReadOnlyList<string>>() }), T0)
+            .Send(Request() with { Service = "archive", Catalog = Archive(("LIVE", ["archive-live-lead@example.org"])) });
+
+        Assert.Equal("tier: 'QA' has no tier managers in the service's catalog record ('archive' names them for LIVE, TEST) nor in incidents.tierManagers (configured: PROD, TEST).", catalogued.Reason);
+        Assert.Equal("tier: 'QA' has no tier managers in the service's catalog record ('archive' names none) nor in incidents.tierManagers (configured: PROD, TEST).", bare.Reason);
+        Assert.Equal("tier: 'QA' has no tier managers in the service's catalog record ('ledger' is not in the catalog) nor in incidents.tierManagers (configured: PROD, TEST).", unknown.Reason);
+        Assert.Equal("tier: 'PROD' has no tier managers in the service's catalog record ('archive' names them for LIVE) nor in incidents.tierManagers (none configured).", unconfigured.Reason);
+        Assert.False(run.State.Exists);
+        Assert.Empty(run.Effects);
     }
 }
