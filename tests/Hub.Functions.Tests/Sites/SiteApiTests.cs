@@ -76,7 +76,38 @@ public sealed class SiteApiTests
         Assert.Empty(runs.RootElement.GetProperty("items").EnumerateArray());
     }
 
-    private static object Service(string name, int rank) => new
+    [Fact]
+    public async Task Command_ServiceLostItsRankOrSiteWithACycle_Is422NamingTheRuleAndStartsNothing()
+    {
+        await using TestHub hub = await StartAsync();
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/ledger", OperatorKey, Service("ledger", 10))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/till", OperatorKey, Service("till", 20))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(hub, HttpMethod.Put, "/api/sites/shop", OperatorKey, Shop("ledger", "till"))).StatusCode);
+
+        // The site was valid when stored; the command is planned against the catalog as it is now.
+        HttpResponseMessage unranked = await SendAsync(hub, HttpMethod.Put, "/api/catalog/services/till", OperatorKey, Service("till", null), ifMatch: "\"1\"");
+        HttpResponseMessage start = await SendAsync(hub, HttpMethod.Post, "/api/sites/shop/commands", OperatorKey, new { command = "Start" });
+        HttpResponseMessage cycle = await SendAsync(hub, HttpMethod.Put, "/api/sites/shop", OperatorKey, new
+        {
+            name = "shop",
+            services = new object[] { new { service = "ledger", after = new[] { "till" } }, new { service = "till", after = new[] { "ledger" } } },
+        }, ifMatch: "\"1\"");
+        using JsonDocument runs = await JsonAsync(await SendAsync(hub, HttpMethod.Get, "/api/sites/shop/runs", ReaderKey));
+        using JsonDocument site = await JsonAsync(await SendAsync(hub, HttpMethod.Get, "/api/sites/shop", ReaderKey));
+
+        Assert.Equal(HttpStatusCode.OK, unranked.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, start.StatusCode);
+        JsonElement missing = Assert.Single((await JsonAsync(start)).RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal("services[1].service", missing.GetProperty("field").GetString());
+        Assert.Contains("'till' has no startupRank", missing.GetProperty("rule").GetString() ?? missing.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, cycle.StatusCode);
+        Assert.Contains((await JsonAsync(cycle)).RootElement.GetProperty("errors").EnumerateArray(), e =>
+            e.GetProperty("field").GetString() == "services[0].after" && e.ToString().Contains("form a cycle: ledger -> till -> ledger", StringComparison.Ordinal));
+        Assert.Empty(runs.RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal(1, site.RootElement.GetProperty("version").GetInt32());
+    }
+
+    private static object Service(string name, int? rank) => new
     {
         name,
         startupRank = rank,
