@@ -111,6 +111,9 @@ public sealed class StepRunner(AgentSettings settings, StepStore store, TimeProv
         start.Environment["HUB_NODE"] = request.Node;
         start.Environment["HUB_TIER"] = request.Tier;
         start.Environment["HUB_COMMAND"] = request.Command.ToString().ToLowerInvariant();
+        // A change's installation names what to install (docs/agent.md); other steps leave both unset.
+        SetOrClear(start, "HUB_VERSION", request.Version);
+        SetOrClear(start, "HUB_BUILD", request.Build);
 
         var tail = new OutputTail(AgentProtocol.OutputTail);
         using var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -142,6 +145,18 @@ public sealed class StepRunner(AgentSettings settings, StepStore store, TimeProv
     }
 
     // The shell leads its own process group (setsid).
+    private static void SetOrClear(ProcessStartInfo start, string name, string? value)
+    {
+        if (value is null)
+        {
+            start.Environment.Remove(name);
+        }
+        else
+        {
+            start.Environment[name] = value;
+        }
+    }
+
     private void KillGroup(Process process)
     {
         try

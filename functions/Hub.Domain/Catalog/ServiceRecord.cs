@@ -12,6 +12,9 @@ namespace Hub.Domain.Catalog;
 /// <param name="Owners">Mail addresses of the service's owners: certificate and run-failure tickets go to them.</param>
 /// <param name="RecipientLists">Contact list names or addresses told of incidents and site runs.</param>
 /// <param name="DrCategory">The disaster-recovery category as the TAD gives it (shown on the service's alerts and incidents).</param>
+/// <param name="TimeZone">The IANA or Windows time zone its release windows are negotiated in (default UTC).</param>
+/// <param name="ReleaseWindows">Recurring windows in which its production-like tiers may be changed (docs/changes.md).</param>
+/// <param name="ReleaseSlots">One-off release slots, as instants.</param>
 public sealed record ServiceRecord(
     string Name,
     IReadOnlyList<ServiceTier> Tiers,
@@ -31,7 +34,10 @@ public sealed record ServiceRecord(
     IReadOnlyList<string>? StartupSteps = null,
     IReadOnlyList<string>? ShutdownSteps = null,
     IReadOnlyList<FileLocation>? Logs = null,
-    IReadOnlyList<FileLocation>? Configuration = null)
+    IReadOnlyList<FileLocation>? Configuration = null,
+    string? TimeZone = null,
+    IReadOnlyList<ServiceReleaseWindow>? ReleaseWindows = null,
+    IReadOnlyList<ServiceReleaseSlot>? ReleaseSlots = null)
 {
     // JSON may leave any list out (or null): every list reads as empty rather than null, so checks and plans never trip on one.
     public IReadOnlyList<ServiceTier> Tiers { get; init; } = Tiers ?? [];
@@ -55,6 +61,10 @@ public sealed record ServiceRecord(
     public IReadOnlyList<FileLocation> Logs { get; init; } = Logs ?? [];
 
     public IReadOnlyList<FileLocation> Configuration { get; init; } = Configuration ?? [];
+
+    public IReadOnlyList<ServiceReleaseWindow> ReleaseWindows { get; init; } = ReleaseWindows ?? [];
+
+    public IReadOnlyList<ServiceReleaseSlot> ReleaseSlots { get; init; } = ReleaseSlots ?? [];
 
     /// <summary>The tier called <paramref name="name"/> (case-insensitive), or null.</summary>
     public ServiceTier? Tier(string name) => Tiers.FirstOrDefault(t => TierNames.Same(t.Name, name));

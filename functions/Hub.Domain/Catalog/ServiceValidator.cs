@@ -63,6 +63,7 @@ public static class ServiceValidator
         p.Url($"{at}runBookUrl", s.RunBookUrl);
         CheckTiers(s, at, p);
         CheckOperations(s, at, p);
+        ServiceReleaseWindows.Check(s, at, p);
     }
 
     private static void CheckTiers(ServiceRecord s, string at, ProblemList p)

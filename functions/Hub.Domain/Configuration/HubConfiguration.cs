@@ -76,6 +76,9 @@ public enum Role
     Developer,
     Operator,
     AppAdmin,
+
+    /// <summary>Pipeline planning (isda-pipeline): decides the gate of changes (docs/changes.md).</summary>
+    Pipeline,
 }
 
 /// <summary>A Request-Tracker-style queue.</summary>

@@ -35,8 +35,11 @@ public static class AgentProtocol
 /// <param name="Command">start, stop, status, install or configure.</param>
 /// <param name="TimeoutSeconds">How long the command may run before the agent kills it and reports it failed.</param>
 /// <param name="CallbackUrl">Where the agent may POST the result later instead of answering at once (then it answers 202).</param>
+/// <param name="Version">For a change's installation (docs/changes.md): the version it delivers, when it names one.</param>
+/// <param name="Build">For a change's installation: the loadset to install (the change's build, or last-known-good on a rollback).</param>
 public sealed record AgentStepRequest(
-    string RunId, string StepId, string Site, string Service, string Node, string Tier, StepCommand Command, int TimeoutSeconds, string? CallbackUrl = null);
+    string RunId, string StepId, string Site, string Service, string Node, string Tier, StepCommand Command, int TimeoutSeconds, string? CallbackUrl = null,
+    string? Version = null, string? Build = null);
 
 /// <summary>What became of one step, as the agent reports it (in its 200 answer or in its callback).</summary>
 /// <param name="Outcome">succeeded when the command exited 0, else failed (a timeout is failed with <paramref name="TimedOut"/>).</param>

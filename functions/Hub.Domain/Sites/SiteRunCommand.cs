@@ -15,7 +15,15 @@ public abstract record SiteRunCommand(string Actor);
 /// <summary>Start a run of <paramref name="Plan"/> (from <see cref="SitePlanner.Plan"/>); refused while another run of the site is running.</summary>
 /// <param name="Node">The node the notice subject names: the hub instance the command was run from.</param>
 /// <param name="Recipients">The site's Recipient List, resolved to addresses.</param>
-public sealed record StartRun(string Actor, SitePlan Plan, string Node, IReadOnlyList<string> Recipients) : SiteRunCommand(Actor);
+/// <param name="Change">The change whose installation (or rollback) this run is; its outcome is reported to the change.</param>
+public sealed record StartRun(string Actor, SitePlan Plan, string Node, IReadOnlyList<string> Recipients, RunForChange? Change = null) : SiteRunCommand(Actor);
+
+/// <summary>
+/// A run that installs change <paramref name="Number"/> on <paramref name="Tier"/> (docs/changes.md): each step carries
+/// <paramref name="Version"/> and <paramref name="Build"/> to the agent, and the run's end records the installation
+/// on the change.
+/// </summary>
+public sealed record RunForChange(long Number, string Tier, string? Version, string? Build, bool Rollback);
 
 /// <summary>The orchestration is about to send step <paramref name="StepId"/> to its agent.</summary>
 public sealed record StepStarted(string Actor, string RunId, string StepId) : SiteRunCommand(Actor);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Hub.Domain.Catalog;
+using Hub.Domain.Changes;
 using Hub.Domain.Durable;
 using Hub.Domain.Tickets;
 
@@ -79,6 +80,15 @@ public sealed partial class SiteRunDecider
             string body = $"Site {site} run {run.RunId} ({run.Command}) failed for {service.Key}: {nodes}.\n\n{Report(site, run)}";
             effects.Add(ServiceTicketRequest.Effect(new ServiceTicketRequest(
                 $"site-run:{site}:{run.RunId}:{service.Key}", service.Key, settings.DefectQueue, $"{Subject(site, run)}: {service.Key}", body)));
+        }
+
+        if (run.Change is { } change)
+        {
+            // The change learns how its installation went (once: the effect's outbox key is the command's message id).
+            string href = $"/api/sites/{Uri.EscapeDataString(site)}/runs/{Uri.EscapeDataString(run.RunId)}";
+            var recorded = new RecordInstallation(
+                ChangeActor.Hub, change.Tier, run.Outcome == RunOutcome.Succeeded, Evidence: href, Detail: Report(site, run));
+            effects.Add(AggregateCommand.Effect<ChangeCommand>(ChangeDecider.AggregateKind, ChangeDecider.IdOf(change.Number), recorded, "site-run"));
         }
 
         return effects;

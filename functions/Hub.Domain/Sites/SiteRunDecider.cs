@@ -69,7 +69,7 @@ public sealed partial class SiteRunDecider(SiteRunSettings settings) : IDecider<
             RunStarted e => state with
             {
                 Site = e.Site,
-                Runs = [.. Kept(state.Runs), new SiteRun(e.RunId, e.Command, e.Strategy, e.Tier, e.KeepGoing, e.Node, e.Recipients, e.Actor, e.At, [.. e.Steps.Select(s => new RunStep(s))])],
+                Runs = [.. Kept(state.Runs), new SiteRun(e.RunId, e.Command, e.Strategy, e.Tier, e.KeepGoing, e.Node, e.Recipients, e.Actor, e.At, [.. e.Steps.Select(s => new RunStep(s))]) { Change = e.Change }],
             },
             StepRunning e => Update(state, e.RunId, run => run with { Steps = Steps(run, [e.StepId], s => s with { Status = StepStatus.Running, StartedAt = e.At }) }),
             StepRecorded e => Update(state, e.RunId, run => run with
@@ -128,7 +128,7 @@ public sealed partial class SiteRunDecider(SiteRunSettings settings) : IDecider<
         }
 
         return Result<Decision<SiteRunEvent>>.Ok(new Decision<SiteRunEvent>(
-            [new RunStarted(plan.RunId, plan.Site, plan.Command, plan.Strategy, plan.Tier, plan.KeepGoing, c.Node.Trim(), c.Recipients ?? [], c.Actor, plan.Steps, now)],
+            [new RunStarted(plan.RunId, plan.Site, plan.Command, plan.Strategy, plan.Tier, plan.KeepGoing, c.Node.Trim(), c.Recipients ?? [], c.Actor, plan.Steps, now, c.Change)],
             [SiteRunStart.Effect(new SiteRunStart(plan.Site, plan.RunId))]));
     }
 

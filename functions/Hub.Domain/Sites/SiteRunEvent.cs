@@ -13,7 +13,7 @@ public abstract record SiteRunEvent(string RunId, DateTimeOffset At);
 
 public sealed record RunStarted(
     string RunId, string Site, SiteCommand Command, UpdateStrategy? Strategy, string? Tier, bool KeepGoing, string Node,
-    IReadOnlyList<string> Recipients, string Actor, IReadOnlyList<PlannedStep> Steps, DateTimeOffset At) : SiteRunEvent(RunId, At);
+    IReadOnlyList<string> Recipients, string Actor, IReadOnlyList<PlannedStep> Steps, DateTimeOffset At, RunForChange? Change = null) : SiteRunEvent(RunId, At);
 
 public sealed record StepRunning(string RunId, string StepId, DateTimeOffset At) : SiteRunEvent(RunId, At);
 

@@ -75,6 +75,9 @@ public sealed record SiteRun(
 
     public DateTimeOffset? CancelRequestedAt { get; init; }
 
+    /// <summary>The change this run installs for, if any.</summary>
+    public RunForChange? Change { get; init; }
+
     [JsonIgnore]
     public bool Finished => Outcome != RunOutcome.Running;
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Hub.Domain.Configuration;
 using Hub.Functions.Configuration;
 using Hub.Functions.Catalog;
+using Hub.Functions.Changes;
 using Hub.Functions.Connectors;
 using Hub.Functions.OpenApi;
 using Hub.Functions.Intake;
@@ -116,6 +117,7 @@ public static partial class HubApp
         services.AddIncidents();
         services.AddCatalog();
         services.AddSites(configuration);
+        services.AddChanges();
         services.AddMailDelivery(configuration);
         services.AddHubSecurity();
         services.AddIntake();

@@ -2,7 +2,7 @@ using Hub.Domain.Configuration;
 
 namespace Hub.Functions.Security;
 
-/// <summary>Roles as settings and principals spell them (DESIGN section 6): integrator, operator, developer, app-admin, logs-reader.</summary>
+/// <summary>Roles as settings and principals spell them (DESIGN section 6): integrator, operator, developer, app-admin, logs-reader, and pipeline (isda-pipeline, the change gate).</summary>
 public static class RoleNames
 {
     private static readonly Dictionary<string, Role> ByName = new(StringComparer.OrdinalIgnoreCase)
@@ -12,6 +12,7 @@ public static class RoleNames
         ["developer"] = Role.Developer,
         ["app-admin"] = Role.AppAdmin,
         ["logs-reader"] = Role.LogsReader,
+        ["pipeline"] = Role.Pipeline,
     };
 
     public static string All => string.Join(", ", ByName.Keys);

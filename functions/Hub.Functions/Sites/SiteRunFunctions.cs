@@ -143,7 +143,8 @@ public sealed class SiteRunFunctions(
 
     private AgentStepRequest Request(string site, SiteRun run, PlannedStep step) => new(
         run.RunId, step.StepId, site, step.Service, step.Node, step.Tier, step.Command, (int)Math.Ceiling(agents.Timeout(step.Command).TotalSeconds),
-        new Uri(host.PublicUrl, $"api/hooks/agents/{Uri.EscapeDataString(site)}/runs/{Uri.EscapeDataString(run.RunId)}").AbsoluteUri);
+        new Uri(host.PublicUrl, $"api/hooks/agents/{Uri.EscapeDataString(site)}/runs/{Uri.EscapeDataString(run.RunId)}").AbsoluteUri,
+        run.Change?.Version, run.Change?.Build);
 }
 
 public sealed record SiteRunAdvance(string Site, string RunId, StepReport? Completed);

@@ -20,7 +20,8 @@ internal static class TicketAnswers
             return new Actor(caller.Name, role);
         }
 
-        Role strongest = caller.Roles.Contains(Role.AppAdmin) ? Role.AppAdmin : caller.Roles.Max();
+        // Pipeline is a side role (the change gate): never the strongest a ticket actor acts with.
+        Role strongest = caller.Roles.Contains(Role.AppAdmin) ? Role.AppAdmin : caller.Roles.Where(r => r != Role.Pipeline).DefaultIfEmpty(Role.Pipeline).Max();
         return new Actor(caller.Name, strongest);
     }
 
