@@ -6,8 +6,9 @@ namespace Hub.Domain.Changes;
 /// <summary>
 /// A build's name in the definitive software library (DESIGN 5.4):
 /// <c>&lt;family&gt;-&lt;component&gt;-&lt;bin|cfg|neg&gt;-&lt;os|dev|stable|stale&gt;-&lt;NNN.NNN&gt;</c>, e.g. <c>map-portal-bin-stable-002.014</c>.
-/// Family and component are letters, digits and '_' (a '-' would make the name ambiguous).
+/// Family and component are letters, digits and '_' (a '-' would make the name ambiguous). In JSON it is its name.
 /// </summary>
+[JsonConverter(typeof(LoadsetNameJsonConverter))]
 public sealed record LoadsetName(string Family, string Component, LoadsetKind Kind, LoadsetStatus Status, LoadsetVersion Version)
 {
     public const int MaxPartLength = 64;
@@ -79,4 +80,21 @@ public sealed record LoadsetName(string Family, string Component, LoadsetKind Ki
         value.Length == 7 && value[3] == '.' && value.Remove(3, 1).All(char.IsAsciiDigit)
             ? new LoadsetVersion(int.Parse(value[..3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(value[4..], System.Globalization.CultureInfo.InvariantCulture))
             : null;
+}
+
+/// <summary>A loadset in JSON is the string of its name (<c>"map-portal-bin-stable-002.014"</c>); a malformed one is a JSON error naming the part.</summary>
+public sealed class LoadsetNameJsonConverter : JsonConverter<LoadsetName>
+{
+    public override LoadsetName Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        Result<LoadsetName> parsed = LoadsetName.Parse(reader.GetString() ?? "");
+        return parsed.Value ?? throw new System.Text.Json.JsonException(parsed.Reason);
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, LoadsetName value, System.Text.Json.JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStringValue(value.ToString());
+    }
 }

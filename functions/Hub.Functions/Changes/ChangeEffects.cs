@@ -13,7 +13,8 @@ namespace Hub.Functions.Changes;
 
 /// <summary>
 /// <c>change.install</c>: a change's installation (or rollback) on a tier, as a site Update of the one-service site
-/// named after the service, rolling one node at a time on that tier's nodes (docs/changes.md). The run's id is made
+/// named after the service on that tier's nodes: rolling, one node at a time, when every server tier has a second
+/// node to keep serving, else stop-all (docs/changes.md). The run's id is made
 /// from the effect's outbox key, so a redelivered effect finds its run and starts nothing; the run's end records the
 /// outcome on the change. A manual installation needs nothing here: the change's mail asked people to do it. When no
 /// run can start (the service has no node on the tier any more, an agent has no secret, the site is busy with another
@@ -50,7 +51,7 @@ public sealed class ChangeInstallEffect(IServiceProvider provider) : ISideEffect
         {
             var site = new Site(entry.Record.Name, [new SiteMember(entry.Record.Name)]);
             Validated<SitePlan> plan = SitePlanner.Plan(
-                site, new ServiceCatalog([entry.Record]), SiteCommand.Update, new PlanOptions(runId, KeepGoing: false, UpdateStrategy.Rolling, install.Tier));
+                site, new ServiceCatalog([entry.Record]), SiteCommand.Update, new PlanOptions(runId, KeepGoing: false, Strategy(entry.Record, install.Tier), install.Tier));
             refusal = !plan.IsValid ? string.Join(" ", plan.Problems.Select(p => p.Message))
                 : plan.Value!.Steps.FirstOrDefault(s => agents.For(s.AgentUrl) is null) is { } unsigned
                     ? $"No Hub__Agents__<name>__Url covers {unsigned.AgentUrl} (node {unsigned.Node}), so the hub cannot sign the installation's steps."
@@ -72,6 +73,12 @@ public sealed class ChangeInstallEffect(IServiceProvider provider) : ISideEffect
                 new RecordInstallation(ChangeActor.Hub, install.Tier, false, Detail: $"The installation could not start: {refusal}"), "change", cancellationToken);
         }
     }
+
+    /// <summary>Rolling when every server tier of the tier has two nodes or more (one keeps serving), else stop-all.</summary>
+    private static UpdateStrategy Strategy(ServiceRecord record, string tier) =>
+        record.Tier(tier) is { Nodes.Count: > 0 } t && t.Nodes.GroupBy(n => n.ServerTier, StringComparer.OrdinalIgnoreCase).All(g => g.Count() > 1)
+            ? UpdateStrategy.Rolling
+            : UpdateStrategy.StopAll;
 
     /// <summary><c>c42-stage-1a2b3c4d</c>: the change, the tier, and a hash of the outbox key (a name the planner accepts).</summary>
     private static string RunId(ChangeInstallation install, string key) =>
