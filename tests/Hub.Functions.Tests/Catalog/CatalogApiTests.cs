@@ -198,22 +198,8 @@ public sealed class CatalogApiTests
         ["Hub__ApiKeys__test-reader"] = $"logs-reader:{ReaderKey}",
     });
 
-    private static async Task<HttpResponseMessage> SendAsync(TestHub hub, HttpMethod method, string path, string key, object? body = null, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("X-Api-Key", key);
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await hub.Client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> SendAsync(TestHub hub, HttpMethod method, string path, string key, object? body = null, string? ifMatch = null) =>
+        Api.SendAsync(hub, method, path, key, body, ifMatch);
 
     private static async Task<JsonDocument> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 }

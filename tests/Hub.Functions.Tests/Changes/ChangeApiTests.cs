@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Functions.Tests.Support;
 using Hub.Testing;
@@ -166,20 +165,6 @@ public sealed class ChangeApiTests
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static async Task<HttpResponseMessage> Send(TestHub hub, HttpMethod method, string path, string key, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("X-Api-Key", key);
-        if (method == HttpMethod.Put)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", "*");
-        }
-
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await hub.Client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> Send(TestHub hub, HttpMethod method, string path, string key, object? body = null) =>
+        Api.SendAsync(hub, method, path, key, body, method == HttpMethod.Put ? "*" : null);
 }

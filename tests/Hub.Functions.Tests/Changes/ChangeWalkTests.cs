@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Functions.Tests.Support;
 using Hub.Testing;
@@ -274,20 +273,6 @@ public sealed class ChangeWalkTests
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private static async Task<HttpResponseMessage> Send(TestHub hub, HttpMethod method, string path, string key, object? body = null, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Add("X-Api-Key", key);
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await hub.Client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> Send(TestHub hub, HttpMethod method, string path, string key, object? body = null, string? ifMatch = null) =>
+        Api.SendAsync(hub, method, path, key, body, ifMatch);
 }
