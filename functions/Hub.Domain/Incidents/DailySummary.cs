@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Hub.Domain.Changes;
 using Hub.Domain.Rota;
 
 namespace Hub.Domain.Incidents;
@@ -12,12 +13,13 @@ public sealed record RotaOnCall(string Rota, OnCallShift Shift);
 
 /// <summary>
 /// The daily summary the team list receives: open incidents (age, level, owner), incidents resolved in the last 24 hours,
-/// releases that moved, who is on call. Pure: everything, including <c>now</c>, is passed in; lines are sorted so the
+/// releases that moved, changes scheduled to start in the next 24 hours, who is on call. Pure: everything, including <c>now</c>, is passed in; lines are sorted so the
 /// mail is the same whatever order storage returned the rows in.
 /// </summary>
 public static class DailySummary
 {
-    public static string Build(string day, DateTimeOffset now, IEnumerable<IncidentState> incidents, IEnumerable<ReleaseMove> releases, IEnumerable<RotaOnCall> onCall)
+    public static string Build(
+        string day, DateTimeOffset now, IEnumerable<IncidentState> incidents, IEnumerable<ReleaseMove> releases, IEnumerable<ChangeState> changes, IEnumerable<RotaOnCall> onCall)
     {
         ArgumentNullException.ThrowIfNull(incidents);
         DateTimeOffset since = now - TimeSpan.FromHours(24);
@@ -25,6 +27,7 @@ public static class DailySummary
         IncidentState[] open = [.. all.Where(i => i.IsOpen && i.Kind == IncidentKinds.Urgent).OrderBy(i => i.OpenedAt).ThenBy(i => i.Ticket)];
         IncidentState[] resolved = [.. all.Where(i => i.ResolvedAt is { } at && at > since).OrderBy(i => i.ResolvedAt).ThenBy(i => i.Ticket)];
         ReleaseMove[] moved = [.. releases.OrderBy(r => r.Since).ThenBy(r => r.Ticket)];
+        IReadOnlyList<ChangeState> scheduled = ChangeCalendar.Scheduled(changes, now, now + TimeSpan.FromHours(24));
 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Daily summary for {day} ({Format(now)})\n\n");
@@ -34,6 +37,9 @@ public static class DailySummary
         Lines(text, resolved, i => $"#{i.Ticket} {i.Subject}: resolved {Format(i.ResolvedAt!.Value)}; post-mortem due {i.PostMortem?.Due:yyyy-MM-dd}");
         text.Append(CultureInfo.InvariantCulture, $"\nReleases that moved in the last 24 hours ({moved.Length}):\n");
         Lines(text, moved, r => $"#{r.Ticket} {r.Subject}: {r.Status} since {Format(r.Since)}");
+        text.Append(CultureInfo.InvariantCulture, $"\nChanges scheduled in the next 24 hours ({scheduled.Count}):\n");
+        Lines(text, scheduled, c =>
+            $"#{c.Number} {(c.Emergency ? "[EMERGENCY] " : "")}{c.Service?.Name}{(c.Version is { } version ? " " + version : "")} to {c.Tier} at {Format(c.WaitingUntil!.Value)}: {c.Summary}");
         text.Append("\nOn call:\n");
         Lines(text, [.. onCall.OrderBy(o => o.Rota, StringComparer.Ordinal)], o =>
             $"{o.Rota}: {o.Shift.Member.Name} <{o.Shift.Member.Address}> until {Format(o.Shift.To)}{(o.Shift.IsOverride ? " (override)" : "")}");

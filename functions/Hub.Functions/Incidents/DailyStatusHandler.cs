@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using Hub.Domain.Changes;
 using Hub.Domain.Configuration;
 using Hub.Domain.Incidents;
 using Hub.Domain.Rota;
@@ -18,7 +19,7 @@ namespace Hub.Functions.Incidents;
 /// lists the open urgent incidents; <see cref="IncidentAsync"/>, once per incident, mails its Recipient List its status
 /// and what changed in 24 hours and reminds a silent Tech Lead and their lead (a <see cref="SendDailyStatus"/> command,
 /// deduplicated per day by the inbox and refused by the decider after the day's first); <see cref="SummaryAsync"/> then
-/// sends one summary to the team list (a <see cref="QueueDailySummary"/> command to the "daily-summary" aggregate of the
+/// sends one summary to the team list, with the changes scheduled to start in the next 24 hours (a <see cref="QueueDailySummary"/> command to the "daily-summary" aggregate of the
 /// day, whose decision commits the mail through the outbox). Every step is idempotent, as activities must be.
 /// </summary>
 public sealed class DailyStatusHandler(
@@ -79,7 +80,8 @@ public sealed class DailyStatusHandler(
         // Read again, not carried from the plan: the summary shows the incidents as the status mails left them.
         List<IncidentState> all = await RelevantIncidentsAsync(run, ct);
         (List<ReleaseMove> moved, int tickets) = await ReleasesMovedAsync(run.At, ct);
-        bool sent = await QueueSummaryAsync(run.Day, run.At, all, moved, ct);
+        List<ChangeState> changes = await ChangesAsync(ct);
+        bool sent = await QueueSummaryAsync(run.Day, run.At, all, moved, changes, ct);
         return new DailySummaryOutcome(sent, tickets);
     }
 
@@ -121,7 +123,24 @@ public sealed class DailyStatusHandler(
         return (moved, count);
     }
 
-    private async Task<bool> QueueSummaryAsync(string day, DateTimeOffset now, List<IncidentState> all, List<ReleaseMove> moved, CancellationToken ct)
+    // Every change row: a waiting change's state name carries its tier ("WaitingForWindow PROD"), so no StateName filter
+    // picks them out in storage; the summary keeps those starting in the next 24 hours (ChangeCalendar.Scheduled).
+    private async Task<List<ChangeState>> ChangesAsync(CancellationToken ct)
+    {
+        var changes = new List<ChangeState>();
+        await foreach (ChangeState change in StateRows.AllAsync<ChangeState>(store, ChangeDecider.AggregateKind, ct))
+        {
+            if (change.Exists)
+            {
+                changes.Add(change);
+            }
+        }
+
+        return changes;
+    }
+
+    private async Task<bool> QueueSummaryAsync(
+        string day, DateTimeOffset now, List<IncidentState> all, List<ReleaseMove> moved, List<ChangeState> changes, CancellationToken ct)
     {
         if (config.Incidents.TeamList is not { } team || config.Contacts(team) is not { } list)
         {
@@ -130,7 +149,7 @@ public sealed class DailyStatusHandler(
         }
 
         RotaOnCall[] onCall = [.. config.Rotas.Where(r => r.Members.Count > 0).Select(r => new RotaOnCall(r.Name, OnCall.At(r, now)))];
-        string body = DailySummary.Build(day, now, all, moved, onCall);
+        string body = DailySummary.Build(day, now, all, moved, changes, onCall);
         // The mail is committed through the outbox with the aggregate's event: it goes after the commit, a transient failure
         // is retried by the commit's Effects_Retry orchestration, and the day's id makes a second attempt a no-op (the
         // inbox deduplicates the message id, the decider refuses a second summary).

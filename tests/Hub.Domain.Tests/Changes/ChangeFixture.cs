@@ -39,8 +39,9 @@ internal sealed class ChangeFixture
 
     public static DateTimeOffset At(int day, int hour, int minute = 0) => new(2026, 3, day, hour, minute, 0, TimeSpan.Zero);
 
-    public static OpenChange Open(ChangeKind kind = ChangeKind.Enhancement, ChangeService? service = null, string? version = "2.4.1", LoadsetName? build = null) =>
-        new(Requester, 7, service ?? Service, version, kind, "Portal search rewrite", build ?? Build);
+    public static OpenChange Open(
+        ChangeKind kind = ChangeKind.Enhancement, ChangeService? service = null, string? version = "2.4.1", LoadsetName? build = null, long number = 7, string summary = "Portal search rewrite") =>
+        new(Requester, number, service ?? Service, version, kind, summary, build ?? Build);
 
     /// <summary>Decides <paramref name="command"/> at <paramref name="now"/>, requires it accepted, and folds its events into <see cref="State"/>.</summary>
     public Decision<ChangeEvent> Run(ChangeCommand command, DateTimeOffset now)
@@ -64,10 +65,11 @@ internal sealed class ChangeFixture
     }
 
     /// <summary>A change opened at T0 (an enhancement, gate approved at 09:30) and, if asked, installed up to <paramref name="through"/>.</summary>
-    public static ChangeFixture Approved(string? through = null, ChangeService? service = null, ChangeKind kind = ChangeKind.Enhancement)
+    public static ChangeFixture Approved(
+        string? through = null, ChangeService? service = null, ChangeKind kind = ChangeKind.Enhancement, long number = 7, string summary = "Portal search rewrite")
     {
         var f = new ChangeFixture();
-        f.Run(Open(kind, service), T0);
+        f.Run(Open(kind, service, number: number, summary: summary), T0);
         if (f.State.GateRequired)
         {
             f.Run(new DecideGate(Pipeline, true, "Fits the Q1 plan."), T0.AddMinutes(30));

@@ -65,7 +65,7 @@ public sealed class IncidentCatalogTests
         run.Send(new AcknowledgeIncident(Alice));
 
         run.Send(new SendDailyStatus(Hub.Domain.Tickets.Actor.System, "2026-11-05"));
-        string summary = DailySummary.Build("2026-11-05", T0.AddHours(2), [run.State], [], []);
+        string summary = DailySummary.Build("2026-11-05", T0.AddHours(2), [run.State], [], [], []);
 
         TicketNotification daily = run.Mails.Single(m => m.Kind == "incident-daily");
         Assert.Contains("Tech Lead: alice <alice@example.org>\nRun book (archive): https://runbooks.example.org/archive\nAcknowledged by alice", daily.Body, StringComparison.Ordinal);
