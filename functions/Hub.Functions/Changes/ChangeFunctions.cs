@@ -63,10 +63,10 @@ public sealed class ChangeFunctions(
 
         ChangeRequestBody body = read.Value!;
         var errors = new List<IntakeProblems.FieldError>();
-        ChangeKind? kind = Kind(body.Kind);
+        ChangeKind? kind = ChangeKinds.Parse(body.Kind);
         if (kind is null)
         {
-            errors.Add(new("kind", $"required: one of new-system, enhancement, fix, long-term-fix, emergency{(body.Kind is null ? "" : $" ('{body.Kind}' is none)")}"));
+            errors.Add(new("kind", $"required: one of {ChangeKinds.Spellings}{(body.Kind is null ? "" : $" ('{body.Kind}' is none)")}"));
         }
 
         LoadsetName? build = null;
@@ -452,12 +452,6 @@ public sealed class ChangeFunctions(
 
         errors.Add(new(name, $"'{text}' is not an ISO 8601 date or instant"));
         return fallback;
-    }
-
-    private static ChangeKind? Kind(string? text)
-    {
-        string key = new([.. (text ?? "").Where(char.IsLetter)]);
-        return Enum.GetValues<ChangeKind>().Select(k => (ChangeKind?)k).FirstOrDefault(k => string.Equals(k.ToString(), key, StringComparison.OrdinalIgnoreCase) && key.Length > 0);
     }
 
     /// <summary>A refusal as RFC 9457: 403 for the access rules, 404 for no change, 422 for a bad field, else 409 (the change's state does not allow it).</summary>
