@@ -7,7 +7,7 @@ namespace Hub.Functions.Changes;
 
 public static class ChangeServices
 {
-    /// <summary>Change requests, their installations through site runs, and the definitive software library (docs/changes.md).</summary>
+    /// <summary>Change requests (also from deployment request mail), their installations through site runs, and the definitive software library (docs/changes.md).</summary>
     public static IServiceCollection AddChanges(this IServiceCollection services)
     {
         services.AddSingleton(sp => ChangeSettings.From(sp.GetRequiredService<HubConfiguration>()));
@@ -18,6 +18,7 @@ public static class ChangeServices
         services.AddSingleton<SoftwareLibrary>();
         services.AddSingleton<ISideEffectHandler>(sp => new ChangeInstallEffect(sp));
         services.AddSingleton<ISideEffectHandler, ChangeLibraryEffect>();
+        services.AddSingleton<ISideEffectHandler>(sp => new ChangeMailEffect(sp));
         return services;
     }
 }

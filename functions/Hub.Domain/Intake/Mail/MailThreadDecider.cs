@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using Hub.Domain.Changes;
 using Hub.Domain.Configuration;
 using Hub.Domain.Durable;
 using Hub.Domain.Tickets;
@@ -9,6 +11,8 @@ namespace Hub.Domain.Intake.Mail;
 /// Decides what one received mail does: correspondence or a comment on the ticket it threads to ("[hub #N]" tag,
 /// then In-Reply-To/References, then an open monitoring ticket), else a new ticket routed by recipient and subject.
 /// It reserves nothing itself: a new ticket needs a number the intake reserves only when asked (<see cref="NeedsNumber"/>).
+/// A new mail that a rule into the changes queue matched is a deployment request: after its ticket, the
+/// <c>change.mail</c> effect opens a change on it (<see cref="ChangeMailRequest"/>).
 /// </summary>
 public sealed class MailThreadDecider(HubConfiguration config) : IDecider<MailThreadState, MailThreadCommand, MailThreadEvent>
 {
@@ -18,6 +22,8 @@ public sealed class MailThreadDecider(HubConfiguration config) : IDecider<MailTh
     public const string NeedsNumber = "A new ticket is needed for this mail and no ticket number was reserved.";
 
     public const string EmptyBody = "(empty message)";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string Kind => AggregateKind;
 
@@ -82,8 +88,8 @@ public sealed class MailThreadDecider(HubConfiguration config) : IDecider<MailTh
             return Reject(NeedsNumber);
         }
 
-        (string queue, string? rule, IReadOnlyDictionary<string, string> fields, string? note) = monitoring
-            ? (config.Mail.MonitoringQueue, null, new Dictionary<string, string>(), null)
+        (string queue, string? rule, IReadOnlyDictionary<string, string> fields, string? note, MailRule? matched) = monitoring
+            ? (config.Mail.MonitoringQueue, null, new Dictionary<string, string>(), null, null)
             : Route(mail, body);
         var create = new CreateTicket(
             actor,
@@ -109,6 +115,13 @@ public sealed class MailThreadDecider(HubConfiguration config) : IDecider<MailTh
                 MailMonitorDecider.AggregateKind, MailRouting.MonitoringKey(mail.From, mail.Subject), new MonitoringTicketOpened(r.CandidateNumber), actor.Name));
         }
 
+        // After the ticket's create (an ordered row, run first): the effect reads the catalog, which a decider may not.
+        if (matched is not null && IsDeploymentRequest(matched))
+        {
+            ChangeMailRequest request = ChangeMailRequest.Read(r.CandidateNumber, mail.From, mail.Subject, body, note);
+            effects.Add(new SideEffect(ChangeMailRequest.EffectKind, JsonSerializer.Serialize(request, Json)));
+        }
+
         return Result<Decision<MailThreadEvent>>.Ok(new Decision<MailThreadEvent>([new MailTicketOpened(r.CandidateNumber, queue, rule, r.ReceivedAt)], effects));
     }
 
@@ -117,25 +130,29 @@ public sealed class MailThreadDecider(HubConfiguration config) : IDecider<MailTh
     /// of the body; when they are missing or invalid the mail falls back to the routed (or default) queue with a note,
     /// because a ticket the queue would refuse is a lost mail.
     /// </summary>
-    private (string Queue, string? Rule, IReadOnlyDictionary<string, string> Fields, string? Note) Route(MailSummary mail, string body)
+    private (string Queue, string? Rule, IReadOnlyDictionary<string, string> Fields, string? Note, MailRule? Matched) Route(MailSummary mail, string body)
     {
         string? routed = MailRouting.RoutedQueue(mail, config.Mail);
         string fallback = routed ?? config.Mail.DefaultQueue;
         MailRule? rule = MailRouting.Rule(mail.Subject, routed, config.Mail);
         if (rule is null)
         {
-            return (fallback, null, Fields(fallback, body) ?? new Dictionary<string, string>(), null);
+            return (fallback, null, Fields(fallback, body) ?? new Dictionary<string, string>(), null, null);
         }
 
         if (Fields(rule.Queue, body) is { } fields)
         {
-            return (rule.Queue, rule.Name, fields, null);
+            return (rule.Queue, rule.Name, fields, null, rule);
         }
 
         string required = string.Join(", ", config.Queue(rule.Queue)?.CustomFields.Where(f => f.Required).Select(f => f.Name) ?? []);
         return (fallback, null, Fields(fallback, body) ?? new Dictionary<string, string>(),
-            $"Rule '{rule.Name}' matched, but queue {rule.Queue} needs valid {required} lines (e.g. \"Service: portal\") in the mail.");
+            $"Rule '{rule.Name}' matched, but queue {rule.Queue} needs valid {required} lines (e.g. \"Service: portal\") in the mail.", rule);
     }
+
+    /// <summary>The classification of a deployment request: a rule sending mail to the changes queue (ProductionDeploy).</summary>
+    private static bool IsDeploymentRequest(MailRule rule) =>
+        string.Equals(rule.Queue, ChangeSettings.DefaultQueue, StringComparison.OrdinalIgnoreCase);
 
     // Custom fields only for queues that require some; null when the queue would refuse the values found.
     private Dictionary<string, string>? Fields(string queueName, string body)

@@ -1,3 +1,4 @@
+using Hub.Domain.Changes;
 using Hub.Domain.Configuration;
 using Hub.Domain.Durable;
 using Hub.Domain.Intake.Mail;
@@ -78,6 +79,41 @@ public sealed class MailThreadDeciderTests
         Assert.Equal("ProductionDeploy", create.Queue);
         Assert.Equal("PROD", create.CustomFields["Tier"]);
         Assert.Equal("deploys", Assert.IsType<MailTicketOpened>(Assert.Single(decision.Events)).Rule);
+    }
+
+    [Fact]
+    public void Decide_DeploymentRequestIntoTheChangesQueue_AsksForTheChangeAfterTheTicket()
+    {
+        Decision<MailThreadEvent> decision = Decide(Receive(
+            Mail(from: "dev@partner.example", to: "map-support@hub.example", subject: "Deploy request portal 2.4.1", body: "Please.\r\nTier: prod\r\nservice: portal\nVersion: 2.4.1\nKind: enhancement\n"),
+            candidate: 4));
+
+        Assert.Equal("ProductionDeploy", Command<CreateTicket>(decision, "4").Queue);
+        Assert.Equal([AggregateCommand.EffectKind, ChangeMailRequest.EffectKind], decision.Effects.Select(e => e.Kind));
+        Assert.Equal(
+            new ChangeMailRequest(4, "dev@partner.example", "Deploy request portal 2.4.1", "portal", "2.4.1", "enhancement", null),
+            System.Text.Json.JsonSerializer.Deserialize<ChangeMailRequest>(decision.Effects[1].Payload, Json));
+    }
+
+    [Fact]
+    public void Decide_DeploymentRequestTheChangesQueueRefuses_StillAsksSoTheTicketHearsWhy()
+    {
+        Decision<MailThreadEvent> decision = Decide(Receive(Mail(to: "map-support@hub.example", subject: "Deploy request portal", body: "Service: portal\n"), candidate: 4));
+
+        Assert.Equal("ProductionDefect", Command<CreateTicket>(decision, "4").Queue);
+        ChangeMailRequest request = System.Text.Json.JsonSerializer.Deserialize<ChangeMailRequest>(decision.Effects[1].Payload, Json)!;
+        Assert.Equal("Rule 'deploys' matched, but queue ProductionDeploy needs valid Tier lines (e.g. \"Service: portal\") in the mail.", request.QueueProblem);
+    }
+
+    [Theory]
+    [InlineData("map-support@hub.example", "Disk errors")]
+    [InlineData("isda-support@hub.example", "Deployment request portal")]
+    [InlineData("someone@hub.example", "WORK ORDER 12")]
+    public void Decide_NotADeploymentRequest_OnlyTheTicket(string to, string subject)
+    {
+        Decision<MailThreadEvent> decision = Decide(Receive(Mail(to: to, subject: subject, body: "Service: portal\nVersion: 1\nKind: fix\nTier: PROD\n"), candidate: 1));
+
+        Assert.Equal([AggregateCommand.EffectKind], decision.Effects.Select(e => e.Kind));
     }
 
     [Fact]
