@@ -47,8 +47,8 @@ public sealed class ChangeWalkTests
             ["Hub__ApiKeys__reader"] = $"logs-reader:{ReaderKey}",
         });
 
-        // The only release slot of portal opens a minute from now.
-        DateTimeOffset opens = DateTimeOffset.UtcNow.AddMinutes(1);
+        // The only release slot of portal opens 75 s from now: about a minute after the STAGE approval below.
+        DateTimeOffset opens = DateTimeOffset.UtcNow.AddSeconds(75);
         opens = new DateTimeOffset(opens.Ticks - (opens.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         await Expect(HttpStatusCode.Created, Send(hub, HttpMethod.Put, "/api/catalog/services/portal", IntegratorKey, Portal(agent, opens), ifMatch: "*"));
         await Expect(HttpStatusCode.OK, Send(hub, HttpMethod.Post, "/api/changes/library/portal", IntegratorKey, new { loadset = "map-portal-bin-stable-002.003", reason = "in production before the hub" }));
@@ -126,7 +126,10 @@ public sealed class ChangeWalkTests
             ["AwaitingPipeline", "Ready", "Installing DEV", "Installed DEV", "Installing TEST", "Installed TEST", "WaitingForWindow STAGE", "Installing STAGE", "Installed STAGE",
              "Installing PROD", "Completed PROD", "RollingBack PROD", "RolledBack PROD"],
             history);
-        Assert.True(TimeSpan.Parse(rolledBack.GetProperty("timeInState").GetProperty("WaitingForWindow STAGE").GetString()!, CultureInfo.InvariantCulture) > TimeSpan.FromSeconds(30));
+        DateTimeOffset[] at = [.. rolledBack.GetProperty("change").GetProperty("history").EnumerateArray().Select(h => h.GetProperty("at").GetDateTimeOffset())];
+        TimeSpan waited = TimeSpan.Parse(rolledBack.GetProperty("timeInState").GetProperty("WaitingForWindow STAGE").GetString()!, CultureInfo.InvariantCulture);
+        Assert.Equal(at[7] - at[6], waited);
+        Assert.True(at[7] >= opens && waited > TimeSpan.Zero, $"waited {waited} for the slot opening at {opens:O}");
 
         // Its ticket is in ProductionDeploy; each step was mailed to the Recipient List with the mirror in Bcc.
         Assert.Equal("ProductionDeploy", (await Get(hub, $"/api/tickets/{n}")).GetProperty("ticket").GetProperty("queue").GetString());
