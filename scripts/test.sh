@@ -5,9 +5,10 @@ cd "$REPO_ROOT"
 ensure_dotnet
 ensure_shell_tools
 ensure_node
-# RT's packages and npm's install run while the solution builds (the build is the long part), not before it.
+# RT's and Chromium's packages (one apt at a time) and npm's install run while the solution builds (the build is the
+# long part), not before it. Chromium is Debian's, driven by Playwright in the dashboard tests.
 rt_log="$(mktemp)"
-ensure_rt >"$rt_log" 2>&1 &
+{ ensure_rt && ensure_chromium; } >"$rt_log" 2>&1 &
 rt_install=$!
 
 results="$REPO_ROOT/artifacts/test-results"
@@ -18,7 +19,7 @@ ensure_npm_packages >"$npm_log" 2>&1 &
 npm_pid=$!
 dotnet build Serverless.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 wait "$npm_pid" || { cat "$npm_log" >&2; echo "npm install failed" >&2; exit 1; }
-if ! wait "$rt_install"; then cat "$rt_log" >&2; rm -f "$rt_log"; echo "could not install Request Tracker 5" >&2; exit 1; fi
+if ! wait "$rt_install"; then cat "$rt_log" >&2; rm -f "$rt_log"; echo "could not install Request Tracker 5 or Chromium" >&2; exit 1; fi
 rm -f "$rt_log"
 status=0
 dotnet test Serverless.sln -c Release --no-build --nologo \

@@ -118,6 +118,7 @@ public static partial class HubApp
         services.AddCatalog();
         services.AddSites(configuration);
         services.AddChanges();
+        services.AddSingleton<Hub.Functions.Dashboard.DashboardSessions>();
         services.AddMailDelivery(configuration);
         services.AddHubSecurity();
         services.AddIntake();
