@@ -119,6 +119,7 @@ public static partial class HubApp
         services.AddSites(configuration);
         services.AddChanges();
         services.AddSingleton<Hub.Functions.Dashboard.DashboardSessions>();
+        services.AddSingleton<Hub.Functions.Dashboard.DashboardGuard>();
         services.AddMailDelivery(configuration);
         services.AddHubSecurity();
         services.AddIntake();
