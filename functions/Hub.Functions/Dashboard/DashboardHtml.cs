@@ -35,8 +35,9 @@ public static class DashboardHtml
         .error{color:#b42318}
         """;
 
-    // Every few seconds the page is fetched again and each [data-live] element with an id is replaced by its fresh copy
-    // (not while focus is inside it, so a half-typed form survives); a lost session goes to sign-in. [data-deadline]
+    // Every few seconds the page is fetched again and each [data-live] element with an id is replaced by its fresh copy,
+    // except while a form field or an opened fold inside it has focus, so a half-typed form survives; a focused link or
+    // button keeps focus in the fresh copy. A lost session goes to sign-in. [data-deadline]
     // elements count down every second, so "time left" is live between refreshes.
     private const string Live = """
         (()=>{const every=5000;
@@ -48,8 +49,12 @@ public static class DashboardHtml
         try{const r=await fetch(location.href,{credentials:'same-origin',headers:{'X-Hub-Live':'1'}});
         if(r.redirected&&new URL(r.url).pathname==='/sign-in'){location.href=r.url;return;}if(!r.ok)return;
         const fresh=new DOMParser().parseFromString(await r.text(),'text/html');
+        const a=document.activeElement;
         document.querySelectorAll('[data-live][id]').forEach(e=>{const n=fresh.getElementById(e.id);
-        if(n&&!e.contains(document.activeElement)&&n.innerHTML!==e.innerHTML)e.replaceWith(n);});tick();
+        if(!n||n.innerHTML===e.innerHTML)return;const inside=e.contains(a)&&a!==e;
+        if(inside&&(a.matches('input,textarea,select')||a.closest('details[open]')))return;
+        const key=inside?(a.id?'#'+CSS.escape(a.id):a.getAttribute('href')?'a[href="'+CSS.escape(a.getAttribute('href'))+'"]':null):null;
+        e.replaceWith(n);if(key)n.querySelector(key)?.focus();});tick();
         document.dispatchEvent(new CustomEvent('hub:refreshed'));}catch(e){}}
         tick();setInterval(tick,1000);setInterval(refresh,every);})();
         """;

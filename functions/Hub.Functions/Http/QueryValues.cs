@@ -6,10 +6,11 @@ namespace Hub.Functions.Http;
 /// <summary>Query-string parameters for HTTP functions: a value that does not parse is a 400 problem naming it, never a 500.</summary>
 public static class QueryValues
 {
+    /// <summary>The parameter's first value; an empty one is none, as an HTML form sends its empty fields.</summary>
     public static string? Text(this HttpRequest request, string name)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Query.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues values) && values.Count > 0 ? values[0] : null;
+        return request.Query.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
     }
 
     /// <summary>

@@ -75,7 +75,7 @@ public sealed class TicketAttachmentFunctions(
     {
         ArgumentNullException.ThrowIfNull(request);
         await storage.EnsureAsync(ct);
-        return TypedResults.Ok(await AttachmentsAsync(number, ct));
+        return TypedResults.Ok(Attachments(await tickets.AllHistoryAsync(Id(number), ct)));
     }
 
     [Function("TicketAttachments_Download")]
@@ -90,7 +90,15 @@ public sealed class TicketAttachmentFunctions(
     {
         ArgumentNullException.ThrowIfNull(request);
         await storage.EnsureAsync(ct);
-        AttachmentRef? file = (await AttachmentsAsync(number, ct)).FirstOrDefault(a => a.BlobName == blobName);
+        return await ServeAsync(files, Attachments(await tickets.AllHistoryAsync(Id(number), ct)), number, blobName, ct);
+    }
+
+    /// <summary>One of <paramref name="attachments"/> (a ticket's) by its blob name, with its name and type; 404 when the ticket has no such file.</summary>
+    public static async Task<IResult> ServeAsync(MailAttachmentStore files, IReadOnlyList<AttachmentRef> attachments, long number, string blobName, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(attachments);
+        AttachmentRef? file = attachments.FirstOrDefault(a => a.BlobName == blobName);
         BlobDownloadStreamingResult? download = file is null ? null : await files.Container.GetBlobClient(blobName).DownloadStreamingOrDefaultAsync(ct);
         if (file is null || download is null)
         {
@@ -101,11 +109,12 @@ public sealed class TicketAttachmentFunctions(
         return TypedResults.Stream(download.Content, file.ContentType, AttachmentRef.SafeFileName(file.FileName));
     }
 
-    // Every attachment any event of the ticket recorded (created, correspondence, comments, attach-files).
-    private async Task<IReadOnlyList<AttachmentRef>> AttachmentsAsync(long number, CancellationToken ct)
+    /// <summary>Every attachment any event of a ticket's <paramref name="history"/> recorded (created, correspondence, comments, attach-files).</summary>
+    public static IReadOnlyList<AttachmentRef> Attachments(IReadOnlyList<EventRecord> history)
     {
+        ArgumentNullException.ThrowIfNull(history);
         var found = new List<AttachmentRef>();
-        foreach (EventRecord e in await tickets.AllHistoryAsync(Id(number), ct))
+        foreach (EventRecord e in history)
         {
             using JsonDocument data = JsonDocument.Parse(e.Data);
             if (data.RootElement.TryGetProperty("attachments", out JsonElement list) && list.ValueKind == JsonValueKind.Array)

@@ -42,18 +42,26 @@ public sealed class TicketFunctions(
             return badContinuation;
         }
 
-        (string? queue, string? status, string? owner, string? q) = (request.Text("queue"), request.Text("status"), request.Text("owner"), request.Text("q"));
         await storage.EnsureAsync(ct);
-        // The filter runs on the state rows; a page is filled from as many table pages as it takes.
-        (List<TicketSummary> items, string? token) = await StateRows.PageAsync(
+        (List<TicketSummary> items, string? token) = await PageAsync(store, TicketFilter.From(request), Math.Clamp(pageSize ?? 50, 1, 500), after, ct);
+        return TypedResults.Ok(new TicketList(items, token));
+    }
+
+    /// <summary>
+    /// One page of the tickets <paramref name="filter"/> matches, in number order after <paramref name="after"/>: the
+    /// list API's and the dashboard's. The filter runs on the state rows; a page is filled from as many table pages as it takes.
+    /// </summary>
+    public static Task<(List<TicketSummary> Items, string? Continuation)> PageAsync(AggregateStore store, TicketFilter filter, int size, long? after, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return StateRows.PageAsync(
             store,
             TicketDecider.AggregateKind,
             null,
-            json => TicketJson.State(json) is var ticket && Matches(ticket, queue, status, owner, q) ? TicketSummary.From(ticket) : null,
-            Math.Clamp(pageSize ?? 50, 1, 500),
+            json => TicketJson.State(json) is var ticket && filter.Matches(ticket) ? TicketSummary.From(ticket) : null,
+            size,
             after,
             ct);
-        return TypedResults.Ok(new TicketList(items, token));
     }
 
     [Function("Tickets_Get")]
@@ -257,10 +265,4 @@ public sealed class TicketFunctions(
             return outcome.Status == CommandStatus.Rejected ? CreateAnswer.Refused(Refused(outcome.Reason!)) : CreateAnswer.Accepted($"/api/tickets/{Id(number)}");
         }, ct);
     }
-
-    private static bool Matches(TicketState t, string? queue, string? status, string? owner, string? q) =>
-        (queue is null || string.Equals(t.Queue, queue, StringComparison.OrdinalIgnoreCase))
-        && (status is null || string.Equals(t.Status, status, StringComparison.OrdinalIgnoreCase))
-        && (owner is null || string.Equals(t.Owner, owner, StringComparison.OrdinalIgnoreCase))
-        && (q is null || t.Subject.Contains(q, StringComparison.OrdinalIgnoreCase));
 }

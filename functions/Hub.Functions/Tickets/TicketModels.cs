@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hub.Domain.Tickets;
+using Hub.Functions.Http;
 
 namespace Hub.Functions.Tickets;
 
@@ -21,6 +22,22 @@ public sealed record Escalate(string? TargetQueue);
 public sealed record TicketSummary(long Number, string Queue, string Subject, string Status, int Priority, string? Owner, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static TicketSummary From(TicketState t) => new(t.Number, t.Queue, t.Subject, t.Status, t.Priority, t.Owner, t.CreatedAt, t.UpdatedAt);
+}
+
+/// <summary>What the ticket list shows: queue, status and owner equal (any case), the subject containing <paramref name="Q"/>; null matches all.</summary>
+public sealed record TicketFilter(string? Queue, string? Status, string? Owner, string? Q)
+{
+    /// <summary>The filter in a request's query: <c>queue</c>, <c>status</c>, <c>owner</c>, <c>q</c>.</summary>
+    public static TicketFilter From(HttpRequest request) => new(request.Text("queue"), request.Text("status"), request.Text("owner"), request.Text("q"));
+
+    public bool Matches(TicketState t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return (Queue is null || string.Equals(t.Queue, Queue, StringComparison.OrdinalIgnoreCase))
+            && (Status is null || string.Equals(t.Status, Status, StringComparison.OrdinalIgnoreCase))
+            && (Owner is null || string.Equals(t.Owner, Owner, StringComparison.OrdinalIgnoreCase))
+            && (Q is null || t.Subject.Contains(Q, StringComparison.OrdinalIgnoreCase));
+    }
 }
 
 public sealed record TicketList(IReadOnlyList<TicketSummary> Items, string? Continuation);
