@@ -25,6 +25,7 @@ public static class MetricsHtml
         .charts svg{width:100%;height:auto;display:block}
         .charts svg text{font:12px system-ui,sans-serif;fill:#57606a}
         .charts svg .grid{stroke:#d0d7de;stroke-width:1}
+        @media (max-width:40rem){.charts svg text{font-size:20px}}
         .legend{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:.5rem 0;font-size:.875rem}
         .legend span{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-.1rem;border-radius:2px}
         .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
@@ -91,7 +92,9 @@ public static class MetricsHtml
     private static string Svg(MetricChart chart, string titleId)
     {
         double max = chart.Rows.SelectMany(r => r.Values).Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(0).Max();
-        double step = Step(max);
+        // Counts step in whole numbers; durations and averages may step in fractions.
+        bool whole = chart.Rows.SelectMany(r => r.Values).All(v => v is null || v.Value == Math.Floor(v.Value));
+        double step = whole ? Math.Max(Math.Ceiling(Step(max)), 1) : Step(max);
         double top = step * 4;
         double plotWidth = Width - Left - Right, plotHeight = Height - Top - Bottom;
         double Y(double value) => Top + plotHeight - (value / top * plotHeight);
