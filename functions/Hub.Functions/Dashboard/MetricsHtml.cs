@@ -94,15 +94,15 @@ public static class MetricsHtml
         double max = chart.Rows.SelectMany(r => r.Values).Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(0).Max();
         // Counts step in whole numbers; durations and averages may step in fractions.
         bool whole = chart.Rows.SelectMany(r => r.Values).All(v => v is null || v.Value == Math.Floor(v.Value));
-        double step = whole ? Math.Max(Math.Ceiling(Step(max)), 1) : Step(max);
-        double top = step * 4;
+        (double step, int ticks) = Axis(max, whole);
+        double top = step * ticks;
         double plotWidth = Width - Left - Right, plotHeight = Height - Top - Bottom;
         double Y(double value) => Top + plotHeight - (value / top * plotHeight);
 
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"""<svg viewBox="0 0 {Width} {Height}" role="img" aria-labelledby="{E(titleId)}" focusable="false">""");
         svg.Append(CultureInfo.InvariantCulture, $"""<text x="12" y="{Top + (plotHeight / 2):0.#}" transform="rotate(-90 12 {Top + (plotHeight / 2):0.#})" text-anchor="middle">{E(chart.Definition.Unit)}</text>""");
-        for (int i = 0; i <= 4; i++)
+        for (int i = 0; i <= ticks; i++)
         {
             double value = step * i;
             double y = Y(value);
@@ -150,24 +150,30 @@ public static class MetricsHtml
         return svg.Append("</svg>").ToString();
     }
 
-    /// <summary>A round gridline step so that four steps cover <paramref name="max"/> (1 for an empty chart).</summary>
-    private static double Step(double max)
+    /// <summary>
+    /// The gridlines: the smallest round step (1, 2, 2.5, 5 times a power of ten; whole and at least 1 for counts) that
+    /// covers <paramref name="max"/> in at most five steps, and how many steps.
+    /// </summary>
+    private static (double Step, int Ticks) Axis(double max, bool whole)
     {
         if (max <= 0)
         {
-            return 1;
+            return (1, 1);
         }
 
-        double raw = max / 4;
-        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        foreach (double f in new[] { 1, 2, 2.5, 5, 10 })
+        double first = Math.Pow(10, Math.Floor(Math.Log10(max / 5)));
+        for (double magnitude = whole ? Math.Max(1, first) : first; ; magnitude *= 10)
         {
-            if (f * magnitude >= raw)
+            foreach (double f in new[] { 1, 2, 2.5, 5 })
             {
-                return f * magnitude;
+                double step = f * magnitude;
+                if ((whole && (step < 1 || step != Math.Floor(step))) || Math.Ceiling(max / step) > 5)
+                {
+                    continue;
+                }
+
+                return (step, Math.Max(1, (int)Math.Ceiling(max / step)));
             }
         }
-
-        return 10 * magnitude;
     }
 }
