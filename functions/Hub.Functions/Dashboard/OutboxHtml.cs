@@ -19,7 +19,8 @@ public static class OutboxHtml
     private const string Style = """
         <style>
         .outbox pre{white-space:pre-wrap;word-break:break-word;margin:.3rem 0;max-width:40rem}
-        .outbox .error-text{max-width:32rem;word-break:break-word}
+        .outbox .error-text{min-width:14rem;max-width:32rem;overflow-wrap:anywhere}
+        .outbox td.subject,.outbox td.to{min-width:12rem;overflow-wrap:anywhere}
         .outbox h2{margin-top:1.5rem}
         </style>
         """;
@@ -76,7 +77,7 @@ public static class OutboxHtml
                 ? $"<span class=\"late\">refused</span> <span class=\"error-text\">{E(m.Error)}</span>"
                 : E(m.State);
             rows.Append(CultureInfo.InvariantCulture, $"""
-                <tr data-mail="{E(m.Id)}"><td>{At(m.At)}</td><td class="to">{E(string.Join(", ", m.To))}</td><td class="subject"><details><summary>{E(m.Subject)}</summary><pre>{E(m.Text)}</pre></details></td><td>{E(m.Kind)}</td><td class="status">{status}</td></tr>
+                <tr data-mail="{E(m.Id)}"><td>{At(m.At)}</td><td class="to">{E(string.Join(", ", m.To))}{(m.Bcc.Count == 0 ? "" : $" <span class=\"muted\">bcc: {E(string.Join(", ", m.Bcc))}</span>")}</td><td class="subject"><details><summary>{E(m.Subject)}</summary><pre>{E(m.Text)}</pre></details></td><td>{E(m.Kind)}</td><td class="status">{status}</td></tr>
                 """).Append('\n');
         }
 
