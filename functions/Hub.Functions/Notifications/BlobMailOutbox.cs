@@ -10,7 +10,7 @@ namespace Hub.Functions.Notifications;
 
 /// <summary>
 /// The development sender: one JSON blob per mail in the <c>&lt;DurableName&gt;-outbox</c> container, named by the
-/// outbox row's idempotency key, so a retried row writes nothing new. <c>GET /outbox</c> lists them. The container
+/// outbox row's idempotency key, so a retried row writes nothing new. <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> list them. The container
 /// exists: every path to a command passes DurableStorage.
 /// </summary>
 public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names, TimeProvider clock) : IMailSender

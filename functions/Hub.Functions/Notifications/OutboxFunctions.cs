@@ -8,8 +8,9 @@ using Microsoft.Azure.Functions.Worker;
 namespace Hub.Functions.Notifications;
 
 /// <summary>
-/// <c>GET /outbox</c>: the development mail outbox (and mails a provider refused), newest first, as a simple HTML page,
-/// or JSON when the caller asks for application/json. Any API role may read it; mail can hold customer data.
+/// <c>GET /api/outbox</c>: the development mail outbox (and mails a provider refused), newest first, as JSON. Any API
+/// role may read it; mail can hold customer data. The dashboard shows the same list at <c>/outbox</c>
+/// (<see cref="Dashboard.OutboxPages"/>).
 /// </summary>
 public sealed class OutboxFunctions(BlobMailOutbox outbox, DurableStorage storage)
 {
@@ -18,10 +19,10 @@ public sealed class OutboxFunctions(BlobMailOutbox outbox, DurableStorage storag
     [Function("Outbox_List")]
     [RequireRole(Role.LogsReader, Role.Integrator, Role.Developer, Role.Operator)]
     [Tags("Mail")]
-    [EndpointSummary("The mail outbox (development sender) and refused mails, newest first: HTML, or JSON on Accept: application/json")]
+    [EndpointSummary("The mail outbox (development sender) and refused mails, newest first")]
     [ProducesResponseType(StatusCodes.Status200OK)]
     [ProducesResponseType(StatusCodes.Status400BadRequest)]
-    public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "outbox")] HttpRequest request, CancellationToken ct)
+    public async Task<IResult> ListAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/outbox")] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.WholeNumber("limit", out int? limit) is { } invalid)
@@ -32,8 +33,6 @@ public sealed class OutboxFunctions(BlobMailOutbox outbox, DurableStorage storag
         await storage.EnsureAsync(ct);
         int max = Math.Clamp(limit ?? 100, 1, 1000);
         IReadOnlyList<OutboxEntry> newest = await OutboxListing.NewestAsync(outbox.Container, max, ct);
-        return request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase)
-            ? TypedResults.Json(new { items = newest }, Json)
-            : TypedResults.Content(OutboxListing.Html(newest), "text/html; charset=utf-8");
+        return TypedResults.Json(new { items = newest }, Json);
     }
 }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -8,7 +5,7 @@ using Hub.Storage.Blobs;
 
 namespace Hub.Functions.Notifications;
 
-/// <summary>What <c>GET /outbox</c> shows: the newest mails of the outbox container (queued and refused), and the page listing them.</summary>
+/// <summary>What <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> show: the newest mails of the outbox container (queued and refused).</summary>
 internal static class OutboxListing
 {
     public static async Task<IReadOnlyList<OutboxEntry>> NewestAsync(BlobContainerClient container, int max, CancellationToken ct)
@@ -46,24 +43,5 @@ internal static class OutboxListing
         }
 
         return [.. items.OrderByDescending(i => i.At)];
-    }
-
-    public static string Html(IReadOnlyList<OutboxEntry> newest)
-    {
-        var html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Mail outbox</title></head><body style=\"font-family:sans-serif\">")
-            .Append("<h1>Mail outbox</h1><p>").Append(newest.Count).Append(" mails, newest first.</p><table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">")
-            .Append("<tr><th>At</th><th>State</th><th>Kind</th><th>To</th><th>Bcc</th><th>Subject</th><th>Outbox id</th></tr>");
-        foreach (OutboxEntry e in newest)
-        {
-            html.Append("<tr><td>").Append(e.At.ToString("u", CultureInfo.InvariantCulture))
-                .Append("</td><td>").Append(WebUtility.HtmlEncode(e.Error is null ? e.State : $"{e.State}: {e.Error}"))
-                .Append("</td><td>").Append(WebUtility.HtmlEncode(e.Kind ?? ""))
-                .Append("</td><td>").Append(WebUtility.HtmlEncode(string.Join(", ", e.To)))
-                .Append("</td><td>").Append(WebUtility.HtmlEncode(string.Join(", ", e.Bcc)))
-                .Append("</td><td><details><summary>").Append(WebUtility.HtmlEncode(e.Subject)).Append("</summary><pre>")
-                .Append(WebUtility.HtmlEncode(e.Text)).Append("</pre></details></td><td><code>").Append(WebUtility.HtmlEncode(e.Id)).Append("</code></td></tr>");
-        }
-
-        return html.Append("</table></body></html>").ToString();
     }
 }

@@ -5,11 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Functions.Tests.Notifications;
 
-/// <summary>GET /outbox: the development mail outbox as a page.</summary>
+/// <summary>GET /api/outbox: the development mail outbox as JSON (the dashboard page at /outbox is Dashboard/OutboxPageTests).</summary>
 public sealed class OutboxPageTests
 {
     [Fact]
-    public async Task Outbox_AfterATicketMail_ListsItAsHtmlForARoleAndRefusesAnonymous()
+    public async Task Outbox_AfterATicketMail_ListsItAsJsonForARoleAndRefusesAnonymous()
     {
         await using TestHub hub = await TestHub.StartAsync(new Dictionary<string, string?> { ["Hub__ApiKeys__test-operator"] = "operator:operator-key-0123456789abcdef" });
         await PlaybookConfig.SendAsync(hub, HttpMethod.Post, "/api/tickets", "operator-key-0123456789abcdef", new
@@ -17,20 +17,21 @@ public sealed class OutboxPageTests
             queue = "Customer-Support", subject = "Printer <on fire>", body = "Smoke.", requestors = new[] { "jane@example.com" },
         });
 
-        HttpResponseMessage page = await PlaybookConfig.SendAsync(hub, HttpMethod.Get, "/outbox", "operator-key-0123456789abcdef");
-        HttpResponseMessage anonymous = await hub.Client.GetAsync(new Uri("/outbox", UriKind.Relative));
+        HttpResponseMessage page = await PlaybookConfig.SendAsync(hub, HttpMethod.Get, "/api/outbox", "operator-key-0123456789abcdef");
+        HttpResponseMessage anonymous = await hub.Client.GetAsync(new Uri("/api/outbox", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
-        string html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("<summary>[hub #1] Printer &lt;on fire&gt;</summary>", html, StringComparison.Ordinal);
-        Assert.Contains("<td>jane@example.com</td>", html, StringComparison.Ordinal);
-        Assert.Contains("<p>1 mails, newest first.</p>", html, StringComparison.Ordinal);
+        Assert.Equal("application/json", page.Content.Headers.ContentType?.MediaType);
+        using var list = System.Text.Json.JsonDocument.Parse(await page.Content.ReadAsStringAsync());
+        System.Text.Json.JsonElement item = Assert.Single(list.RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal("[hub #1] Printer <on fire>", item.GetProperty("subject").GetString());
+        Assert.Equal(["jane@example.com"], item.GetProperty("to").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("queued", item.GetProperty("state").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 }
 
-/// <summary>GET /outbox?limit=: only the newest mails are read.</summary>
+/// <summary>GET /api/outbox?limit=: only the newest mails are read.</summary>
 public sealed class OutboxLimitTests
 {
     [Fact]
@@ -54,9 +55,8 @@ public sealed class OutboxLimitTests
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/outbox?limit=2");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/outbox?limit=2");
         request.Headers.Add("X-Api-Key", "operator-key-0123456789abcdef");
-        request.Headers.Add("Accept", "application/json");
         HttpResponseMessage response = await hub.Client.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
 
@@ -67,7 +67,7 @@ public sealed class OutboxLimitTests
     }
 }
 
-/// <summary>GET /outbox?limit=abc: a limit that is not a number is the caller's mistake.</summary>
+/// <summary>GET /api/outbox?limit=abc: a limit that is not a number is the caller's mistake.</summary>
 public sealed class OutboxBadLimitTests
 {
     [Fact]
@@ -75,7 +75,7 @@ public sealed class OutboxBadLimitTests
     {
         await using TestHub hub = await TestHub.StartAsync(new Dictionary<string, string?> { ["Hub__ApiKeys__test-operator"] = "operator:operator-key-0123456789abcdef" });
 
-        HttpResponseMessage response = await PlaybookConfig.SendAsync(hub, HttpMethod.Get, "/outbox?limit=abc", "operator-key-0123456789abcdef");
+        HttpResponseMessage response = await PlaybookConfig.SendAsync(hub, HttpMethod.Get, "/api/outbox?limit=abc", "operator-key-0123456789abcdef");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

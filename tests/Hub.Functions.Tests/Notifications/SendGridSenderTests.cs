@@ -232,9 +232,8 @@ public sealed class SendGridSenderTests : IDisposable
         });
         using JsonDocument ticket = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
         string partition = "ticket:" + ticket.RootElement.GetProperty("number").GetInt64().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/outbox");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/outbox");
         request.Headers.Add("X-Api-Key", "operator-key-0123456789abcdef");
-        request.Headers.Add("Accept", "application/json");
         using JsonDocument list = JsonDocument.Parse(await (await hub.Client.SendAsync(request)).Content.ReadAsStringAsync());
 
         Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
