@@ -1,10 +1,13 @@
 using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Releases;
 using Hub.Functions.Durable;
 using Hub.Functions.Releases;
 using Hub.Storage.Durable;
+using Hub.Storage.Tables;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -43,16 +46,7 @@ public sealed class ReleasePages(
         }
 
         await storage.EnsureAsync(ct);
-        // One pass over the release state rows and one over the slots (one per major release): nothing per release.
-        var all = new Dictionary<long, ReleaseState>();
-        await foreach (ReleaseState release in StateRows.AllAsync<ReleaseState>(store, ReleaseDecider.AggregateKind, ct))
-        {
-            if (release.Exists)
-            {
-                all[release.Number] = release;
-            }
-        }
-
+        (IReadOnlyDictionary<RolloutProgress, int> counts, Dictionary<long, ReleaseState> all) = await BoardReleasesAsync(ct);
         var queues = new List<SlotQueue>();
         await foreach (ReleaseSlotState slot in StateRows.AllAsync<ReleaseSlotState>(store, ReleaseSlotDecider.AggregateKind, ct))
         {
@@ -63,7 +57,68 @@ public sealed class ReleasePages(
         }
 
         queues.Sort((a, b) => string.Compare(a.MajorRelease, b.MajorRelease, StringComparison.OrdinalIgnoreCase));
-        return DashboardGuard.Page(ReleasesHtml.Board(session, config.Releases, [.. all.Values], queues, clock.GetUtcNow(), request.Query["notice"].FirstOrDefault()));
+        return DashboardGuard.Page(ReleasesHtml.Board(session, config.Releases, counts, [.. all.Values], queues, clock.GetUtcNow(), request.Query["notice"].FirstOrDefault()));
+    }
+
+    // The state rows of every release (the filter StateRows builds for a kind).
+    private const string ReleaseRows =
+        $"PartitionKey ge '{ReleaseDecider.AggregateKind}:' and PartitionKey lt '{ReleaseDecider.AggregateKind};' and RowKey eq '{AggregateStore.StateRow}'";
+
+    /// <summary>
+    /// What the board shows, in two table queries whatever the number of releases: first every release's state name and
+    /// last change only (no state JSON), for the count per column and, per closed state, the instant of the latest
+    /// releases it shows; then the states of the open releases and of those latest closed ones. Closed releases, most
+    /// of them over time, are thus counted and not read.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<RolloutProgress, int> Counts, Dictionary<long, ReleaseState> Releases)> BoardReleasesAsync(CancellationToken ct)
+    {
+        var counts = new Dictionary<RolloutProgress, int>();
+        var closed = new Dictionary<RolloutProgress, List<DateTimeOffset>>();
+        string? token = null;
+        do
+        {
+            Page<TableEntity> page = await store.Table.QueryPageAsync(ReleaseRows, 1000, token, ["StateName", "UpdatedAt"], ct);
+            token = page.ContinuationToken;
+            foreach (TableEntity row in page.Values)
+            {
+                if (!Enum.TryParse(row.GetString("StateName"), out RolloutProgress state))
+                {
+                    continue;
+                }
+
+                counts[state] = counts.GetValueOrDefault(state) + 1;
+                if (ReleaseTransitions.IsClosed(state) && row.GetDateTimeOffset("UpdatedAt") is { } at)
+                {
+                    (closed.TryGetValue(state, out List<DateTimeOffset>? ats) ? ats : closed[state] = []).Add(at);
+                }
+            }
+        }
+        while (token is not null);
+
+        var where = new List<string>
+        {
+            StateRows.StateNameIn([.. Enum.GetValues<RolloutProgress>().Where(s => !ReleaseTransitions.IsClosed(s)).Select(s => s.ToString())]),
+        };
+        foreach ((RolloutProgress state, List<DateTimeOffset> ats) in closed)
+        {
+            // Production and Rejected also feed the early-adopter reports' latest closed releases.
+            int keep = state is RolloutProgress.Production or RolloutProgress.Rejected
+                ? Math.Max(ReleasesHtml.ClosedCardsPerColumn, ReleasesHtml.ClosedReportRows)
+                : ReleasesHtml.ClosedCardsPerColumn;
+            ats.Sort((a, b) => b.CompareTo(a));
+            where.Add($"({StateRows.StateNameIn(state.ToString())} and {StateRows.UpdatedSince(ats[Math.Min(keep, ats.Count) - 1])})");
+        }
+
+        var releases = new Dictionary<long, ReleaseState>();
+        await foreach (ReleaseState release in StateRows.MatchingAsync<ReleaseState>(store, ReleaseDecider.AggregateKind, string.Join(" or ", where), ct))
+        {
+            if (release.Exists)
+            {
+                releases[release.Number] = release;
+            }
+        }
+
+        return (counts, releases);
     }
 
     [Function("Dashboard_Release")]

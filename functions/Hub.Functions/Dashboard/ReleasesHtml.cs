@@ -12,14 +12,17 @@ namespace Hub.Functions.Dashboard;
 /// <summary>
 /// The release board and a release's detail page. The board is a column per RolloutProgress state, in the state
 /// machine's order, with a card per release (number, title, major release, time in the state, late past the state's
-/// deadline); each column shows at most <see cref="CardsPerColumn"/> cards (open states the longest waiting first,
-/// closed states the latest first) and counts the rest. The board, the Deferred queues and the reports are live
-/// regions: a moved release changes column without a reload.
+/// deadline); each column shows at most <see cref="CardsPerColumn"/> cards (open states: emergencies, then the longest
+/// waiting first) or <see cref="ClosedCardsPerColumn"/> (closed states: the latest first) and counts the rest. The
+/// board, the Deferred queues and the reports are live regions: a moved release changes column without a reload.
 /// </summary>
 public static class ReleasesHtml
 {
-    /// <summary>The most cards a column shows; the rest are counted (the board stays small with thousands of releases).</summary>
+    /// <summary>The most cards an open state's column shows; the rest are counted (the board stays small with thousands of releases).</summary>
     public const int CardsPerColumn = 50;
+
+    /// <summary>The most cards a closed state's column shows, the latest: the rest are history, counted.</summary>
+    public const int ClosedCardsPerColumn = 10;
 
     /// <summary>The most closed releases the early-adopter report table lists besides those in StageRollout.</summary>
     public const int ClosedReportRows = 20;
@@ -28,8 +31,8 @@ public static class ReleasesHtml
 
     private const string Style = """
         <style>
-        .board{display:flex;gap:.75rem;overflow-x:auto;align-items:flex-start;padding-bottom:.5rem}
-        .column{flex:0 0 13.5rem;background:#eaeef2;border-radius:6px;padding:.5rem}
+        .board{display:grid;grid-template-columns:repeat(auto-fill,minmax(13.5rem,1fr));gap:.75rem;align-items:start}
+        .column{background:#eaeef2;border-radius:6px;padding:.5rem;min-width:0}
         .column h2{font-size:1rem;margin:.1rem 0 .5rem;display:flex;justify-content:space-between;gap:.5rem}
         .cards{list-style:none;margin:0;padding:0;display:grid;gap:.4rem}
         .card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:.4rem .5rem;overflow-wrap:anywhere}
@@ -72,9 +75,17 @@ public static class ReleasesHtml
             : $"Release #{release.Number} is {release.Progress}.";
     }
 
+    /// <summary>The board: <paramref name="counts"/> per state; <paramref name="releases"/> the open ones and at least the latest closed ones each column shows.</summary>
     public static string Board(
-        DashboardSession session, ReleaseWorkflowDefinition workflow, IReadOnlyList<ReleaseState> releases, IReadOnlyList<SlotQueue> queues, DateTimeOffset now, string? notice)
+        DashboardSession session,
+        ReleaseWorkflowDefinition workflow,
+        IReadOnlyDictionary<RolloutProgress, int> counts,
+        IReadOnlyList<ReleaseState> releases,
+        IReadOnlyList<SlotQueue> queues,
+        DateTimeOffset now,
+        string? notice)
     {
+        ArgumentNullException.ThrowIfNull(counts);
         ArgumentNullException.ThrowIfNull(releases);
         ArgumentNullException.ThrowIfNull(queues);
         ArgumentNullException.ThrowIfNull(workflow);
@@ -83,20 +94,22 @@ public static class ReleasesHtml
         foreach (RolloutProgress state in Enum.GetValues<RolloutProgress>())
         {
             ReleaseState[] inState = [.. byState[state]];
+            int count = Math.Max(counts.GetValueOrDefault(state), inState.Length);
+            int shown = ReleaseTransitions.IsClosed(state) ? ClosedCardsPerColumn : CardsPerColumn;
             IEnumerable<ReleaseState> ordered = ReleaseTransitions.IsClosed(state)
                 ? inState.OrderByDescending(r => r.ProgressSince).ThenByDescending(r => r.Number)
                 : inState.OrderByDescending(r => r.Emergency).ThenBy(r => r.ProgressSince).ThenBy(r => r.Number);
             var cards = new StringBuilder();
-            foreach (ReleaseState r in ordered.Take(CardsPerColumn))
+            foreach (ReleaseState r in ordered.Take(shown))
             {
                 cards.Append(Card(workflow, r, now));
             }
 
-            string more = inState.Length > CardsPerColumn
-                ? $"<p class=\"muted\">and {inState.Length - CardsPerColumn} more (GET /api/releases?state={state})</p>"
+            string more = count > shown
+                ? $"<p class=\"muted more\">and {count - shown} more (GET /api/releases?state={state})</p>"
                 : "";
             columns.Append(CultureInfo.InvariantCulture, $"""
-                <section class="column" data-state="{state}" aria-labelledby="col-{state}"><h2 id="col-{state}"><span>{state}</span><span class="count" aria-label="{inState.Length} releases">{inState.Length}</span></h2>
+                <section class="column" data-state="{state}" aria-labelledby="col-{state}"><h2 id="col-{state}"><span>{state}</span><span class="count" aria-label="{count} releases">{count}</span></h2>
                 <ol class="cards">{cards}</ol>{more}</section>
                 """).Append('\n');
         }
@@ -105,7 +118,7 @@ public static class ReleasesHtml
             {Style}
             <h1>Release board</h1>
             {Notice(notice)}
-            <p class="muted">{releases.Count} releases; a card shows the release's time in its state (red past the state's deadline).</p>
+            <p class="muted">{counts.Values.Sum()} releases; a card shows the release's time in its state (red past the state's deadline).</p>
             <div id="board" data-live><div class="board">
             {columns}</div></div>
             <h2>Deferred queue per major release</h2>
