@@ -39,7 +39,7 @@ public static class ReleasesHtml
         .card.emergency{border-left:4px solid #b42318}
         .card .meta{display:block;font-size:.85rem;color:#57606a}
         dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .75rem;overflow-wrap:anywhere}dl.facts dt{font-weight:600}dl.facts dd{margin:0}
-        .moves{display:flex;flex-wrap:wrap;gap:.5rem}
+        .moves{display:flex;flex-wrap:wrap;gap:.5rem}ol.queue{margin:0;padding-left:1.4rem}
         </style>
         """;
 
@@ -183,7 +183,7 @@ public static class ReleasesHtml
             <h2>Time in each state</h2>
             {Table(["State", "Time"], timeRows, "times")}
             <h2>History</h2>
-            {Table(["When", "Move", "By", "Reason", "Time in the state it left"], Transitions(history), "history")}
+            {Table(["When", "Move", "By", "Reason", "Time in previous state"], Transitions(history), "history")}
             {(r.Reports.Count == 0 && r.ConsolidatedReportUrl is null ? "" : $"<h2>Staged-rollout reports</h2>{ReleaseReports(r)}")}
             <h2>Other events</h2>
             {Table(["When", "Event", "By"], string.Concat(history.Where(e => e.Type != nameof(ProgressChanged)).Select(e => $"<tr><td>{At(e.At)}</td><td>{E(e.Type)}</td><td>{E(e.Actor)}</td></tr>\n")), "events")}
@@ -223,7 +223,7 @@ public static class ReleasesHtml
             string holder = q.Holder is { } h ? $"<a href=\"/releases/{h.Number}\">#{h.Number} {E(h.Title)}</a> ({E(h.Progress.ToString())})" : "<span class=\"muted\">free</span>";
             string line = string.Join("", q.Waiting.Select((w, i) =>
                 $"<li data-release=\"{w.Release.Number}\"><a href=\"/releases/{w.Release.Number}\">#{w.Release.Number} {E(w.Release.Title)}</a>{(w.Waiter.Emergency ? " <strong class=\"late\">emergency</strong>" : "")} <span class=\"muted\">waiting {Span(now - w.Waiter.Since)}</span></li>"));
-            rows.Append(CultureInfo.InvariantCulture, $"<tr data-major=\"{E(q.MajorRelease)}\"><td>{E(q.MajorRelease)}</td><td>{holder}</td><td><ol>{line}</ol></td></tr>\n");
+            rows.Append(CultureInfo.InvariantCulture, $"<tr data-major=\"{E(q.MajorRelease)}\"><td>{E(q.MajorRelease)}</td><td>{holder}</td><td><ol class=\"queue\">{line}</ol></td></tr>\n");
         }
 
         return Table(["Major release", "In StageRollout", "Deferred, in turn"], rows.ToString(), "queues");
