@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints performance figures (nothing is asserted): storage operations on Azurite, the durable runtime, timer
 # lateness, alert intake end to end, the release workflow end to end, incidents with escalation timers and the daily
-# status run, and the cold start of the published hub beside a plain 'dotnet new web' app published the same way.
-# Usage: scripts/bench.sh [storage|durable|intake|releases|incidents|coldstart ...]   (default: all)
+# status run, each dashboard page's render time over 10,000 tickets and 1,000 releases, and the cold start of the
+# published hub beside a plain 'dotnet new web' app published the same way.
+# Usage: scripts/bench.sh [storage|durable|intake|releases|incidents|dashboard|coldstart ...]   (default: all)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 ensure_dotnet
@@ -13,7 +14,7 @@ bench=(dotnet tests/Hub.Bench/bin/Release/net10.0/Hub.Bench.dll)
 
 want() { [ $# -eq 0 ] && return 0; for s in "$@"; do [ "$s" = "$want_name" ] && return 0; done; return 1; }
 scenarios=()
-for want_name in storage durable intake releases incidents; do want "$@" && scenarios+=("$want_name"); done
+for want_name in storage durable intake releases incidents dashboard; do want "$@" && scenarios+=("$want_name"); done
 
 want_name=coldstart
 if want "$@"; then

@@ -3,8 +3,8 @@ using System.Globalization;
 using Hub.Bench;
 
 // Prints figures, asserts nothing: targets are compared by a person reading the output (docs/bench.md).
-// Usage: Hub.Bench [storage] [durable] [intake] [releases] [incidents] [coldstart <hub-app-dir> <plain-app-dir>]
-var scenarios = args.Length == 0 ? ["storage", "durable", "intake", "releases", "incidents"] : args.ToList();
+// Usage: Hub.Bench [storage] [durable] [intake] [releases] [incidents] [dashboard] [coldstart <hub-app-dir> <plain-app-dir>]
+var scenarios = args.Length == 0 ? ["storage", "durable", "intake", "releases", "incidents", "dashboard"] : args.ToList();
 Console.WriteLine($"# Integration Hub bench, {DateTimeOffset.UtcNow:u}, {Environment.ProcessorCount} cores");
 var total = Stopwatch.StartNew();
 for (int i = 0; i < scenarios.Count; i++)
@@ -25,6 +25,9 @@ for (int i = 0; i < scenarios.Count; i++)
             break;
         case "incidents":
             await IncidentBench.RunAsync();
+            break;
+        case "dashboard":
+            await DashboardBench.RunAsync();
             break;
         case "coldstart":
             await ColdStartBench.RunAsync(scenarios[i + 1], scenarios[i + 2]);

@@ -22,11 +22,12 @@ namespace Hub.Bench;
 /// </summary>
 internal static class ReleaseBench
 {
-    private const string Provider = "bench-provider-key-0123456789";
-    private const string Qc = "bench-qc-team-key-0123456789";
-    private const string Sr = "bench-sr-team-key-0123456789";
+    internal const string Provider = "bench-provider-key-0123456789";
+    internal const string Qc = "bench-qc-team-key-0123456789";
+    internal const string Sr = "bench-sr-team-key-0123456789";
 
-    private static readonly (RolloutProgress To, string Key)[] Lifecycle =
+    /// <summary>The moves from Submitted to Production, each with the key of the team that makes it.</summary>
+    internal static readonly (RolloutProgress To, string Key)[] Lifecycle =
         [(RolloutProgress.Unverified, Provider), (RolloutProgress.InVerification, Qc), (RolloutProgress.StageRollout, Qc), (RolloutProgress.Production, Sr)];
 
     public static async Task RunAsync()
@@ -59,7 +60,7 @@ internal static class ReleaseBench
             var releases = new (long Id, string Major)[count];
 
             var sw = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(Enumerable.Range(0, count), options, async (i, ct) => releases[i] = (await SubmitAsync(http, i, ct), Major(i)));
+            await Parallel.ForEachAsync(Enumerable.Range(0, count), options, async (i, ct) => releases[i] = (await SubmitAsync(http, i, Major(i), ct), Major(i)));
             Report.Rate("releases, create + release.xml + package upload", count, sw.Elapsed, "releases");
 
             var client = new ReleaseClient(http);
@@ -132,7 +133,8 @@ internal static class ReleaseBench
     // Each release its own major release, so no release waits in Deferred behind another's staged rollout.
     private static string Major(int i) => $"major-{i.ToString(CultureInfo.InvariantCulture)}";
 
-    private static async Task<long> SubmitAsync(HttpClient http, int i, CancellationToken ct)
+    /// <summary>Release <paramref name="i"/> of <paramref name="major"/> created, its release.xml and its one package uploaded: its number.</summary>
+    internal static async Task<long> SubmitAsync(HttpClient http, int i, string major, CancellationToken ct)
     {
         byte[] package = Encoding.UTF8.GetBytes($"bench package {i}");
         string sha = Convert.ToHexStringLower(SHA256.HashData(package));
@@ -140,7 +142,7 @@ internal static class ReleaseBench
         string xml = $"""
             <Release>
               <Name>Bench {i}</Name><Version>{version}</Version><DistributionShortName>bench{i}</DistributionShortName>
-              <AssociatedMajorRelease>{Major(i)}</AssociatedMajorRelease><ReleaseType>Incremental</ReleaseType>
+              <AssociatedMajorRelease>{major}</AssociatedMajorRelease><ReleaseType>Incremental</ReleaseType>
               <Targets><Target>el9/x86_64</Target></Targets>
               <SoftwareComponents><SoftwareComponent name="bench"><Package name="bench" version="{version}" arch="x86_64" size="{package.Length}" sha256="{sha}" path="bench.rpm"/></SoftwareComponent></SoftwareComponents>
             </Release>

@@ -41,7 +41,8 @@ internal sealed class ReleaseClient(HttpClient http)
     /// <summary>Tries answered 503 and tried again (counted in <see cref="Retries"/> too).</summary>
     public int Unavailable => _unavailable;
 
-    public async Task MoveAsync(long id, RolloutProgress to, string key, CancellationToken ct)
+    /// <summary>Moves release <paramref name="id"/> to <paramref name="to"/>; unless <paramref name="awaitSlot"/> is false, a StageRollout the slot grants later is awaited.</summary>
+    public async Task MoveAsync(long id, RolloutProgress to, string key, CancellationToken ct, bool awaitSlot = true)
     {
         var since = Stopwatch.StartNew();
         for (int attempt = 0; ; attempt++)
@@ -60,7 +61,7 @@ internal sealed class ReleaseClient(HttpClient http)
                 }
 
                 using JsonDocument answer = JsonDocument.Parse(body);
-                if (ProgressOf(answer.RootElement) != to)
+                if (awaitSlot && ProgressOf(answer.RootElement) != to)
                 {
                     await AwaitMoveAsync(id, to, key, ct);
                 }

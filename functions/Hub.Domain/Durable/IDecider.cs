@@ -21,4 +21,12 @@ public interface IDecider<TState, TCommand, TEvent>
 
     /// <summary>The state name recorded as from/to on each event row (e.g. a lifecycle status), or null.</summary>
     string? StateName(TState state);
+
+    /// <summary>
+    /// Values a list filters on without reading the states (a ticket's queue, owner, subject), kept as columns of the
+    /// state row beside its state name; none by default. A null value is not stored.
+    /// </summary>
+    IReadOnlyDictionary<string, string?> Columns(TState state) => NoColumns;
+
+    private static readonly IReadOnlyDictionary<string, string?> NoColumns = new Dictionary<string, string?>();
 }

@@ -79,6 +79,17 @@ public sealed partial class TicketDecider(HubConfiguration config) : IDecider<Ti
 
     public string? StateName(TicketState state) => state is { Exists: true } ? state.Status : null;
 
+    /// <summary>The state row's columns the ticket list filters on (<see cref="Columns"/>; rows stored before them have none).</summary>
+    public const string QueueColumn = "Queue";
+
+    public const string OwnerColumn = "Owner";
+
+    public const string SubjectColumn = "Subject";
+
+    public IReadOnlyDictionary<string, string?> Columns(TicketState state) => state is { Exists: true }
+        ? new Dictionary<string, string?> { [QueueColumn] = state.Queue, [OwnerColumn] = state.Owner, [SubjectColumn] = state.Subject }
+        : new Dictionary<string, string?>();
+
     private static Result<Decision<TicketEvent>> Reject(string reason) => Result<Decision<TicketEvent>>.Rejected(reason);
 
     private static Result<Decision<TicketEvent>> Ok(TicketEvent @event, params SideEffect?[] effects) =>

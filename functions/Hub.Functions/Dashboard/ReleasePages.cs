@@ -60,10 +60,6 @@ public sealed class ReleasePages(
         return DashboardGuard.Page(ReleasesHtml.Board(session, config.Releases, counts, [.. all.Values], queues, clock.GetUtcNow(), request.Query["notice"].FirstOrDefault()));
     }
 
-    // The state rows of every release (the filter StateRows builds for a kind).
-    private const string ReleaseRows =
-        $"PartitionKey ge '{ReleaseDecider.AggregateKind}:' and PartitionKey lt '{ReleaseDecider.AggregateKind};' and RowKey eq '{AggregateStore.StateRow}'";
-
     /// <summary>
     /// What the board shows, in two table queries whatever the number of releases: first every release's state name and
     /// last change only (no state JSON), for the count per column and, per closed state, the instant of the latest
@@ -74,26 +70,19 @@ public sealed class ReleasePages(
     {
         var counts = new Dictionary<RolloutProgress, int>();
         var closed = new Dictionary<RolloutProgress, List<DateTimeOffset>>();
-        string? token = null;
-        do
+        await foreach (TableEntity row in StateRows.ColumnsAsync(store, ReleaseDecider.AggregateKind, null, ["StateName", "UpdatedAt"], ct))
         {
-            Page<TableEntity> page = await store.Table.QueryPageAsync(ReleaseRows, 1000, token, ["StateName", "UpdatedAt"], ct);
-            token = page.ContinuationToken;
-            foreach (TableEntity row in page.Values)
+            if (!Enum.TryParse(row.GetString("StateName"), out RolloutProgress state))
             {
-                if (!Enum.TryParse(row.GetString("StateName"), out RolloutProgress state))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                counts[state] = counts.GetValueOrDefault(state) + 1;
-                if (ReleaseTransitions.IsClosed(state) && row.GetDateTimeOffset("UpdatedAt") is { } at)
-                {
-                    (closed.TryGetValue(state, out List<DateTimeOffset>? ats) ? ats : closed[state] = []).Add(at);
-                }
+            counts[state] = counts.GetValueOrDefault(state) + 1;
+            if (ReleaseTransitions.IsClosed(state) && row.GetDateTimeOffset("UpdatedAt") is { } at)
+            {
+                (closed.TryGetValue(state, out List<DateTimeOffset>? ats) ? ats : closed[state] = []).Add(at);
             }
         }
-        while (token is not null);
 
         var where = new List<string>
         {

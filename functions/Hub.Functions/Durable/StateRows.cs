@@ -41,37 +41,54 @@ public static class StateRows
     }
 
     /// <summary>
+    /// The state rows of one kind matching <paramref name="where"/> with only <paramref name="columns"/> (and the keys)
+    /// read: what a list needs to count, choose or filter without the states themselves.
+    /// </summary>
+    public static async IAsyncEnumerable<TableEntity> ColumnsAsync(
+        AggregateStore store, string kind, string? where, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        string filter = Filter(kind, where);
+        string? token = null;
+        do
+        {
+            Page<TableEntity> page = await store.Table.QueryPageAsync(filter, 1000, token, [nameof(TableEntity.PartitionKey), .. columns], ct);
+            token = page.ContinuationToken;
+            foreach (TableEntity row in page.Values)
+            {
+                yield return row;
+            }
+        }
+        while (token is not null);
+    }
+
+    /// <summary>
     /// One page of a list API over aggregates numbered 1, 2, 3 (tickets, incidents, releases), in number order: up to
     /// <paramref name="size"/> states after number <paramref name="after"/> that <paramref name="select"/> turns into
     /// an item (null skips the row). The continuation is the number of the page's last item (null on the last page).
     /// </summary>
     /// <remarks>
     /// The table orders keys as text (<c>ticket:10</c> before <c>ticket:2</c>), so the numbers are read first (keys
-    /// only, with <paramref name="where"/> applied by storage), ordered, and the page's states read by key, a batch at a
-    /// time, until the page is full.
+    /// and <paramref name="columns"/> only, with <paramref name="where"/> applied by storage and rows
+    /// <paramref name="candidate"/> rules out on those columns skipped), ordered, and the page's states read by key, a
+    /// batch at a time, until the page is full.
     /// </remarks>
     public static async Task<(List<TItem> Items, string? Continuation)> PageAsync<TItem>(
-        AggregateStore store, string kind, string? where, Func<string, TItem?> select, int size, long? after, CancellationToken ct)
+        AggregateStore store, string kind, string? where, Func<string, TItem?> select, int size, long? after, CancellationToken ct,
+        IReadOnlyList<string>? columns = null, Func<TableEntity, bool>? candidate = null)
         where TItem : class
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(select);
-        string filter = Filter(kind, where);
         var numbers = new List<long>();
-        string? token = null;
-        do
+        await foreach (TableEntity row in ColumnsAsync(store, kind, where, columns ?? [], ct))
         {
-            Page<TableEntity> page = await store.Table.QueryPageAsync(filter, 1000, token, [nameof(TableEntity.PartitionKey)], ct);
-            token = page.ContinuationToken;
-            foreach (TableEntity row in page.Values)
+            if (long.TryParse(row.PartitionKey.AsSpan(kind.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long number) && number > (after ?? 0)
+                && (candidate is null || candidate(row)))
             {
-                if (long.TryParse(row.PartitionKey.AsSpan(kind.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long number) && number > (after ?? 0))
-                {
-                    numbers.Add(number);
-                }
+                numbers.Add(number);
             }
         }
-        while (token is not null);
 
         numbers.Sort();
         var items = new List<TItem>();

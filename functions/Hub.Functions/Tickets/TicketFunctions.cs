@@ -49,7 +49,8 @@ public sealed class TicketFunctions(
 
     /// <summary>
     /// One page of the tickets <paramref name="filter"/> matches, in number order after <paramref name="after"/>: the
-    /// list API's and the dashboard's. The filter runs on the state rows; a page is filled from as many table pages as it takes.
+    /// list API's and the dashboard's. The filter runs first on the state rows' columns (status, queue, owner, subject),
+    /// so only the states of the page are read; then on each state read, which also covers rows stored before the columns.
     /// </summary>
     public static Task<(List<TicketSummary> Items, string? Continuation)> PageAsync(AggregateStore store, TicketFilter filter, int size, long? after, CancellationToken ct)
     {
@@ -61,7 +62,9 @@ public sealed class TicketFunctions(
             json => TicketJson.State(json) is var ticket && filter.Matches(ticket) ? TicketSummary.From(ticket) : null,
             size,
             after,
-            ct);
+            ct,
+            TicketFilter.Columns,
+            filter.MayMatch);
     }
 
     [Function("Tickets_Get")]

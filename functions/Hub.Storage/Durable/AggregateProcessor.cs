@@ -229,6 +229,7 @@ public sealed class AggregateProcessor<TState, TCommand, TEvent>(
                 partition, snapshot?.ETag, sequence, JsonSerializer.Serialize(state, Json), decider.StateName(state), timers, events, outboxRows, inboxId, now)
             {
                 Attempt = commitId,
+                Columns = decider.Columns(state),
             };
             CommitOutcome committed;
             try

@@ -51,6 +51,9 @@ public sealed record AggregateCommit(
 {
     /// <summary>Which attempt wrote the commit (<see cref="OutboxRecord.Commit"/>), recorded on its inbox row.</summary>
     public string? Attempt { get; init; }
+
+    /// <summary>The decider's list columns for the new state (<c>IDecider.Columns</c>), stored on the state row.</summary>
+    public IReadOnlyDictionary<string, string?>? Columns { get; init; }
 }
 
 /// <summary>The inbox row of an applied message: the commit that applied it (0 and null on rows older than these fields).</summary>

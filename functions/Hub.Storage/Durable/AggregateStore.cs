@@ -78,6 +78,11 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
             ["UpdatedAt"] = commit.At,
             ["PendingOutbox"] = commit.Outbox.Count > 0,
         };
+        foreach ((string column, string? value) in commit.Columns ?? new Dictionary<string, string?>())
+        {
+            state[column] = value;
+        }
+
         await PutTextAsync(state, "State", commit.StateJson, cancellationToken).ConfigureAwait(false);
 
         var actions = new List<TableTransactionAction>(rows + 2)
