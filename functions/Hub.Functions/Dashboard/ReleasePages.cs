@@ -172,21 +172,13 @@ public sealed class ReleasePages(
         }
 
         await storage.EnsureAsync(ct);
-        string key = ReleaseDecider.IdOf(id);
         ReleaseActor actor = ReleaseActors.For(action.Session!.Caller, config.Releases);
         bool overrideFlag = string.Equals(action.Form["override"].FirstOrDefault(), "true", StringComparison.Ordinal);
         string? reason = action.Form["reason"].FirstOrDefault() is { Length: > 0 } given ? given.Trim() : "moved on the dashboard";
-        CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(key, null, new RequestTransition(actor, to, reason, overrideFlag), actor.Name, ct);
-        if (outcome.Status == CommandStatus.Rejected)
-        {
-            return outcome.State.Exists
-                ? DashboardGuard.Back(back, $"Release #{id} not moved to {to}: {outcome.Reason}")
-                : DashboardGuard.Back("/releases", $"Release #{id} does not exist.");
-        }
-
-        // As the API does: a StageRollout request is answered by the slot within the same dispatch, so read the state it left.
-        ReleaseState state = outcome.State.Slot == SlotStatus.Requested ? (await releases.GetAsync(key, ct))?.State ?? outcome.State : outcome.State;
-        return DashboardGuard.Back(back, ReleasesHtml.Moved(state, to));
+        (CommandOutcome<ReleaseState> outcome, ReleaseState state) = await ReleaseFunctions.HandleAsync(releases, id, null, new RequestTransition(actor, to, reason, overrideFlag), actor, ct);
+        return outcome.Status != CommandStatus.Rejected ? DashboardGuard.Back(back, ReleasesHtml.Moved(state, to))
+            : outcome.State.Exists ? DashboardGuard.Back(back, $"Release #{id} not moved to {to}: {outcome.Reason}")
+            : DashboardGuard.Back("/releases", $"Release #{id} does not exist.");
     }
 }
 

@@ -254,16 +254,26 @@ public sealed class ReleaseFunctions(
 
     private async Task<IResult> ApplyAsync(long id, ReleaseCommand command, ReleaseActor actor, HttpRequest request, CancellationToken ct)
     {
-        string key = ReleaseDecider.IdOf(id);
-        CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(key, IdempotencyKey(request), command, actor.Name, ct);
-        if (outcome.Status == CommandStatus.Rejected)
-        {
-            return outcome.State.Exists ? FieldRefusal(outcome.Reason!, conflict: true) : NotFound(id);
-        }
+        (CommandOutcome<ReleaseState> outcome, ReleaseState state) = await HandleAsync(releases, id, IdempotencyKey(request), command, actor, ct);
+        return outcome.Status != CommandStatus.Rejected ? TypedResults.Ok(ReleaseSummary.From(state))
+            : outcome.State.Exists ? FieldRefusal(outcome.Reason!, conflict: true)
+            : NotFound(id);
+    }
 
-        // A StageRollout request is answered by the slot within the same dispatch: read the state it left.
-        ReleaseState state = outcome.State.Slot == SlotStatus.Requested ? (await releases.GetAsync(key, ct))?.State ?? outcome.State : outcome.State;
-        return TypedResults.Ok(ReleaseSummary.From(state));
+    /// <summary>
+    /// A command applied to release <paramref name="id"/> (the API's and the dashboard's), and the state it left: a
+    /// StageRollout request is answered by the slot within the same dispatch, so then the state is read again.
+    /// </summary>
+    public static async Task<(CommandOutcome<ReleaseState> Outcome, ReleaseState State)> HandleAsync(
+        AggregateProcessor<ReleaseState, ReleaseCommand, ReleaseEvent> releases, long id, string? messageId, ReleaseCommand command, ReleaseActor actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(releases);
+        ArgumentNullException.ThrowIfNull(actor);
+        string key = ReleaseDecider.IdOf(id);
+        CommandOutcome<ReleaseState> outcome = await releases.HandleAsync(key, messageId, command, actor.Name, ct);
+        return (outcome, outcome.Status != CommandStatus.Rejected && outcome.State.Slot == SlotStatus.Requested
+            ? (await releases.GetAsync(key, ct))?.State ?? outcome.State
+            : outcome.State);
     }
 
     /// <summary>
