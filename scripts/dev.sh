@@ -54,6 +54,7 @@ for _ in $(seq 1 120); do
 
 Integration Hub is running ($mode; settings from local.settings.json)
   hub          $url
+  dashboard    $url/   (sign in with an API key of local.settings.json, e.g. dev-only-operator-key-0123456789)
   health       $url/api/health
   poison list  $url/api/admin/poison   (header x-functions-key: Hub__AdminKey)
   run a timer  curl -X POST -H 'x-functions-key: $timer_key' $url/admin/functions/Housekeeping
