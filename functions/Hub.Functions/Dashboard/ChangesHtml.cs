@@ -10,7 +10,8 @@ namespace Hub.Functions.Dashboard;
 /// <summary>
 /// The change calendar (a row per day, a column per tier: each service's window openings with the changes waiting for
 /// or running in them), the changes under way, and the change page (fields, tier walk, time in each state, history).
-/// Every part that changes is a live region. Times are UTC.
+/// Every part that changes is a live region. Times are UTC. Below 700 px the calendar reads as a list per day, a
+/// labelled block per tier with something in it.
 /// </summary>
 public static class ChangesHtml
 {
@@ -26,6 +27,9 @@ public static class ChangesHtml
         <style>
         #calendar-days td{min-width:9rem}#calendar-days th[scope=row]{white-space:nowrap}
         #calendar-days tr.today th[scope=row]{color:#0969da}
+        @media (max-width:700px){#calendar-days thead{display:none}#calendar-days tr,#calendar-days th,#calendar-days td{display:block}
+        #calendar-days td{min-width:0;border-bottom:0;padding-top:0}#calendar-days td:empty{display:none}#calendar-days tr{border-bottom:1px solid #d0d7de}
+        #calendar-days td::before{content:attr(data-tier);display:block;font-weight:600;font-size:.85em;color:#57606a}}
         .window{border-left:4px solid #0969da;background:#ddf4ff;padding:.2rem .4rem;margin:.15rem 0}
         .window .when{font-variant-numeric:tabular-nums;font-weight:600}
         .change{display:block;margin:.15rem 0;padding:.15rem .3rem;background:#fff;border:1px solid #d0d7de;border-radius:4px}
@@ -193,7 +197,7 @@ public static class ChangesHtml
 
                 if (p.FinishedAt is { } finished)
                 {
-                    lines.Add($"finished {At(finished)}{(p.StartedAt is { } s ? $" after {Span(finished - s)}" : "")}");
+                    lines.Add($"finished {At(finished)}{(p.StartedAt is { } s ? $" after {Took(finished - s)}" : "")}");
                 }
 
                 if (p.Evidence is { } evidence)
@@ -236,6 +240,9 @@ public static class ChangesHtml
         string when = Starts(c) is { } at ? $"{at.UtcDateTime:HH:mm} " : "";
         return $"""<a class="{css}" data-change="{c.Number}" href="/changes/{c.Number}">{(c.Emergency ? "<span class=\"flag\">[EMERGENCY]</span> " : "")}#{c.Number} {E(c.Service?.Name)} {E(c.Version ?? "")}<br><small>{when}{E(c.Progress.ToString())}: {E(c.Summary)}</small></a>""";
     }
+
+    private static string Took(TimeSpan span) =>
+        span < TimeSpan.FromMinutes(1) ? string.Create(CultureInfo.InvariantCulture, $"{Math.Max(span.TotalSeconds, 0):0} s") : Span(span);
 
     private static string Kind(ChangeState c) => c.Emergency ? "<span class=\"flag\">Emergency</span>" : E(c.Kind.ToString());
 

@@ -14,7 +14,7 @@ namespace Hub.Functions.Tests.Dashboard;
 /// shows in the slot's STAGE cell of the calendar, a change installing on DEV in today's DEV cell, one at the gate in
 /// the list; the change page shows its tier walk and history, and a cancel made elsewhere arrives without a reload.
 /// A site of real local processes (the reference agent, <see cref="SiteLab"/>) shows its last run; its page's timeline
-/// has one entry per step in rank order, and a Stop started elsewhere replaces it in reverse order. A reader sees no
+/// has one entry per step in rank order, and a Status run started elsewhere replaces it without a reload. A reader sees no
 /// buttons on any of them.
 /// </summary>
 public sealed class ChangeSitePageTests(DashboardBrowser browser) : IClassFixture<DashboardBrowser>
@@ -129,12 +129,12 @@ public sealed class ChangeSitePageTests(DashboardBrowser browser) : IClassFixtur
         await Expect(page.Locator("main button")).ToHaveCountAsync(0);
         await DashboardBrowser.ScreenshotAsync(page, "site");
 
-        // A Stop started elsewhere becomes the latest run: the open page shows it, in reverse rank order.
+        // A Status run started elsewhere becomes the latest run: the open page shows it without a reload.
         await page.EvaluateAsync("() => window.notReloaded = true");
-        string stop = await SiteLab.StartRunAsync(hub.Client, "lab", new { command = "Stop" });
-        await Expect(page.Locator($"#runs tr[data-run='{stop}']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        string status = await SiteLab.StartRunAsync(hub.Client, "lab", new { command = "Status" });
+        await Expect(page.Locator($"#runs tr[data-run='{status}']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await Expect(page.Locator("#timeline li.succeeded")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
-        Assert.Equal(["web", "app", "db"], await page.Locator("#timeline li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.service)"));
+        await Expect(page.Locator("#timeline li").First).ToContainTextAsync("1. status db @ db-1");
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"));
 
         // An earlier run by ?run=, and an unknown one is a 404 page saying so.
