@@ -20,8 +20,6 @@ public static class ChangesHtml
 
     private static readonly string[] AlwaysShown = ["DEV", "TEST", "STAGE", "PROD"];
 
-    // Longest text of one history value before it is cut (the API has it whole).
-    private const int MaxText = 2000;
 
     private const string Css = """
         <style>
@@ -42,7 +40,6 @@ public static class ChangesHtml
         ol.walk li{flex:1 1 10rem;background:#fff;border:1px solid #d0d7de;border-top-width:6px;padding:.4rem .6rem}
         ol.walk li.done{border-top-color:#1a7f37}ol.walk li.current{border-top-color:#bf8700}ol.walk li.failed{border-top-color:#b42318}ol.walk li.pending{border-top-color:#d0d7de}
         ol.walk .tier{font-weight:700}
-        .text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.25rem 0 0}
         </style>
         """;
 
@@ -149,7 +146,7 @@ public static class ChangesHtml
         {
             string moved = e.FromState is { } from && e.ToState is { } to && from != to ? $"{E(from)} &rarr; {E(to)}" : e.FromState is null && e.ToState is { } first ? E(first) : "";
             entries.Append(CultureInfo.InvariantCulture, $"""
-                <tr data-sequence="{e.Sequence}"><td>{At(e.At)}</td><td class="who">{E(e.Actor)}</td><td class="type">{E(e.Type)}</td><td class="moved">{moved}</td><td class="what">{What(e.Data)}</td></tr>
+                <tr data-sequence="{e.Sequence}"><td>{At(e.At)}</td><td class="who">{E(e.Actor)}</td><td class="type">{E(e.Type)}</td><td class="moved">{moved}</td><td class="what">{EventValues(e.Data, "service", "number")}</td></tr>
                 """).Append('\n');
         }
 
@@ -262,37 +259,4 @@ public static class ChangesHtml
         Uri.TryCreate(text, UriKind.Absolute, out Uri? u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)
             ? $"<a href=\"{E(text)}\">{E(text)}</a>"
             : text.StartsWith("/api/", StringComparison.Ordinal) ? $"<a href=\"{E(text)}\">{E(text)}</a>" : E(text);
-
-    // An event's values as "name: value" (the service copy and the actor, type and instant left out: they are columns
-    // or on the page already); long or multi-line text as written.
-    private static string What(string data)
-    {
-        using JsonDocument json = JsonDocument.Parse(data);
-        if (json.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            return "";
-        }
-
-        var values = new List<string>();
-        var texts = new List<string>();
-        foreach (JsonProperty p in json.RootElement.EnumerateObject())
-        {
-            if (p.Name is "type" or "actor" or "at" or "service" or "number" || p.Value.ValueKind is JsonValueKind.Null)
-            {
-                continue;
-            }
-
-            string value = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
-            if (value.Contains('\n', StringComparison.Ordinal) || value.Length > 120)
-            {
-                texts.Add($"<p class=\"text\">{E(value.Length > MaxText ? value[..MaxText] + "…" : value)}</p>");
-            }
-            else
-            {
-                values.Add($"{E(p.Name)}: {E(value)}");
-            }
-        }
-
-        return string.Join("; ", values) + string.Concat(texts);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 
 namespace Hub.Functions.Dashboard;
 
@@ -33,7 +34,11 @@ public static class DashboardHtml
         form.inline{display:inline}
         label{display:block;margin:.5rem 0 .2rem}input[type=password]{width:min(100%,28rem)}
         .error{color:#b42318}
+        .text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.25rem 0 0}
         """;
+
+    // Longest text of one history entry shown before it is cut (the API has it whole).
+    private const int MaxText = 2000;
 
     // Every few seconds the page is fetched again and each [data-live] element with an id is replaced by its fresh copy,
     // except while a form field or an opened fold inside it has focus, so a half-typed form survives; a focused link or
@@ -100,6 +105,53 @@ public static class DashboardHtml
         { TotalHours: >= 1 } => $"{(int)span.TotalHours} h {span.Minutes} min",
         _ => $"{(int)span.TotalMinutes} min {span.Seconds} s",
     };
+
+    /// <summary>
+    /// An event's values (its JSON data) as the history tables show them: "name: value", long or multi-line text as
+    /// written (cut at 2,000 characters), files by their names; the type, actor and instant (columns of their own) and
+    /// <paramref name="skip"/> (shown elsewhere on the page) left out.
+    /// </summary>
+    public static string EventValues(string data, params string[] skip)
+    {
+        using JsonDocument json = JsonDocument.Parse(data);
+        if (json.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return "";
+        }
+
+        var values = new List<string>();
+        var texts = new List<string>();
+        foreach (JsonProperty p in json.RootElement.EnumerateObject())
+        {
+            if (p.Name is "type" or "actor" or "at" || skip.Contains(p.Name) || p.Value.ValueKind is JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            if (p.Name == "attachments" && p.Value.ValueKind == JsonValueKind.Array)
+            {
+                string[] names = [.. p.Value.EnumerateArray().Select(a => a.ValueKind == JsonValueKind.Object && a.TryGetProperty("fileName", out JsonElement name) ? name.GetString() ?? "" : "")];
+                if (names.Length > 0)
+                {
+                    values.Add($"files: {E(string.Join(", ", names))}");
+                }
+
+                continue;
+            }
+
+            string value = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            if (value.Contains('\n', StringComparison.Ordinal) || value.Length > 120)
+            {
+                texts.Add($"<p class=\"text\">{E(value.Length > MaxText ? value[..MaxText] + "…" : value)}</p>");
+            }
+            else
+            {
+                values.Add($"{E(p.Name)}: {E(value)}");
+            }
+        }
+
+        return string.Join("; ", values) + string.Concat(texts);
+    }
 
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 }

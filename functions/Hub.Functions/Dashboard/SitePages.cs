@@ -53,23 +53,8 @@ public sealed class SitePages(
         }
 
         await storage.EnsureAsync(ct);
-        // As GET /api/sites: the YAML's sites, each superseded by its stored version.
-        var entries = new Dictionary<string, SiteEntry>(StringComparer.OrdinalIgnoreCase);
-        foreach (Site seed in config.Sites)
-        {
-            entries[seed.Name] = SiteEntry.FromConfig(seed);
-        }
-
-        await foreach (SiteEntryState state in StateRows.AllAsync<SiteEntryState>(store, SiteEntryDecider.AggregateKind, ct))
-        {
-            if (state.Site is { } site)
-            {
-                entries[site.Name] = SiteEntry.From(state);
-            }
-        }
-
         IReadOnlyDictionary<string, ServiceRecord> records = await RecordsAsync(ct);
-        SiteEntry[] ordered = [.. entries.Values.OrderBy(e => e.Site.Name, StringComparer.OrdinalIgnoreCase)];
+        IReadOnlyList<SiteEntry> ordered = await SiteFunctions.EntriesAsync(config, store, ct);
         SiteRunState[] states = await Task.WhenAll(ordered.Select(async e => (await runs.GetAsync(SiteRunDecider.Id(e.Site.Name), ct))?.State ?? SiteRunState.None));
         return DashboardGuard.Page(SitesHtml.List(session, [.. ordered.Select((e, i) => new SiteCard(e, Members(e.Site, records), [.. states[i].Runs.Reverse().Take(LastRuns)]))], clock.GetUtcNow()));
     }
@@ -96,9 +81,7 @@ public sealed class SitePages(
         }
 
         await storage.EnsureAsync(ct);
-        SiteEntry? entry = (await sites.GetAsync(SiteEntryDecider.Id(name), ct))?.State is { Site: not null } stored ? SiteEntry.From(stored)
-            : config.Site(name) is { } seed ? SiteEntry.FromConfig(seed)
-            : null;
+        SiteEntry? entry = await SiteFunctions.EntryAsync(sites, config, name, ct);
         if (entry is null)
         {
             return DashboardGuard.Page(SitesHtml.Missing(session, $"There is no site '{name}'."), StatusCodes.Status404NotFound);

@@ -18,7 +18,7 @@ namespace Hub.Functions.Dashboard;
 /// attachments, each file downloadable with the session. Any signed-in role reads them.
 /// </summary>
 public sealed class TicketPages(
-    DashboardGuard guard, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets, AggregateStore store, MailAttachmentStore files,
+    DashboardGuard guard, AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets, AggregateStore store, TicketIndex index, MailAttachmentStore files,
     DurableStorage storage, HubConfiguration config, TimeProvider clock)
 {
     /// <summary>Tickets on one page of the list.</summary>
@@ -46,7 +46,7 @@ public sealed class TicketPages(
 
         var filter = TicketFilter.From(request);
         await storage.EnsureAsync(ct);
-        (List<TicketSummary> items, string? next) = await TicketFunctions.PageAsync(store, filter, PageSize, after, ct);
+        (List<TicketSummary> items, string? next) = await TicketFunctions.PageAsync(store, index, filter, PageSize, after, ct);
         return DashboardGuard.Page(TicketsHtml.List(session, config, filter, after, items, next));
     }
 

@@ -15,9 +15,6 @@ namespace Hub.Functions.Dashboard;
 /// </summary>
 public static class TicketsHtml
 {
-    // Longest text of one history entry shown before it is cut (the API has it whole).
-    private const int MaxText = 2000;
-
     private const string Css = """
         <style>
         form.search{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:flex-end;margin-bottom:1rem}
@@ -25,7 +22,6 @@ public static class TicketsHtml
         dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}dl.fields dt{font-weight:600}dl.fields dd{margin:0;overflow-wrap:anywhere}
         .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}
         .cards section{background:#fff;border:1px solid #d0d7de;padding:.5rem 1rem}
-        .text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.25rem 0 0}
         </style>
         """;
 
@@ -112,7 +108,7 @@ public static class TicketsHtml
         {
             string change = e.FromState is { } from && e.ToState is { } to && from != to ? $"{E(from)} &rarr; {E(to)}" : "";
             entries.Append(CultureInfo.InvariantCulture, $"""
-                <tr data-sequence="{e.Sequence}"><td>{e.Sequence}</td><td>{At(e.At)}</td><td>{E(e.Actor)}</td><td class="type">{E(e.Type)}</td><td>{change}</td><td class="what">{What(e.Data)}</td></tr>
+                <tr data-sequence="{e.Sequence}"><td>{e.Sequence}</td><td>{At(e.At)}</td><td>{E(e.Actor)}</td><td class="type">{E(e.Type)}</td><td>{change}</td><td class="what">{EventValues(e.Data, "messageIds")}</td></tr>
                 """).Append('\n');
         }
 
@@ -178,48 +174,4 @@ public static class TicketsHtml
         < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB"),
     };
-
-    // An event's data as the page shows it: its text (a comment, a reply, a reason) as written, the other values as
-    // "name: value", attachments by their names; the type, actor and instant are columns of their own.
-    private static string What(string data)
-    {
-        using JsonDocument json = JsonDocument.Parse(data);
-        if (json.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            return "";
-        }
-
-        var values = new List<string>();
-        var texts = new List<string>();
-        foreach (JsonProperty p in json.RootElement.EnumerateObject())
-        {
-            if (p.Name is "type" or "actor" or "at" or "messageIds" || p.Value.ValueKind is JsonValueKind.Null)
-            {
-                continue;
-            }
-
-            if (p.Name == "attachments")
-            {
-                string[] names = [.. p.Value.EnumerateArray().Select(a => a.TryGetProperty("fileName", out JsonElement name) ? name.GetString() ?? "" : "")];
-                if (names.Length > 0)
-                {
-                    values.Add($"files: {E(string.Join(", ", names))}");
-                }
-
-                continue;
-            }
-
-            if (p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { } text && (text.Contains('\n', StringComparison.Ordinal) || text.Length > 80))
-            {
-                texts.Add($"<p class=\"text\">{E(text.Length > MaxText ? text[..MaxText] + "…" : text)}</p>");
-            }
-            else
-            {
-                string value = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
-                values.Add($"{E(p.Name)}: {E(value.Length > 200 ? value[..200] + "…" : value)}");
-            }
-        }
-
-        return string.Join("; ", values) + string.Concat(texts);
-    }
 }

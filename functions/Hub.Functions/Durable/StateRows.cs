@@ -69,28 +69,37 @@ public static class StateRows
     /// </summary>
     /// <remarks>
     /// The table orders keys as text (<c>ticket:10</c> before <c>ticket:2</c>), so the numbers are read first (keys
-    /// and <paramref name="columns"/> only, with <paramref name="where"/> applied by storage and rows
-    /// <paramref name="candidate"/> rules out on those columns skipped), ordered, and the page's states read by key, a
-    /// batch at a time, until the page is full.
+    /// only, with <paramref name="where"/> applied by storage), ordered, and the page filled by <see cref="FillPageAsync"/>.
     /// </remarks>
     public static async Task<(List<TItem> Items, string? Continuation)> PageAsync<TItem>(
-        AggregateStore store, string kind, string? where, Func<string, TItem?> select, int size, long? after, CancellationToken ct,
-        IReadOnlyList<string>? columns = null, Func<TableEntity, bool>? candidate = null)
+        AggregateStore store, string kind, string? where, Func<string, TItem?> select, int size, long? after, CancellationToken ct)
         where TItem : class
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(select);
         var numbers = new List<long>();
-        await foreach (TableEntity row in ColumnsAsync(store, kind, where, columns ?? [], ct))
+        await foreach (TableEntity row in ColumnsAsync(store, kind, where, [], ct))
         {
-            if (long.TryParse(row.PartitionKey.AsSpan(kind.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long number) && number > (after ?? 0)
-                && (candidate is null || candidate(row)))
+            if (long.TryParse(row.PartitionKey.AsSpan(kind.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long number) && number > (after ?? 0))
             {
                 numbers.Add(number);
             }
         }
 
         numbers.Sort();
+        return await FillPageAsync(store, kind, numbers, select, size, ct);
+    }
+
+    /// <summary>
+    /// A page of up to <paramref name="size"/> items from the states of <paramref name="numbers"/> (ascending), read by
+    /// key a batch at a time until the page is full; <paramref name="select"/> turns a state into an item or skips it.
+    /// The continuation is the number of the page's last item, null when no number is left.
+    /// </summary>
+    public static async Task<(List<TItem> Items, string? Continuation)> FillPageAsync<TItem>(
+        AggregateStore store, string kind, IReadOnlyList<long> numbers, Func<string, TItem?> select, int size, CancellationToken ct)
+        where TItem : class
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(numbers);
+        ArgumentNullException.ThrowIfNull(select);
         var items = new List<TItem>();
         int next = 0;
         while (items.Count < size && next < numbers.Count)

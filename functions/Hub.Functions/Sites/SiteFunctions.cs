@@ -50,22 +50,8 @@ public sealed class SiteFunctions(
     {
         ArgumentNullException.ThrowIfNull(request);
         await storage.EnsureAsync(ct);
-        var entries = new Dictionary<string, SiteEntry>(StringComparer.OrdinalIgnoreCase);
-        foreach (Site seed in config.Sites)
-        {
-            entries[seed.Name] = SiteEntry.FromConfig(seed);
-        }
-
-        await foreach (SiteEntryState state in StateRows.AllAsync<SiteEntryState>(store, SiteEntryDecider.AggregateKind, ct))
-        {
-            if (state.Site is { } site)
-            {
-                entries[site.Name] = SiteEntry.From(state);
-            }
-        }
-
         var items = new List<SiteListItem>();
-        foreach (SiteEntry entry in entries.Values.OrderBy(e => e.Site.Name, StringComparer.OrdinalIgnoreCase))
+        foreach (SiteEntry entry in await EntriesAsync(config, store, ct))
         {
             SiteRun? last = (await runs.GetAsync(SiteRunDecider.Id(entry.Site.Name), ct))?.State.Runs is { Count: > 0 } all ? all[^1] : null;
             items.Add(new SiteListItem(entry.Site.Name, [.. entry.Site.Services.Select(m => m.Service)], entry.Version, entry.Source, last is null ? null : RunSummary.Of(entry.Site.Name, last)));
@@ -345,10 +331,39 @@ public sealed class SiteFunctions(
     private async Task<SiteRun?> RunOfAsync(string site, string runId, CancellationToken ct) =>
         (await runs.GetAsync(SiteRunDecider.Id(site), ct))?.State.Run(runId);
 
-    private async Task<SiteEntry?> EntryAsync(string site, CancellationToken ct) =>
-        (await sites.GetAsync(SiteEntryDecider.Id(site), ct))?.State is { Site: not null } state ? SiteEntry.From(state)
+    private Task<SiteEntry?> EntryAsync(string site, CancellationToken ct) => EntryAsync(sites, config, site, ct);
+
+    /// <summary>Every site by name: the YAML's, each superseded by its stored version, and those only stored (the API's list and the dashboard's).</summary>
+    public static async Task<IReadOnlyList<SiteEntry>> EntriesAsync(HubConfiguration config, AggregateStore store, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var entries = new Dictionary<string, SiteEntry>(StringComparer.OrdinalIgnoreCase);
+        foreach (Site seed in config.Sites)
+        {
+            entries[seed.Name] = SiteEntry.FromConfig(seed);
+        }
+
+        await foreach (SiteEntryState state in StateRows.AllAsync<SiteEntryState>(store, SiteEntryDecider.AggregateKind, ct))
+        {
+            if (state.Site is { } site)
+            {
+                entries[site.Name] = SiteEntry.From(state);
+            }
+        }
+
+        return [.. entries.Values.OrderBy(e => e.Site.Name, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>One site: its stored version, else the YAML's, else null.</summary>
+    public static async Task<SiteEntry?> EntryAsync(
+        AggregateProcessor<SiteEntryState, SiteEntryCommand, SiteEntryEvent> sites, HubConfiguration config, string site, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sites);
+        ArgumentNullException.ThrowIfNull(config);
+        return (await sites.GetAsync(SiteEntryDecider.Id(site), ct))?.State is { Site: not null } state ? SiteEntry.From(state)
         : config.Site(site) is { } seed ? SiteEntry.FromConfig(seed)
         : null;
+    }
 
     private async Task<ServiceCatalog> CatalogAsync(CancellationToken ct) => new([.. (await catalog.AllAsync(ct)).Select(e => e.Record)]);
 

@@ -20,7 +20,7 @@ namespace Hub.Functions.Tickets;
 /// A refusal by the ticket's rules is a 422 problem with the reason; a stale If-Match is 412.
 /// </summary>
 public sealed class TicketFunctions(
-    AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets, AggregateStore store, TicketNumbers numbers,
+    AggregateProcessor<TicketState, TicketCommand, TicketEvent> tickets, AggregateStore store, TicketIndex index, TicketNumbers numbers,
     DurableStorage storage, HubConfiguration config, IdempotentCreates idempotent, TimeProvider clock)
 {
     [Function("Tickets_List")]
@@ -43,28 +43,24 @@ public sealed class TicketFunctions(
         }
 
         await storage.EnsureAsync(ct);
-        (List<TicketSummary> items, string? token) = await PageAsync(store, TicketFilter.From(request), Math.Clamp(pageSize ?? 50, 1, 500), after, ct);
+        (List<TicketSummary> items, string? token) = await PageAsync(store, index, TicketFilter.From(request), Math.Clamp(pageSize ?? 50, 1, 500), after, ct);
         return TypedResults.Ok(new TicketList(items, token));
     }
 
     /// <summary>
     /// One page of the tickets <paramref name="filter"/> matches, in number order after <paramref name="after"/>: the
-    /// list API's and the dashboard's. The filter runs first on the state rows' columns (status, queue, owner, subject),
-    /// so only the states of the page are read; then on each state read, which also covers rows stored before the columns.
+    /// list API's and the dashboard's. The filter runs first on the <see cref="TicketIndex"/> (status, queue, owner,
+    /// subject), so only the states of the page are read; then on each state read, which also covers rows stored
+    /// before the columns.
     /// </summary>
-    public static Task<(List<TicketSummary> Items, string? Continuation)> PageAsync(AggregateStore store, TicketFilter filter, int size, long? after, CancellationToken ct)
+    public static async Task<(List<TicketSummary> Items, string? Continuation)> PageAsync(
+        AggregateStore store, TicketIndex index, TicketFilter filter, int size, long? after, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(filter);
-        return StateRows.PageAsync(
-            store,
-            TicketDecider.AggregateKind,
-            null,
-            json => TicketJson.State(json) is var ticket && filter.Matches(ticket) ? TicketSummary.From(ticket) : null,
-            size,
-            after,
-            ct,
-            TicketFilter.Columns,
-            filter.MayMatch);
+        IReadOnlyList<long> candidates = await index.CandidatesAsync(filter, after, ct);
+        return await StateRows.FillPageAsync(
+            store, TicketDecider.AggregateKind, candidates, json => TicketJson.State(json) is var ticket && filter.Matches(ticket) ? TicketSummary.From(ticket) : null, size, ct);
     }
 
     [Function("Tickets_Get")]

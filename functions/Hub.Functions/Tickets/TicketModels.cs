@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Data.Tables;
 using Hub.Domain.Tickets;
 using Hub.Functions.Http;
 
@@ -31,21 +30,21 @@ public sealed record TicketFilter(string? Queue, string? Status, string? Owner, 
     /// <summary>The filter in a request's query: <c>queue</c>, <c>status</c>, <c>owner</c>, <c>q</c>.</summary>
     public static TicketFilter From(HttpRequest request) => new(request.Text("queue"), request.Text("status"), request.Text("owner"), request.Text("q"));
 
-    /// <summary>The state row's columns <see cref="MayMatch"/> reads.</summary>
+    /// <summary>The state row's columns the <see cref="TicketIndex"/> keeps.</summary>
     public static readonly IReadOnlyList<string> Columns = ["StateName", TicketDecider.QueueColumn, TicketDecider.OwnerColumn, TicketDecider.SubjectColumn];
 
     /// <summary>
-    /// Whether a ticket may match, judged from its state row's <see cref="Columns"/>: false only when it surely does not.
-    /// A row without the queue column was stored before the columns were, and is judged on its state.
+    /// Whether a ticket may match, judged from its state row's columns: false only when it surely does not. A row
+    /// without the queue column was stored before the columns were, and is judged on its state.
     /// </summary>
-    public bool MayMatch(TableEntity row)
+    public bool MayMatch(TicketColumns row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return (Status is null || string.Equals(row.GetString("StateName"), Status, StringComparison.OrdinalIgnoreCase))
-            && (row.GetString(TicketDecider.QueueColumn) is not { } queue
+        return (Status is null || string.Equals(row.Status, Status, StringComparison.OrdinalIgnoreCase))
+            && (row.Queue is not { } queue
                 || ((Queue is null || string.Equals(queue, Queue, StringComparison.OrdinalIgnoreCase))
-                    && (Owner is null || string.Equals(row.GetString(TicketDecider.OwnerColumn), Owner, StringComparison.OrdinalIgnoreCase))
-                    && (Q is null || (row.GetString(TicketDecider.SubjectColumn) ?? "").Contains(Q, StringComparison.OrdinalIgnoreCase))));
+                    && (Owner is null || string.Equals(row.Owner, Owner, StringComparison.OrdinalIgnoreCase))
+                    && (Q is null || (row.Subject ?? "").Contains(Q, StringComparison.OrdinalIgnoreCase))));
     }
 
     public bool Matches(TicketState t)

@@ -12,6 +12,7 @@ public static class TicketServices
     {
         services.AddAggregate<TicketState, TicketCommand, TicketEvent, TicketDecider>();
         services.AddSingleton(sp => new TicketNumbers(sp.GetRequiredService<AggregateStore>().Table));
+        services.AddSingleton<TicketIndex>();
         services.AddSingleton<ISideEffectHandler>(sp => new EscalationEffect(
             sp.GetRequiredService<AggregateProcessor<TicketState, TicketCommand, TicketEvent>>,
             sp.GetRequiredService<AggregateStore>(),

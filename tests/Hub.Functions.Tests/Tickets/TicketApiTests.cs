@@ -153,7 +153,7 @@ public sealed class TicketApiTests
     }
 
     [Fact]
-    public async Task List_FiltersOnTheStateRowsColumns_AndStillFindsRowsStoredBeforeThem()
+    public async Task List_FiltersOnTheStateRowsColumns_StillFindsRowsStoredBeforeThem_AndSeesLaterChanges()
     {
         await using TestHub hub = await StartAsync();
         long help = await CreateAsync(hub);
@@ -183,6 +183,11 @@ public sealed class TicketApiTests
         Assert.Empty(await ListAsync("queue=ProductionDefect"));
         Assert.Empty(await ListAsync("status=resolved"));
         Assert.Equal([help, printer], await ListAsync("queue=&status=&owner=&q="));
+
+        // A change after the lists above shows in the next: each list reads the rows written since the one before.
+        await SendAsync(hub, HttpMethod.Patch, $"/api/tickets/{help}", OperatorKey, new { status = "open", subject = "Help with the printer" });
+        Assert.Equal([help, printer], await ListAsync("status=open"));
+        Assert.Equal([help, printer], await ListAsync("q=printer"));
     }
 
     [Fact]
