@@ -27,28 +27,13 @@ internal static class DashboardBench
 
     public static async Task RunAsync()
     {
-        int releases = Count("HUB_BENCH_RELEASES", 1000);
-        int tickets = Count("HUB_BENCH_TICKETS", 10000) - releases;
-        Azurite azurite = await Azurite.SharedAsync();
+        int releases = ReleaseBench.Count("HUB_BENCH_RELEASES", 1000);
+        int tickets = ReleaseBench.Count("HUB_BENCH_TICKETS", 10000) - releases;
         int port = Azurite.FreePort();
-        WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
+        WebApplication app = await ReleaseBench.HubAsync(port, "Error", new Dictionary<string, string?>
         {
-            Settings = SourceSecrets.With(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = azurite.ConnectionString,
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Hub__AdminKey"] = Guid.NewGuid().ToString("N"),
-                ["Hub__Urls"] = $"http://127.0.0.1:{port}",
-                ["Hub__DurableName"] = Azurite.UniqueName("b"),
-                ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
-                ["Hub__FunctionsRoot"] = Path.Combine(Azurite.RepositoryRoot(), "functions"),
-                ["Hub__ApiKeys__bench-provider"] = $"integrator:{ReleaseBench.Provider}",
-                ["Hub__ApiKeys__sw-rel-qc-team"] = $"operator:{ReleaseBench.Qc}",
-                ["Hub__ApiKeys__sw-rel-sr-team"] = $"operator:{ReleaseBench.Sr}",
-                ["Hub__ApiKeys__bench-admin"] = $"app-admin:{AdminKey}",
-                ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
-                ["Logging__LogLevel__Default"] = "Error",
-            }),
+            ["Hub__ApiKeys__bench-admin"] = $"app-admin:{AdminKey}",
+            ["Hub__DailyStatusSchedule"] = "0 0 0 1 1 *",
         });
         await app.StartAsync();
         try
@@ -166,13 +151,5 @@ internal static class DashboardBench
                 ? string.Create(CultureInfo.InvariantCulture, $"{Report.Percentile(sorted, 50):F0} / {Report.Percentile(sorted, 95):F0} / {sorted[^1]:F0} ms ({bytes / 1024} KiB)")
                 : string.Create(CultureInfo.InvariantCulture, $"answered {(int)status}"),
             "p95 <= 300 ms");
-    }
-
-    private static int Count(string setting, int otherwise)
-    {
-        string? text = Environment.GetEnvironmentVariable(setting);
-        return text is null ? otherwise
-            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0 ? count
-            : throw new InvalidOperationException($"{setting} must be a positive number; it is '{text}'.");
     }
 }

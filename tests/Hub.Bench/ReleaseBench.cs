@@ -32,26 +32,9 @@ internal static class ReleaseBench
 
     public static async Task RunAsync()
     {
-        int count = Count();
-        Azurite azurite = await Azurite.SharedAsync();
+        int count = Count("HUB_BENCH_RELEASES", 1000);
         int port = Azurite.FreePort();
-        WebApplication app = Hub.Standalone.HubStandalone.Build(new HubLaunchOptions
-        {
-            Settings = SourceSecrets.With(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = azurite.ConnectionString,
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Hub__AdminKey"] = Guid.NewGuid().ToString("N"),
-                ["Hub__Urls"] = $"http://127.0.0.1:{port}",
-                ["Hub__DurableName"] = Azurite.UniqueName("b"),
-                ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
-                ["Hub__FunctionsRoot"] = Path.Combine(Azurite.RepositoryRoot(), "functions"),
-                ["Hub__ApiKeys__bench-provider"] = $"integrator:{Provider}",
-                ["Hub__ApiKeys__sw-rel-qc-team"] = $"operator:{Qc}",
-                ["Hub__ApiKeys__sw-rel-sr-team"] = $"operator:{Sr}",
-                ["Logging__LogLevel__Default"] = "Warning",
-            }),
-        });
+        WebApplication app = await HubAsync(port, "Warning", new Dictionary<string, string?>());
         await app.StartAsync();
         try
         {
@@ -121,13 +104,42 @@ internal static class ReleaseBench
         }
     }
 
-    /// <summary>The number of releases: HUB_BENCH_RELEASES (a small count checks the bench end to end), else 1,000.</summary>
-    private static int Count()
+    /// <summary>
+    /// A hub on <paramref name="port"/> (in process, real Kestrel, the shared Azurite, config/hub.yaml) with the release
+    /// teams' keys and <paramref name="extra"/> settings; not yet started.
+    /// </summary>
+    internal static async Task<WebApplication> HubAsync(int port, string logLevel, IReadOnlyDictionary<string, string?> extra)
     {
-        string? setting = Environment.GetEnvironmentVariable("HUB_BENCH_RELEASES");
-        return setting is null ? 1000
-            : int.TryParse(setting, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0 ? count
-            : throw new InvalidOperationException($"HUB_BENCH_RELEASES must be a positive number; it is '{setting}'.");
+        Azurite azurite = await Azurite.SharedAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Hub__AdminKey"] = Guid.NewGuid().ToString("N"),
+            ["Hub__Urls"] = $"http://127.0.0.1:{port}",
+            ["Hub__DurableName"] = Azurite.UniqueName("b"),
+            ["Hub__Config"] = Path.Combine(Azurite.RepositoryRoot(), "config", "hub.yaml"),
+            ["Hub__FunctionsRoot"] = Path.Combine(Azurite.RepositoryRoot(), "functions"),
+            ["Hub__ApiKeys__bench-provider"] = $"integrator:{Provider}",
+            ["Hub__ApiKeys__sw-rel-qc-team"] = $"operator:{Qc}",
+            ["Hub__ApiKeys__sw-rel-sr-team"] = $"operator:{Sr}",
+            ["Logging__LogLevel__Default"] = logLevel,
+        };
+        foreach ((string name, string? value) in extra)
+        {
+            settings[name] = value;
+        }
+
+        return Hub.Standalone.HubStandalone.Build(new HubLaunchOptions { Settings = SourceSecrets.With(settings) });
+    }
+
+    /// <summary>A count from <paramref name="setting"/> (a small one checks a bench end to end), else <paramref name="otherwise"/>.</summary>
+    internal static int Count(string setting, int otherwise)
+    {
+        string? text = Environment.GetEnvironmentVariable(setting);
+        return text is null ? otherwise
+            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0 ? count
+            : throw new InvalidOperationException($"{setting} must be a positive number; it is '{text}'.");
     }
 
     // Each release its own major release, so no release waits in Deferred behind another's staged rollout.
