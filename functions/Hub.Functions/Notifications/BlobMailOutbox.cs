@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -9,12 +10,18 @@ using Hub.Storage.Durable;
 namespace Hub.Functions.Notifications;
 
 /// <summary>
-/// The development sender: one JSON blob per mail in the <c>&lt;DurableName&gt;-outbox</c> container, named by the
-/// outbox row's idempotency key, so a retried row writes nothing new. <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> list them. The container
-/// exists: every path to a command passes DurableStorage.
+/// The development sender: one JSON blob per mail in the <c>&lt;DurableName&gt;-outbox</c> container, under
+/// <c>mail/</c>, named by the outbox row's creation time (newest first) and idempotency key, both the same on every
+/// retry, so a retried row writes nothing new. Refused mails (any sender) are kept under <c>refused/</c> the same way.
+/// <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> read the first page of each prefix (OutboxListing). The
+/// container exists: every path to a command passes DurableStorage.
 /// </summary>
-public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names, TimeProvider clock) : IMailSender
+public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names) : IMailSender
 {
+    public const string SentPrefix = "mail/";
+
+    public const string RefusedPrefix = "refused/";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public BlobContainerClient Container { get; } = accounts.Get().GetBlobContainerClient(names.OutboxContainer);
@@ -24,12 +31,31 @@ public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names,
     public async Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        var record = new OutboxMail(mail.Id, clock.GetUtcNow(), mail.Notification, mail);
-        // Named by the key alone, so a retry on another day still finds the first copy.
-        await Container.GetBlobClient(BlobName(mail.Id)).UploadIfAbsentAsync(BinaryData.FromObjectAsJson(record, Json), "application/json", cancellationToken);
+        var record = new OutboxMail(mail.Id, mail.QueuedAt, mail.Notification, mail);
+        await Container.GetBlobClient(BlobName(SentPrefix, mail)).UploadIfAbsentAsync(BinaryData.FromObjectAsJson(record, Json), "application/json", cancellationToken);
     }
 
-    public static string BlobName(string id) => TableKey.Escape(id) + ".json";
+    /// <summary>
+    /// <paramref name="prefix"/>, then the ticks from the mail's <see cref="OutgoingMail.QueuedAt"/> to the end of time
+    /// (19 digits, so names sort newest first), then the escaped idempotency key.
+    /// </summary>
+    public static string BlobName(string prefix, OutgoingMail mail)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        long left = DateTimeOffset.MaxValue.UtcTicks - mail.QueuedAt.UtcTicks;
+        return string.Create(CultureInfo.InvariantCulture, $"{prefix}{left:D19}-{TableKey.Escape(mail.Id)}.json");
+    }
+
+    /// <summary>The queue time a name of <see cref="BlobName"/> carries; null for a name of another shape (written before mail/ and refused/).</summary>
+    public static DateTimeOffset? QueuedAtOf(string name, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Length > prefix.Length + 19 && name.StartsWith(prefix, StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan(prefix.Length, 19), NumberStyles.None, CultureInfo.InvariantCulture, out long left)
+            && left <= DateTimeOffset.MaxValue.UtcTicks
+            ? new DateTimeOffset(DateTimeOffset.MaxValue.UtcTicks - left, TimeSpan.Zero)
+            : null;
+    }
 
     /// <summary>A mail in the outbox: <see cref="Mail"/> is the notification as the domain asked for it, <see cref="Message"/> as rendered.</summary>
     public sealed record OutboxMail(string Id, DateTimeOffset QueuedAt, Hub.Domain.Tickets.TicketNotification? Mail, OutgoingMail Message);

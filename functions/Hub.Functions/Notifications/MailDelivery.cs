@@ -9,7 +9,7 @@ namespace Hub.Functions.Notifications;
 /// <summary>
 /// Performs <c>ticket.notify</c> side effects (ticket traffic, incident notifications): renders the kind's template and
 /// hands the mail to the configured sender with the outbox row's idempotency key. A transient failure throws, so the
-/// row stays for the sweeper; a permanent refusal is recorded under <c>failed/</c> in the outbox container (shown at
+/// row stays for the sweeper; a permanent refusal is recorded under <c>refused/</c> in the outbox container (shown at
 /// /outbox) and logged, and the row completes, since retrying cannot help.
 /// </summary>
 public sealed class MailDelivery(IMailSender sender, BlobMailOutbox outbox, HubConfiguration config, TimeProvider clock, ILogger<MailDelivery> logger) : ISideEffectHandler
@@ -25,13 +25,8 @@ public sealed class MailDelivery(IMailSender sender, BlobMailOutbox outbox, HubC
         ArgumentNullException.ThrowIfNull(context);
         TicketNotification notification = JsonSerializer.Deserialize<TicketNotification>(context.Payload, Json)
             ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has no notification.");
-        await SendAsync(context.IdempotencyKey, notification, cancellationToken);
-    }
-
-    /// <summary>Renders and sends one notification under <paramref name="id"/> (the idempotency key every sender passes on).</summary>
-    public async Task SendAsync(string id, TicketNotification notification, CancellationToken cancellationToken)
-    {
-        OutgoingMail mail = MailTemplates.Render(id, notification, config);
+        string id = context.IdempotencyKey;
+        OutgoingMail mail = MailTemplates.Render(id, notification, config) with { QueuedAt = context.CreatedAt };
         try
         {
             await sender.SendAsync(mail, cancellationToken);
@@ -40,7 +35,7 @@ public sealed class MailDelivery(IMailSender sender, BlobMailOutbox outbox, HubC
         {
             logger.LogError("Mail {OutboxId} ({Kind}, ticket #{Number}) was refused and will not be retried: {Error}", id, notification.Kind, notification.Number, ex.Message);
             var failure = new FailedMail(id, clock.GetUtcNow(), ex.Message, ex.Status, mail);
-            await outbox.Container.GetBlobClient("failed/" + BlobMailOutbox.BlobName(id))
+            await outbox.Container.GetBlobClient(BlobMailOutbox.BlobName(BlobMailOutbox.RefusedPrefix, mail))
                 .UploadIfAbsentAsync(BinaryData.FromObjectAsJson(failure, Json), "application/json", cancellationToken);
         }
     }

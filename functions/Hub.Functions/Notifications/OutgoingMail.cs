@@ -18,7 +18,11 @@ public sealed record OutgoingMail(
     string Html,
     IReadOnlyDictionary<string, string> Headers,
     IReadOnlyList<string> Categories,
-    TicketNotification? Notification = null);
+    TicketNotification? Notification = null)
+{
+    /// <summary>When the outbox row was committed: the same on every retry (the blob outbox names its blobs by it).</summary>
+    public DateTimeOffset QueuedAt { get; init; }
+}
 
 /// <summary>Sends a rendered mail. Throws <see cref="MailSendException"/> when the provider refuses or cannot be reached.</summary>
 public interface IMailSender

@@ -188,5 +188,5 @@ public sealed class OutboxDispatcher(
     }
 
     private static SideEffectContext Context(string partition, OutboxRecord row, IOrchestrationStarter orchestrations) =>
-        new(partition, row.Id, row.Kind, row.Payload, orchestrations);
+        new(partition, row.Id, row.Kind, row.Payload, orchestrations, row.CreatedAt);
 }

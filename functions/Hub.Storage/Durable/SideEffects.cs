@@ -18,9 +18,10 @@ public interface ISideEffectHandler
     Task GiveUpAsync(SideEffectContext context, string error, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>An outbox row being dispatched. The idempotency key is stable across every retry of the same row.</summary>
+/// <summary>An outbox row being dispatched. The idempotency key and the creation time are the same on every retry of the row.</summary>
 /// <param name="Orchestrations">Starts orchestrations, for an effect that is one (a durable timer).</param>
-public sealed record SideEffectContext(string Partition, string OutboxId, string Kind, string Payload, IOrchestrationStarter Orchestrations)
+/// <param name="CreatedAt">When the command that wrote the row was committed (the row's CreatedAt).</param>
+public sealed record SideEffectContext(string Partition, string OutboxId, string Kind, string Payload, IOrchestrationStarter Orchestrations, DateTimeOffset CreatedAt)
 {
     public string IdempotencyKey => $"{Partition}/{OutboxId}";
 }

@@ -25,7 +25,7 @@ public sealed class ConnectorCallEffectTests : IAsyncLifetime
     {
         SideEffect effect = ConnectorCall.Effect(new ConnectorCall("rt", ConnectorCall.Create, Queue: "Team-A", Subject: "Hand-off", Reply: Reply));
 
-        await Effect().ExecuteAsync(new SideEffectContext("incident~9", "outbox-3", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter()), CancellationToken.None);
+        await Effect().ExecuteAsync(new SideEffectContext("incident~9", "outbox-3", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter(), DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         RtTicket ticket = Assert.Single(_rt.Tickets);
         (string id, string messageId, ProbeCommand command) = Assert.Single(_probe.Received);
@@ -39,7 +39,7 @@ public sealed class ConnectorCallEffectTests : IAsyncLifetime
     {
         SideEffect effect = ConnectorCall.Effect(new ConnectorCall("rt", ConnectorCall.Update, ExternalId: "404", Status: "resolved", Reply: Reply));
 
-        await Effect().ExecuteAsync(new SideEffectContext("release~1", "outbox-1", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter()), CancellationToken.None);
+        await Effect().ExecuteAsync(new SideEffectContext("release~1", "outbox-1", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter(), DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         var outcome = Assert.IsType<ProbeOutcome>(Assert.Single(_probe.Received).Command);
         Assert.False(outcome.Succeeded);
@@ -55,7 +55,7 @@ public sealed class ConnectorCallEffectTests : IAsyncLifetime
         _rt.FailNext(503, times: 2);
         SideEffect effect = ConnectorCall.Effect(new ConnectorCall("rt", ConnectorCall.Update, ExternalId: ticket.Id, Status: "resolved", Reply: Reply));
         ConnectorCallEffect handler = Effect(maxRetries: 0);
-        var context = new SideEffectContext("release~1", "outbox-2", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter());
+        var context = new SideEffectContext("release~1", "outbox-2", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter(), DateTimeOffset.UnixEpoch);
 
         await Assert.ThrowsAsync<ConnectorException>(() => handler.ExecuteAsync(context, CancellationToken.None));
         await Assert.ThrowsAsync<ConnectorException>(() => handler.ExecuteAsync(context, CancellationToken.None));
@@ -78,7 +78,7 @@ public sealed class ConnectorCallEffectTests : IAsyncLifetime
         string? status = error.Contains("status or custom", StringComparison.Ordinal) ? null : "open";
         SideEffect effect = ConnectorCall.Effect(new ConnectorCall(connector, operation, ExternalId: externalId, Text: "x", Status: status, Reply: Reply));
 
-        await Effect().ExecuteAsync(new SideEffectContext("release~1", "outbox-4", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter()), CancellationToken.None);
+        await Effect().ExecuteAsync(new SideEffectContext("release~1", "outbox-4", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter(), DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         var outcome = Assert.IsType<ProbeOutcome>(Assert.Single(_probe.Received).Command);
         Assert.Equal((false, false, error), (outcome.Succeeded, outcome.WillRetry, outcome.Error));
@@ -91,7 +91,7 @@ public sealed class ConnectorCallEffectTests : IAsyncLifetime
         RtTicket ticket = _rt.Seed("sw-rel", "Release");
         SideEffect effect = ConnectorCall.Effect(new ConnectorCall("rt", ConnectorCall.CommentOperation, ExternalId: ticket.Id, Text: "done"));
 
-        await Effect().ExecuteAsync(new SideEffectContext("release~1", "outbox-5", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter()), CancellationToken.None);
+        await Effect().ExecuteAsync(new SideEffectContext("release~1", "outbox-5", effect.Kind, effect.Payload, new Hub.Testing.RecordingStarter(), DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         Assert.Equal(["done"], ticket.Comments);
         Assert.Empty(_probe.Received);

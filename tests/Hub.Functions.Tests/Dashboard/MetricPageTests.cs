@@ -147,5 +147,5 @@ public sealed class MetricPageTests(DashboardBrowser browser) : IClassFixture<Da
     }
 
     private static SideEffectContext Context(ReleaseMetricsSnapshot snapshot) =>
-        new($"release:{snapshot.Release}", Guid.NewGuid().ToString("N"), ReleaseMetricsSnapshot.EffectKind, JsonSerializer.Serialize(snapshot, Json), new RecordingStarter());
+        new($"release:{snapshot.Release}", Guid.NewGuid().ToString("N"), ReleaseMetricsSnapshot.EffectKind, JsonSerializer.Serialize(snapshot, Json), new RecordingStarter(), DateTimeOffset.UnixEpoch);
 }

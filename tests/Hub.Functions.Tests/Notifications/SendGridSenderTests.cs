@@ -198,7 +198,7 @@ public sealed class SendGridSenderTests : IDisposable
         var delivery = hub.App.Services.GetRequiredService<MailDelivery>();
 
         // A second life sends the mail, then dies again before the row is completed...
-        await delivery.ExecuteAsync(new SideEffectContext(partition, row.Id, row.Kind, row.Payload, new RecordingStarter()), CancellationToken.None);
+        await delivery.ExecuteAsync(new SideEffectContext(partition, row.Id, row.Kind, row.Payload, new RecordingStarter(), row.CreatedAt), CancellationToken.None);
         // ...so the relay hands the row to its retry orchestration, which sends it once more and completes it; a further
         // relay finds nothing.
         int first = await hub.RelayAsync();

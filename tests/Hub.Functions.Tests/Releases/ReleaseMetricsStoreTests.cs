@@ -39,5 +39,5 @@ public sealed class ReleaseMetricsStoreTests
     }
 
     private static SideEffectContext Context(ReleaseMetricsSnapshot snapshot) =>
-        new("release:42", Guid.NewGuid().ToString("N"), ReleaseMetricsSnapshot.EffectKind, JsonSerializer.Serialize(snapshot, Json), new Hub.Testing.RecordingStarter());
+        new("release:42", Guid.NewGuid().ToString("N"), ReleaseMetricsSnapshot.EffectKind, JsonSerializer.Serialize(snapshot, Json), new Hub.Testing.RecordingStarter(), DateTimeOffset.UnixEpoch);
 }

@@ -117,7 +117,7 @@ public sealed class AggregateBasisTests
         SideEffect create = AggregateCommand.Create<CounterCommand>("counter", "s8", new Increment(2), "creator");
 
         var requests = await harness.CountRequestsAsync(() =>
-            harness.CommandEffect.ExecuteAsync(new SideEffectContext("counter:origin", "row-1", create.Kind, create.Payload, harness.Orchestrations), default));
+            harness.CommandEffect.ExecuteAsync(new SideEffectContext("counter:origin", "row-1", create.Kind, create.Payload, harness.Orchestrations, DateTimeOffset.UnixEpoch), default));
 
         Assert.Equal(new Dictionary<string, long> { ["table POST $batch"] = 1 }, requests);
         Assert.Equal(2, (await harness.Counter.GetAsync("s8"))!.State.Count);
@@ -129,7 +129,7 @@ public sealed class AggregateBasisTests
         DurableHarness harness = await DurableHarness.CreateAsync();
         await harness.Counter.HandleAsync("s9", "earlier", new Increment(1), "tester");
         SideEffect create = AggregateCommand.Create<CounterCommand>("counter", "s9", new Increment(2), "creator");
-        var context = new SideEffectContext("counter:origin", "row-1", create.Kind, create.Payload, harness.Orchestrations);
+        var context = new SideEffectContext("counter:origin", "row-1", create.Kind, create.Payload, harness.Orchestrations, DateTimeOffset.UnixEpoch);
 
         await harness.CommandEffect.ExecuteAsync(context, default);
         await harness.CommandEffect.ExecuteAsync(context, default);

@@ -317,7 +317,7 @@ public sealed class OutboxTests
         DurableHarness harness = await DurableHarness.CreateAsync(sendEffectsAfterCommit: false);
         await harness.Counter.HandleAsync("source", "m1", new Forward("target", 4), "tester");
         OutboxRecord row = Assert.Single(await harness.Store.OutboxAsync(harness.Counter.PartitionOf("source")));
-        var context = new SideEffectContext(harness.Counter.PartitionOf("source"), row.Id, row.Kind, row.Payload, harness.Orchestrations);
+        var context = new SideEffectContext(harness.Counter.PartitionOf("source"), row.Id, row.Kind, row.Payload, harness.Orchestrations, row.CreatedAt);
 
         await harness.CommandEffect.ExecuteAsync(context, default);
         await harness.CommandEffect.ExecuteAsync(context, default);
