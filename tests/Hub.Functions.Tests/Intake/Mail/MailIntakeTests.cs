@@ -464,17 +464,21 @@ public sealed class MailIntakeTests
     {
         var outbox = (await Hub.Testing.Azurite.SharedAsync()).Account().GetBlobContainerClient(
             hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableNames>().Table + "-outbox");
-        string prefix = Hub.Storage.Durable.TableKey.Escape($"ticket:{number.ToString(CultureInfo.InvariantCulture)}/");
+        // The mail's id is the outbox row's idempotency key: the ticket's partition, then the row.
+        string key = $"ticket:{number.ToString(CultureInfo.InvariantCulture)}/";
         DateTime deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
             var kinds = new List<string>();
             try
             {
-                await foreach (BlobItem blob in outbox.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }))
+                await foreach (BlobItem blob in outbox.GetBlobsAsync(new GetBlobsOptions { Prefix = Hub.Functions.Notifications.BlobMailOutbox.SentPrefix }))
                 {
                     using JsonDocument mail = JsonDocument.Parse((await outbox.GetBlobClient(blob.Name).DownloadContentOrDefaultAsync())!.ToString());
-                    kinds.Add(mail.RootElement.GetProperty("mail").GetProperty("kind").GetString()!);
+                    if (mail.RootElement.GetProperty("id").GetString()!.StartsWith(key, StringComparison.Ordinal))
+                    {
+                        kinds.Add(mail.RootElement.GetProperty("mail").GetProperty("kind").GetString()!);
+                    }
                 }
             }
             catch (Azure.RequestFailedException ex) when (ex.Status == 404)
