@@ -13,6 +13,8 @@ public sealed class OutboxListingTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     [Fact]
     public void BlobName_SortsNewestFirst_AndGivesBackTheQueueTime()
     {
@@ -61,9 +63,9 @@ public sealed class OutboxListingTests
         BlobMailOutbox outbox = await OutboxAsync(new StorageRequestCounter());
         // Before mail/ and refused/: a sent mail at the container's root and a refused one under failed/, named by key.
         await outbox.Container.GetBlobClient("ticket%3A7%2F1.json").UploadIfAbsentAsync(BinaryData.FromObjectAsJson(
-            new BlobMailOutbox.OutboxMail("ticket:7/1", T0, null, Mail("ticket:7/1", T0)), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)), "application/json", CancellationToken.None);
+            new BlobMailOutbox.OutboxMail("ticket:7/1", T0, null, Mail("ticket:7/1", T0)), Json), "application/json", CancellationToken.None);
         await outbox.Container.GetBlobClient("failed/ticket%3A8%2F1.json").UploadIfAbsentAsync(BinaryData.FromObjectAsJson(
-            new MailDelivery.FailedMail("ticket:8/1", T0, "550 no such user", 550, Mail("ticket:8/1", T0)), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)), "application/json", CancellationToken.None);
+            new MailDelivery.FailedMail("ticket:8/1", T0, "550 no such user", 550, Mail("ticket:8/1", T0)), Json), "application/json", CancellationToken.None);
         // Queued after those blobs were written (blob times are the server's), so it is the newest.
         await outbox.SendAsync(Mail("ticket:9/1", DateTimeOffset.UtcNow.AddMinutes(5)), CancellationToken.None);
 
