@@ -4,11 +4,14 @@ using System.Net;
 using Hub.Domain.Configuration;
 using Hub.Domain.Intake.Tickets;
 using Hub.Domain.Tickets;
+using Hub.Functions.Dashboard;
 using Hub.Functions.Hosting;
+using Hub.Functions.Notifications;
 using Hub.Storage.Durable;
 using Hub.Storage.Tickets;
 using Hub.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Bench;
@@ -74,6 +77,8 @@ internal static class DashboardBench
             {
                 await MeasureAsync(http, cookie, page);
             }
+
+            await MeasureOutboxPartsAsync(app.Services);
         }
         finally
         {
@@ -122,6 +127,39 @@ internal static class DashboardBench
         return response.StatusCode == HttpStatusCode.Redirect && setCookie is not null
             ? setCookie.Split(';')[0]
             : throw new InvalidOperationException($"sign-in: {(int)response.StatusCode}, no session cookie");
+    }
+
+    // Where /outbox's time goes: each of the four lists it reads, alone, as the page reads it.
+    private static async Task MeasureOutboxPartsAsync(IServiceProvider services)
+    {
+        var outbox = services.GetRequiredService<BlobMailOutbox>();
+        var store = services.GetRequiredService<AggregateStore>();
+        var poison = services.GetRequiredService<PoisonStore>();
+        var client = services.GetRequiredService<DurableTaskClient>();
+        (string Name, Func<Task> Read)[] parts =
+        [
+            ("mail (OutboxListing.NewestAsync)", () => OutboxListing.NewestAsync(outbox.Container, OutboxPages.Shown, CancellationToken.None)),
+            ("failed effects", () => store.FailedOutboxAsync(OutboxPages.Shown, CancellationToken.None)),
+            ("poison messages", () => poison.ListAsync(null, OutboxPages.Shown, CancellationToken.None)),
+            ("failed orchestrations", () => OutboxPages.FailedOrchestrationsAsync(client, OutboxPages.Shown, CancellationToken.None)),
+        ];
+        Report.Line("/outbox, each list it reads alone", "p50 / p95 / max (20 reads each, after 3)");
+        foreach ((string name, Func<Task> read) in parts)
+        {
+            var times = new List<double>();
+            for (int i = 0; i < 23; i++)
+            {
+                var one = Stopwatch.StartNew();
+                await read();
+                if (i >= 3)
+                {
+                    times.Add(one.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            double[] sorted = [.. times.Order()];
+            Report.Line($"  {name}", string.Create(CultureInfo.InvariantCulture, $"{Report.Percentile(sorted, 50):F0} / {Report.Percentile(sorted, 95):F0} / {sorted[^1]:F0} ms"));
+        }
     }
 
     private static async Task MeasureAsync(HttpClient http, string cookie, string path)

@@ -24,9 +24,6 @@ public sealed class OutboxPages(DashboardGuard guard, BlobMailOutbox outbox, Poi
     /// <summary>How many of each list the page shows, newest first.</summary>
     public const int Shown = 50;
 
-    // Failed effects are few; more than this many are not all read to find the newest.
-    private const int MaxFailedEffectsRead = 1000;
-
     private const string Path = "/outbox";
 
     [Function("Dashboard_Outbox")]
@@ -47,7 +44,7 @@ public sealed class OutboxPages(DashboardGuard guard, BlobMailOutbox outbox, Poi
 
         await storage.EnsureAsync(ct);
         Task<IReadOnlyList<OutboxEntry>> mail = OutboxListing.NewestAsync(outbox.Container, Shown, ct);
-        Task<IReadOnlyList<FailedEffect>> effects = FailedEffectsAsync(store.Table, Shown, ct);
+        Task<IReadOnlyList<FailedEffect>> effects = store.FailedOutboxAsync(Shown, ct);
         Task<(IReadOnlyList<PoisonMessage> Items, string? ContinuationToken)> poisoned = poison.ListAsync(null, Shown, ct);
         Task<IReadOnlyList<OrchestrationView>> failed = FailedOrchestrationsAsync(client, Shown, ct);
         await Task.WhenAll(mail, effects, poisoned, failed);
@@ -103,33 +100,8 @@ public sealed class OutboxPages(DashboardGuard guard, BlobMailOutbox outbox, Poi
         });
     }
 
-    /// <summary>The effects (outbox rows) given up, newest first, at most <paramref name="max"/>: their error, not their payload.</summary>
-    public static async Task<IReadOnlyList<FailedEffect>> FailedEffectsAsync(TableClient table, int max, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        // Only given-up rows carry FailedAt (AggregateStore.FailOutboxAsync); storage filters, the payload is not read.
-        string filter = $"RowKey ge '{AggregateStore.OutboxPrefix}' and RowKey lt 'outbox.' and FailedAt ge datetime'2000-01-01T00:00:00Z'";
-        var failed = new List<FailedEffect>();
-        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey", "RowKey", "Kind", "CreatedAt", "FailedAt", "Error"], ct).AsPages())
-        {
-            failed.AddRange(page.Values.Select(row => new FailedEffect(
-                row.PartitionKey,
-                row.RowKey[AggregateStore.OutboxPrefix.Length..],
-                row.GetString("Kind") ?? "",
-                row.GetDateTimeOffset("CreatedAt") ?? default,
-                row.GetDateTimeOffset("FailedAt") ?? default,
-                row.GetString("Error") ?? "")));
-            if (failed.Count >= MaxFailedEffectsRead)
-            {
-                break;
-            }
-        }
-
-        return [.. failed.OrderByDescending(f => f.FailedAt).ThenBy(f => f.Partition, StringComparer.Ordinal).ThenBy(f => f.Id, StringComparer.Ordinal).Take(max)];
-    }
-
     /// <summary>One page of failed orchestrations (as the admin list with <c>status=Failed</c>), the last updated first.</summary>
-    private static async Task<IReadOnlyList<OrchestrationView>> FailedOrchestrationsAsync(DurableTaskClient client, int max, CancellationToken ct)
+    public static async Task<IReadOnlyList<OrchestrationView>> FailedOrchestrationsAsync(DurableTaskClient client, int max, CancellationToken ct)
     {
         // Inputs and outputs as the admin list fetches them: a backend without failure details keeps the error as the output.
         var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], PageSize = max, FetchInputsAndOutputs = true };
@@ -149,11 +121,4 @@ public sealed class OutboxPages(DashboardGuard guard, BlobMailOutbox outbox, Poi
         return action.Refusal
             ?? (OutboxHtml.MayAct(action.Session!) ? null : DashboardGuard.Forbidden("This needs the app-admin role."));
     }
-}
-
-/// <summary>An effect given up after its retries: the outbox row <see cref="Id"/> of aggregate partition <see cref="Partition"/>.</summary>
-public sealed record FailedEffect(string Partition, string Id, string Kind, DateTimeOffset CreatedAt, DateTimeOffset FailedAt, string Error)
-{
-    /// <summary>The idempotency key the effect was given (<c>partition/outbox id</c>), as logs and connectors name it.</summary>
-    public string Key => string.Create(CultureInfo.InvariantCulture, $"{Partition}/{Id}");
 }

@@ -72,3 +72,10 @@ public enum CommitOutcome
 
 /// <summary>One page of history, oldest first.</summary>
 public sealed record HistoryPage(IReadOnlyList<EventRecord> Events, string? ContinuationToken);
+
+/// <summary>An effect given up after its retries: the outbox row <see cref="Id"/> of aggregate partition <see cref="Partition"/>.</summary>
+public sealed record FailedEffect(string Partition, string Id, string Kind, DateTimeOffset CreatedAt, DateTimeOffset FailedAt, string Error)
+{
+    /// <summary>The idempotency key the effect was given (<c>partition/outbox id</c>), as logs and connectors name it.</summary>
+    public string Key => $"{Partition}/{Id}";
+}

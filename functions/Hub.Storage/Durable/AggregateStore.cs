@@ -22,6 +22,15 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
     public const string OutboxPrefix = "outbox-";
     public const string InboxPrefix = "inbox-";
 
+    /// <summary>The partition that files every given-up outbox row (<see cref="FailOutboxAsync"/>); aggregate partitions are <c>kind:id</c>.</summary>
+    public const string FailedPartition = "failed-effects";
+
+    /// <summary>How many filed failures <see cref="FailedOutboxAsync"/> reads at most to find the newest (failures are few).</summary>
+    public const int MaxFailedRead = 1000;
+
+    // Marks the failures given up before they were filed as filed too; no escaped key has it ('~' + two upper-case hex digits).
+    private const string BackfilledRow = "~done";
+
     // A string property holds at most 64 KiB (32 K UTF-16 chars); anything longer goes to a blob.
     internal const int MaxInlineChars = 30_000;
 
@@ -209,23 +218,101 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
     public Task<bool> CompleteOutboxAsync(string partition, string outboxId, CancellationToken cancellationToken = default) =>
         table.DeleteEntityIfExistsAsync(partition, OutboxPrefix + outboxId, cancellationToken: cancellationToken);
 
-    /// <summary>Marks a row given up: it stays, listed with its error, and the relay leaves it alone.</summary>
-    public async Task FailOutboxAsync(string partition, string outboxId, string error, DateTimeOffset at, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Marks a row given up: it stays, listed with its error, and the relay leaves it alone. The failure is also filed
+    /// in partition <see cref="FailedPartition"/>, which <see cref="FailedOutboxAsync"/> reads instead of every partition.
+    /// </summary>
+    public async Task FailOutboxAsync(string partition, OutboxRecord outbox, string error, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        var row = new TableEntity(partition, OutboxPrefix + outboxId) { ["FailedAt"] = at, ["Error"] = error.Length > 8_000 ? error[..8_000] : error };
+        ArgumentNullException.ThrowIfNull(outbox);
+        string text = error.Length > 8_000 ? error[..8_000] : error;
+        // Filed first: a crash between the two writes leaves a filed row the retried give-up marks, never a marked one unfiled.
+        var filed = new TableEntity(FailedPartition, FailedRowKey(partition, outbox.Id))
+        {
+            ["Partition"] = partition,
+            ["OutboxId"] = outbox.Id,
+            ["Kind"] = outbox.Kind,
+            ["CreatedAt"] = outbox.CreatedAt,
+            ["FailedAt"] = at,
+            ["Error"] = text,
+        };
+        await table.UpsertEntityAsync(filed, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var row = new TableEntity(partition, OutboxPrefix + outbox.Id) { ["FailedAt"] = at, ["Error"] = text };
         try
         {
             await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            // Completed after all (a late success of an earlier attempt): nothing to mark.
+            // Completed after all (a late success of an earlier attempt): nothing to mark, nothing to list.
+            await table.DeleteEntityIfExistsAsync(FailedPartition, filed.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The outbox rows given up, newest first, at most <paramref name="max"/> of the first <see cref="MaxFailedRead"/>
+    /// filed (in key order): their error, not their payload. Rows given up before failures were filed are filed by the
+    /// first call.
+    /// </summary>
+    public async Task<IReadOnlyList<FailedEffect>> FailedOutboxAsync(int max, CancellationToken cancellationToken = default)
+    {
+        Task<NullableResponse<TableEntity>> backfilled = table.GetEntityIfExistsAsync<TableEntity>(FailedPartition, BackfilledRow, ["RowKey"], cancellationToken);
+        var failed = new List<FailedEffect>();
+        await foreach (Page<TableEntity> page in table.QueryAsync<TableEntity>(TableFilter.Equal("PartitionKey", FailedPartition), 1000, cancellationToken: cancellationToken)
+            .AsPages().ConfigureAwait(false))
+        {
+            failed.AddRange(page.Values.Where(row => row.RowKey != BackfilledRow).Select(row => new FailedEffect(
+                row.GetString("Partition") ?? "",
+                row.GetString("OutboxId") ?? "",
+                row.GetString("Kind") ?? "",
+                row.GetDateTimeOffset("CreatedAt") ?? default,
+                row.GetDateTimeOffset("FailedAt") ?? default,
+                row.GetString("Error") ?? "")));
+            if (failed.Count >= MaxFailedRead)
+            {
+                break;
+            }
+        }
+
+        if (!(await backfilled.ConfigureAwait(false)).HasValue)
+        {
+            await BackfillFailedAsync(cancellationToken).ConfigureAwait(false);
+            return await FailedOutboxAsync(max, cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. failed.OrderByDescending(f => f.FailedAt).ThenBy(f => f.Partition, StringComparer.Ordinal).ThenBy(f => f.Id, StringComparer.Ordinal).Take(max)];
     }
 
     public static string EventRowKey(long sequence) => EventPrefix + sequence.ToString("D19", CultureInfo.InvariantCulture);
 
     public static string InboxRowKey(string messageId) => InboxPrefix + TableKey.Escape(messageId);
+
+    private static string FailedRowKey(string partition, string outboxId) => TableKey.Escape($"{partition}/{outboxId}");
+
+    // Files the rows given up before FailOutboxAsync filed them (one scan of every partition, once), then marks it done.
+    private async Task BackfillFailedAsync(CancellationToken cancellationToken)
+    {
+        string filter = $"RowKey ge '{OutboxPrefix}' and RowKey lt 'outbox.' and FailedAt ge datetime'2000-01-01T00:00:00Z'";
+        await foreach (TableEntity row in table.QueryAsync<TableEntity>(filter, 1000, ["PartitionKey", "RowKey", "Kind", "CreatedAt", "FailedAt", "Error"], cancellationToken)
+            .ConfigureAwait(false))
+        {
+            string id = row.RowKey[OutboxPrefix.Length..];
+            await table.UpsertEntityAsync(
+                new TableEntity(FailedPartition, FailedRowKey(row.PartitionKey, id))
+                {
+                    ["Partition"] = row.PartitionKey,
+                    ["OutboxId"] = id,
+                    ["Kind"] = row.GetString("Kind"),
+                    ["CreatedAt"] = row.GetDateTimeOffset("CreatedAt"),
+                    ["FailedAt"] = row.GetDateTimeOffset("FailedAt"),
+                    ["Error"] = row.GetString("Error"),
+                },
+                TableUpdateMode.Replace,
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        await table.UpsertEntityAsync(new TableEntity(FailedPartition, BackfilledRow), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<OutboxRecord> ToOutboxAsync(TableEntity row, CancellationToken cancellationToken) => new(
         row.RowKey[OutboxPrefix.Length..],

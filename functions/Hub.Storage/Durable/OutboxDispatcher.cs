@@ -137,7 +137,7 @@ public sealed class OutboxDispatcher(
         }
 
         logger.LogError("Outbox row {Partition}/{OutboxId} ({Kind}) given up: {Error}", partition, row.Id, row.Kind, error);
-        await store.FailOutboxAsync(partition, row.Id, error, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await store.FailOutboxAsync(partition, row, error, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (_handlers.TryGetValue(row.Kind, out ISideEffectHandler? handler))
         {
             await handler.GiveUpAsync(Context(partition, row, orchestrations), error, cancellationToken).ConfigureAwait(false);

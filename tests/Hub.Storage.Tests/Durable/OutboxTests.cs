@@ -271,6 +271,71 @@ public sealed class OutboxTests
         Assert.Equal("mail server down for a day", failed.Error);
         Assert.Equal([($"counter:n12/{row.Id}", "mail server down for a day")], failing.GiveUps);
         Assert.Equal(0, failing.Attempts);
+        Assert.Equal(
+            new FailedEffect(partition, row.Id, row.Kind, row.CreatedAt, Start.AddMinutes(10), "mail server down for a day"),
+            Assert.Single(await harness.Store.FailedOutboxAsync(10)));
+    }
+
+    [Fact]
+    public async Task FailedOutboxAsync_ListsTheFailuresFiledNewestFirstUpToMax()
+    {
+        DurableHarness harness = await DurableHarness.CreateAsync(sendEffectsAfterCommit: false);
+        var rows = new List<(string Partition, OutboxRecord Row)>();
+        foreach (string id in new[] { "f1", "f2", "f3" })
+        {
+            await harness.Counter.HandleAsync(id, "m1", new Notify("never"), "tester");
+            string partition = harness.Counter.PartitionOf(id);
+            rows.Add((partition, Assert.Single(await harness.Store.OutboxAsync(partition))));
+        }
+
+        await harness.Store.FailOutboxAsync(rows[0].Partition, rows[0].Row, "first", Start.AddMinutes(1));
+        await harness.Store.FailOutboxAsync(rows[2].Partition, rows[2].Row, "third", Start.AddMinutes(3));
+        await harness.Store.FailOutboxAsync(rows[1].Partition, rows[1].Row, "second", Start.AddMinutes(2));
+        await harness.Store.FailOutboxAsync(rows[1].Partition, rows[1].Row, "second, given up again", Start.AddMinutes(4));
+
+        IReadOnlyList<FailedEffect> newest = await harness.Store.FailedOutboxAsync(2);
+
+        Assert.Equal(["second, given up again", "third"], newest.Select(f => f.Error));
+        Assert.Equal([$"{rows[1].Partition}/{rows[1].Row.Id}", $"{rows[2].Partition}/{rows[2].Row.Id}"], newest.Select(f => f.Key));
+        Assert.Equal(3, (await harness.Store.FailedOutboxAsync(10)).Count);
+    }
+
+    [Fact]
+    public async Task FailOutboxAsync_RowCompletedMeanwhile_FilesNothing()
+    {
+        DurableHarness harness = await DurableHarness.CreateAsync(sendEffectsAfterCommit: false);
+        await harness.Counter.HandleAsync("n15", "m1", new Notify("done late"), "tester");
+        string partition = harness.Counter.PartitionOf("n15");
+        OutboxRecord row = Assert.Single(await harness.Store.OutboxAsync(partition));
+        Assert.True(await harness.Store.CompleteOutboxAsync(partition, row.Id));
+
+        await harness.Store.FailOutboxAsync(partition, row, "too late", Start);
+
+        Assert.Empty(await harness.Store.FailedOutboxAsync(10));
+        Assert.Empty(await harness.Store.OutboxAsync(partition));
+    }
+
+    [Fact]
+    public async Task FailedOutboxAsync_RowsGivenUpBeforeFailuresWereFiled_AreFiledByTheFirstCallOnly()
+    {
+        DurableHarness harness = await DurableHarness.CreateAsync(sendEffectsAfterCommit: false);
+        await harness.Counter.HandleAsync("old1", "m1", new Notify("never"), "tester");
+        await harness.Counter.HandleAsync("old2", "m1", new Notify("never"), "tester");
+        string partition = harness.Counter.PartitionOf("old1");
+        OutboxRecord row = Assert.Single(await harness.Store.OutboxAsync(partition));
+        // As the store marked a row given up before it filed failures: FailedAt and Error on the outbox row alone.
+        async Task MarkTheOldWayAsync(string p, OutboxRecord r, string error) => await harness.Store.Table.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity(p, AggregateStore.OutboxPrefix + r.Id) { ["FailedAt"] = Start, ["Error"] = error }, Azure.ETag.All);
+        await MarkTheOldWayAsync(partition, row, "given up last year");
+
+        FailedEffect filed = Assert.Single(await harness.Store.FailedOutboxAsync(10));
+
+        Assert.Equal(new FailedEffect(partition, row.Id, row.Kind, row.CreatedAt, Start, "given up last year"), filed);
+        // Only rows from before the change are marked this way, so one scan of every partition files them all: a row
+        // marked so later is not looked for again.
+        string later = harness.Counter.PartitionOf("old2");
+        await MarkTheOldWayAsync(later, Assert.Single(await harness.Store.OutboxAsync(later)), "never filed");
+        Assert.Equal([filed], await harness.Store.FailedOutboxAsync(10));
     }
 
     [Fact]
