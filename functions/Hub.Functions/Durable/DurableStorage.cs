@@ -28,7 +28,8 @@ public sealed class DurableStorage(AggregateStore store, WorkQueue work, Durable
                 await work.InitializeAsync(cancellationToken);
                 await accounts.Get().GetQueueClient(names.PoisonQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetBlobContainerClient(names.AttachmentsContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                await accounts.Get().GetBlobContainerClient(names.OutboxContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await accounts.Get().GetBlobContainerClient(names.OutboxContainer).CreateIfNotExistsAsync(
+                    metadata: Notifications.BlobMailOutbox.NamesMetadata.ToDictionary(), cancellationToken: cancellationToken);
                 await accounts.Get().GetBlobContainerClient(names.RepositoryContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetTableClient(names.MetricsTable).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetTableClient(names.IdempotencyTable).CreateIfNotExistsAsync(cancellationToken: cancellationToken);

@@ -14,13 +14,19 @@ namespace Hub.Functions.Notifications;
 /// <c>mail/</c>, named by the outbox row's creation time (newest first) and idempotency key, both the same on every
 /// retry, so a retried row writes nothing new. Refused mails (any sender) are kept under <c>refused/</c> the same way.
 /// <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> read the first page of each prefix (OutboxListing). The
-/// container exists: every path to a command passes DurableStorage.
+/// container exists: every path to a command passes DurableStorage, which creates it with <see cref="NamesMetadata"/>.
 /// </summary>
 public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names) : IMailSender
 {
     public const string SentPrefix = "mail/";
 
     public const string RefusedPrefix = "refused/";
+
+    /// <summary>
+    /// The container metadata that says every mail is under <see cref="SentPrefix"/> or <see cref="RefusedPrefix"/>:
+    /// set when the container is created, or once OutboxListing has moved the mails kept under the names used before.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> NamesMetadata = new Dictionary<string, string> { ["names"] = "newest-first" };
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -42,8 +48,14 @@ public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names)
     public static string BlobName(string prefix, OutgoingMail mail)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        long left = DateTimeOffset.MaxValue.UtcTicks - mail.QueuedAt.UtcTicks;
-        return string.Create(CultureInfo.InvariantCulture, $"{prefix}{left:D19}-{TableKey.Escape(mail.Id)}.json");
+        return BlobName(prefix, mail.QueuedAt, mail.Id);
+    }
+
+    /// <summary>The name of <see cref="BlobName(string, OutgoingMail)"/> for a mail of key <paramref name="id"/> at <paramref name="at"/>.</summary>
+    public static string BlobName(string prefix, DateTimeOffset at, string id)
+    {
+        long left = DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks;
+        return string.Create(CultureInfo.InvariantCulture, $"{prefix}{left:D19}-{TableKey.Escape(id)}.json");
     }
 
     /// <summary>The queue time a name of <see cref="BlobName"/> carries; null for a name of another shape (written before mail/ and refused/).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -8,20 +9,23 @@ namespace Hub.Functions.Notifications;
 /// <summary>What <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> show: the newest mails of the outbox container (queued and refused).</summary>
 internal static class OutboxListing
 {
-    /// <summary>Where mails were kept before their names sorted newest first: the container's root and <c>failed/</c>.</summary>
+    /// <summary>Where refused mails were kept before their names sorted newest first (sent ones were at the container's root).</summary>
     private const string LegacyRefusedPrefix = "failed/";
+
+    // Containers known to hold every mail under mail/ or refused/; their metadata is not read again.
+    private static readonly ConcurrentDictionary<Uri, bool> Sorted = new();
 
     public static async Task<IReadOnlyList<OutboxEntry>> NewestAsync(BlobContainerClient container, int max, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(container);
+        await MoveOldNamesAsync(container, ct);
         // mail/ and refused/ names sort newest first, so the first page of each holds the newest `max`: the listing
-        // costs two calls however many mails the container holds. Mails kept before that (root, failed/) are listed
-        // whole, by their blob time; that set no longer grows.
+        // costs two calls however many mails the container holds.
         Task<List<(string Name, DateTimeOffset At)>> sent = FirstPageAsync(container, BlobMailOutbox.SentPrefix, max, ct);
         Task<List<(string Name, DateTimeOffset At)>> refused = FirstPageAsync(container, BlobMailOutbox.RefusedPrefix, max, ct);
-        Task<List<(string Name, DateTimeOffset At)>> legacy = LegacyAsync(container, ct);
-        await Task.WhenAll(sent, refused, legacy);
+        await Task.WhenAll(sent, refused);
 
-        IEnumerable<string> newest = (await sent).Concat(await refused).Concat(await legacy)
+        IEnumerable<string> newest = (await sent).Concat(await refused)
             .OrderByDescending(b => b.At).ThenBy(b => b.Name, StringComparer.Ordinal).Take(max).Select(b => b.Name);
         OutboxEntry?[] items = await Task.WhenAll(newest.Select(name => ReadAsync(container, name, ct)));
         return [.. items.OfType<OutboxEntry>().OrderByDescending(i => i.At)];
@@ -37,23 +41,80 @@ internal static class OutboxListing
         return [];
     }
 
-    private static async Task<List<(string Name, DateTimeOffset At)>> LegacyAsync(BlobContainerClient container, CancellationToken ct)
+    /// <summary>
+    /// Once per container without <see cref="BlobMailOutbox.NamesMetadata"/> (made before mail/ and refused/): moves each
+    /// mail kept at the root or under failed/ to its mail/ or refused/ name (by the time it holds; copied, then the old
+    /// blob deleted, so a mail is never missing), then sets the metadata. A blob there that is not a mail stays as it is.
+    /// </summary>
+    private static async Task MoveOldNamesAsync(BlobContainerClient container, CancellationToken ct)
     {
-        var blobs = new List<(string Name, DateTimeOffset At)>();
+        if (Sorted.ContainsKey(container.Uri))
+        {
+            return;
+        }
+
+        BlobContainerProperties properties = await container.GetPropertiesAsync(cancellationToken: ct);
+        if (properties.Metadata.TryGetValue("names", out string? names) && names == BlobMailOutbox.NamesMetadata["names"])
+        {
+            Sorted[container.Uri] = true;
+            return;
+        }
+
+        var old = new List<string>();
         await foreach (BlobHierarchyItem item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", null, ct))
         {
             if (item.IsBlob)
             {
-                blobs.Add((item.Blob.Name, item.Blob.Properties.LastModified ?? default));
+                old.Add(item.Blob.Name);
             }
         }
 
         await foreach (BlobItem blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, LegacyRefusedPrefix, ct))
         {
-            blobs.Add((blob.Name, blob.Properties.LastModified ?? default));
+            old.Add(blob.Name);
         }
 
-        return blobs;
+        foreach (string name in old)
+        {
+            await MoveAsync(container, name, ct);
+        }
+
+        var metadata = new Dictionary<string, string>(properties.Metadata);
+        foreach ((string key, string value) in BlobMailOutbox.NamesMetadata)
+        {
+            metadata[key] = value;
+        }
+
+        await container.SetMetadataAsync(metadata, cancellationToken: ct);
+        Sorted[container.Uri] = true;
+    }
+
+    private static async Task MoveAsync(BlobContainerClient container, string name, CancellationToken ct)
+    {
+        BlobClient blob = container.GetBlobClient(name);
+        if (await blob.DownloadContentOrDefaultAsync(ct) is not { } content)
+        {
+            return; // moved meanwhile by another listing
+        }
+
+        bool refused = name.StartsWith(LegacyRefusedPrefix, StringComparison.Ordinal);
+        string target;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(content.ToString());
+            JsonElement root = document.RootElement;
+            target = BlobMailOutbox.BlobName(
+                refused ? BlobMailOutbox.RefusedPrefix : BlobMailOutbox.SentPrefix,
+                root.GetProperty(refused ? "failedAt" : "queuedAt").GetDateTimeOffset(),
+                root.GetProperty("id").GetString() ?? throw new JsonException("no id"));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return; // not a mail: left where it is
+        }
+
+        await container.GetBlobClient(target).UploadIfAbsentAsync(content, "application/json", ct);
+        await blob.DeleteIfExistsAsync(cancellationToken: ct);
     }
 
     private static async Task<OutboxEntry?> ReadAsync(BlobContainerClient container, string name, CancellationToken ct)
@@ -67,7 +128,7 @@ internal static class OutboxListing
         using JsonDocument document = JsonDocument.Parse(content.ToString());
         JsonElement root = document.RootElement;
         JsonElement message = root.GetProperty("message");
-        bool failed = name.StartsWith(BlobMailOutbox.RefusedPrefix, StringComparison.Ordinal) || name.StartsWith(LegacyRefusedPrefix, StringComparison.Ordinal);
+        bool failed = name.StartsWith(BlobMailOutbox.RefusedPrefix, StringComparison.Ordinal);
         return new OutboxEntry(
             root.GetProperty("id").GetString()!,
             root.GetProperty(failed ? "failedAt" : "queuedAt").GetDateTimeOffset(),

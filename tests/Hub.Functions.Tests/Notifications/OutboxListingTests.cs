@@ -47,47 +47,68 @@ public sealed class OutboxListingTests
 
         IReadOnlyList<OutboxEntry> newest = await OutboxListing.NewestAsync(outbox.Container, 3, CancellationToken.None);
 
-        IReadOnlyDictionary<string, long> used = StorageRequestCounter.Difference(before, counter.Snapshot());
+        IReadOnlyDictionary<string, long> first = StorageRequestCounter.Difference(before, counter.Snapshot());
         Assert.Equal(["ticket:29/0000000000000000001-00-c", "ticket:28/0000000000000000001-00-c", "ticket:27/0000000000000000001-00-c"], newest.Select(m => m.Id));
         Assert.Equal(T0.AddMinutes(29), newest[0].At);
-        // mail/ and refused/ one page each, the pre-rename root and failed/ one each; three downloads.
-        Assert.Equal(new Dictionary<string, long> { ["blob GET container"] = 4, ["blob GET blob"] = 3 }, used);
+        // The container's metadata (every mail under mail/ or refused/), then mail/ and refused/ one page each; three downloads.
+        Assert.Equal(new Dictionary<string, long> { ["blob GET container"] = 3, ["blob GET blob"] = 3 }, first);
+        before = counter.Snapshot();
+        Assert.Equal(newest.Select(m => m.Id), (await OutboxListing.NewestAsync(outbox.Container, 3, CancellationToken.None)).Select(m => m.Id));
+        // Known sorted from then on: the two list pages and the downloads.
+        Assert.Equal(new Dictionary<string, long> { ["blob GET container"] = 2, ["blob GET blob"] = 3 }, StorageRequestCounter.Difference(before, counter.Snapshot()));
         IReadOnlyList<OutboxEntry> all = await OutboxListing.NewestAsync(outbox.Container, 100, CancellationToken.None);
         Assert.Equal(30, all.Count);
         Assert.Equal("Subject 3", Assert.Single(all, m => m.Id == "ticket:3/0000000000000000001-00-c").Subject);
     }
 
     [Fact]
-    public async Task Listing_MailsKeptUnderTheOldNames_AreStillShownInTimeOrderWithTheNewOnes()
+    public async Task Listing_ContainerFromBeforeTheNewNames_MovesItsMailsOnceAndShowsThemInTimeOrderWithTheNewOnes()
     {
-        BlobMailOutbox outbox = await OutboxAsync(new StorageRequestCounter());
-        // Before mail/ and refused/: a sent mail at the container's root and a refused one under failed/, named by key.
+        var counter = new StorageRequestCounter();
+        BlobMailOutbox outbox = await OutboxAsync(counter, madeBeforeTheNewNames: true);
+        // Before mail/ and refused/: a sent mail at the container's root and a refused one under failed/, named by key;
+        // and a blob that is no mail at all.
         await outbox.Container.GetBlobClient("ticket%3A7%2F1.json").UploadIfAbsentAsync(BinaryData.FromObjectAsJson(
             new BlobMailOutbox.OutboxMail("ticket:7/1", T0, null, Mail("ticket:7/1", T0)), Json), "application/json", CancellationToken.None);
         await outbox.Container.GetBlobClient("failed/ticket%3A8%2F1.json").UploadIfAbsentAsync(BinaryData.FromObjectAsJson(
-            new MailDelivery.FailedMail("ticket:8/1", T0, "550 no such user", 550, Mail("ticket:8/1", T0)), Json), "application/json", CancellationToken.None);
-        // Queued after those blobs were written (blob times are the server's), so it is the newest.
-        await outbox.SendAsync(Mail("ticket:9/1", DateTimeOffset.UtcNow.AddMinutes(5)), CancellationToken.None);
+            new MailDelivery.FailedMail("ticket:8/1", T0.AddMinutes(1), "550 no such user", 550, Mail("ticket:8/1", T0)), Json), "application/json", CancellationToken.None);
+        await outbox.Container.GetBlobClient("notes.txt").UploadIfAbsentAsync(BinaryData.FromString("not a mail"), "text/plain", CancellationToken.None);
+        await outbox.SendAsync(Mail("ticket:9/1", T0.AddMinutes(5)), CancellationToken.None);
 
         IReadOnlyList<OutboxEntry> newest = await OutboxListing.NewestAsync(outbox.Container, 10, CancellationToken.None);
 
-        Assert.Equal("ticket:9/1", newest[0].Id);
-        Assert.Equal(["ticket:7/1", "ticket:8/1", "ticket:9/1"], newest.Select(m => m.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(["ticket:9/1", "ticket:8/1", "ticket:7/1"], newest.Select(m => m.Id));
         OutboxEntry refused = Assert.Single(newest, m => m.State == "failed");
         Assert.Equal(("ticket:8/1", "550 no such user"), (refused.Id, refused.Error));
+        List<string> names = [];
+        await foreach (Azure.Storage.Blobs.Models.BlobItem blob in outbox.Container.GetBlobsAsync())
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(
+            [BlobMailOutbox.BlobName(BlobMailOutbox.SentPrefix, T0.AddMinutes(5), "ticket:9/1"), BlobMailOutbox.BlobName(BlobMailOutbox.SentPrefix, T0, "ticket:7/1"),
+             "notes.txt", BlobMailOutbox.BlobName(BlobMailOutbox.RefusedPrefix, T0.AddMinutes(1), "ticket:8/1")],
+            names);
+        Assert.Equal("newest-first", (await outbox.Container.GetPropertiesAsync()).Value.Metadata["names"]);
+
+        // Moved once: the next listing reads the two prefixes only.
+        IReadOnlyDictionary<string, long> before = counter.Snapshot();
+        Assert.Equal(newest.Select(m => m.Id), (await OutboxListing.NewestAsync(outbox.Container, 10, CancellationToken.None)).Select(m => m.Id));
+        Assert.Equal(2, StorageRequestCounter.Difference(before, counter.Snapshot())["blob GET container"]);
     }
 
-    private static async Task<BlobMailOutbox> OutboxAsync(StorageRequestCounter counter)
+    private static async Task<BlobMailOutbox> OutboxAsync(StorageRequestCounter counter, bool madeBeforeTheNewNames = false)
     {
         Azurite azurite = await Azurite.SharedAsync();
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [StorageAccounts.Default] = azurite.ConnectionString })
             .Build();
         var outbox = new BlobMailOutbox(new StorageAccounts(configuration, counter), DurableNames.From(new HubOptions { DurableName = Azurite.UniqueName() }));
-        await outbox.Container.CreateIfNotExistsAsync();
+        // As DurableStorage creates it, or as it was created before it had the metadata.
+        await outbox.Container.CreateIfNotExistsAsync(metadata: madeBeforeTheNewNames ? null : BlobMailOutbox.NamesMetadata.ToDictionary());
         return outbox;
     }
-
     private static OutgoingMail Mail(string id, DateTimeOffset queuedAt) =>
         new(id, "hub@example.org", "Hub", "hub@example.org", ["jane@example.com"], [], "Subject " + id.Split('/')[0].Split(':')[1], "Text.", "<p>Text.</p>",
             new Dictionary<string, string> { ["X-Hub-Kind"] = "created" }, [])
