@@ -19,13 +19,24 @@ namespace Hub.Functions.Dashboard;
 /// </summary>
 public sealed class IncidentPages(DashboardGuard guard, IncidentApi incidents, DurableStorage storage, AggregateStore store, TimeProvider clock)
 {
+    /// <summary>
+    /// The route of <c>/</c>: an optional parameter that only the empty path satisfies. The Functions host does not run a
+    /// function whose route is <c>""</c> (azure-functions-host#4638, Azure-Functions#2473: it answers its home page, or
+    /// 204); an optional parameter reaches the site root there, as ASP.NET routing on the standalone host does.
+    /// The OpenAPI document lists it as <c>/</c> (HubOpenApi).
+    /// </summary>
+    public const string RootRoute = "{" + RootParameter + ":maxlength(0)?}";
+
+    /// <summary>The name of <see cref="RootRoute"/>'s parameter, always empty.</summary>
+    public const string RootParameter = "root";
+
     [Function("Dashboard_Incidents")]
     [AllowAnonymous]
     [Tags("Dashboard")]
     [EndpointSummary("The dashboard: open incidents (HTML); without a session, a redirect to /sign-in")]
     [ProducesResponseType(StatusCodes.Status200OK)]
     [ProducesResponseType(StatusCodes.Status302Found)]
-    public async Task<IResult> IncidentsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "")] HttpRequest request, CancellationToken ct)
+    public async Task<IResult> IncidentsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = RootRoute)] HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (guard.Session(request) is not { } session)

@@ -48,6 +48,7 @@ public static class HubOpenApi
                     Name = AdminKey.Header,
                     Description = "The hub's admin key (setting Hub__AdminKey).",
                 };
+                ListTheRootAsRoot(document);
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
@@ -79,6 +80,26 @@ public static class HubOpenApi
 
     public static IEndpointConventionBuilder MapHubOpenApi(this IEndpointRouteBuilder app) =>
         app.MapOpenApi(Route).WithTags("Documentation").ExcludeFromDescription();
+
+    // The dashboard's home is routed as an optional parameter only the empty path satisfies (IncidentPages.RootRoute):
+    // to its callers it is "/", with no parameter.
+    private static void ListTheRootAsRoot(OpenApiDocument document)
+    {
+        string routed = "/{" + Dashboard.IncidentPages.RootParameter + "}";
+        if (document.Paths?.Remove(routed, out IOpenApiPathItem? item) != true || item is not OpenApiPathItem root)
+        {
+            return;
+        }
+
+        root.Parameters?.Clear();
+        foreach (OpenApiOperation operation in root.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+        {
+            List<IOpenApiParameter> kept = [.. (operation.Parameters ?? []).Where(p => p.Name != Dashboard.IncidentPages.RootParameter)];
+            operation.Parameters = kept.Count > 0 ? kept : null;
+        }
+
+        document.Paths["/"] = root;
+    }
 
     private static void DescribeIdempotencyKey(OpenApiOperation operation)
     {

@@ -44,6 +44,12 @@ public sealed class DashboardBrowserTests(DashboardBrowser browser) : IClassFixt
         IPage anonymous = await browser.NewPageAsync();
         await anonymous.GotoAsync(DashboardBrowser.Url(hub.Client.BaseAddress!, "/"));
         Assert.EndsWith("/sign-in?return=%2F", anonymous.Url, StringComparison.Ordinal);
+        // The root's route (an optional parameter only "" satisfies) takes no other path.
+        using (HttpResponseMessage unknown = await hub.Client.GetAsync(new Uri("/no-such-page", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
         await anonymous.FillAsync("#key", "not-a-key-0123456789");
         await anonymous.ClickAsync("button[type=submit]");
         Assert.Equal("That API key is not valid.", await anonymous.InnerTextAsync("[role=alert]"));
