@@ -138,7 +138,7 @@ internal static class DashboardBench
         var client = services.GetRequiredService<DurableTaskClient>();
         (string Name, Func<Task> Read)[] parts =
         [
-            ("mail (OutboxListing.NewestAsync)", () => OutboxListing.NewestAsync(outbox.Container, OutboxPages.Shown, CancellationToken.None)),
+            ("mail (OutboxListing.NewestAsync)", () => OutboxListing.NewestAsync(outbox, OutboxPages.Shown, CancellationToken.None)),
             ("failed effects", () => store.FailedOutboxAsync(OutboxPages.Shown, CancellationToken.None)),
             ("poison messages", () => poison.ListAsync(null, OutboxPages.Shown, CancellationToken.None)),
             ("failed orchestrations", () => OutboxPages.FailedOrchestrationsAsync(client, OutboxPages.Shown, CancellationToken.None)),

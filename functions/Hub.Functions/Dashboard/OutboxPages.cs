@@ -43,7 +43,7 @@ public sealed class OutboxPages(DashboardGuard guard, BlobMailOutbox outbox, Poi
         }
 
         await storage.EnsureAsync(ct);
-        Task<IReadOnlyList<OutboxEntry>> mail = OutboxListing.NewestAsync(outbox.Container, Shown, ct);
+        Task<IReadOnlyList<OutboxEntry>> mail = OutboxListing.NewestAsync(outbox, Shown, ct);
         Task<IReadOnlyList<FailedEffect>> effects = store.FailedOutboxAsync(Shown, ct);
         Task<(IReadOnlyList<PoisonMessage> Items, string? ContinuationToken)> poisoned = poison.ListAsync(null, Shown, ct);
         Task<IReadOnlyList<OrchestrationView>> failed = FailedOrchestrationsAsync(client, Shown, ct);

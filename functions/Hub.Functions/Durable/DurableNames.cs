@@ -11,6 +11,9 @@ public sealed record DurableNames(string Table, string WorkQueue, string PoisonQ
     /// <summary>Queued notification mails, one blob per outbox row.</summary>
     public string OutboxContainer => Table + "-outbox";
 
+    /// <summary>The outbox container's list: a row per mail blob, newest first (BlobMailOutbox).</summary>
+    public string OutboxTable => Table + "outbox";
+
     /// <summary>The software repository of the release workflow (areas sw/unverified, sw/stagerollout, sw/production).</summary>
     public string RepositoryContainer => Table + "-repo";
 

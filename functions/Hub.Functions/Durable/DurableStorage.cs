@@ -29,10 +29,11 @@ public sealed class DurableStorage(AggregateStore store, WorkQueue work, Durable
                 await accounts.Get().GetQueueClient(names.PoisonQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetBlobContainerClient(names.AttachmentsContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetBlobContainerClient(names.OutboxContainer).CreateIfNotExistsAsync(
-                    metadata: Notifications.BlobMailOutbox.NamesMetadata.ToDictionary(), cancellationToken: cancellationToken);
+                    metadata: Notifications.BlobMailOutbox.ListedMetadata.ToDictionary(), cancellationToken: cancellationToken);
                 await accounts.Get().GetBlobContainerClient(names.RepositoryContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetTableClient(names.MetricsTable).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await accounts.Get().GetTableClient(names.IdempotencyTable).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await accounts.Get().GetTableClient(names.OutboxTable).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 _ready = true;
             }
         }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Hub.Domain.Configuration;
 using Hub.Domain.Tickets;
-using Hub.Storage.Blobs;
 using Hub.Storage.Durable;
 
 namespace Hub.Functions.Notifications;
@@ -35,8 +34,7 @@ public sealed class MailDelivery(IMailSender sender, BlobMailOutbox outbox, HubC
         {
             logger.LogError("Mail {OutboxId} ({Kind}, ticket #{Number}) was refused and will not be retried: {Error}", id, notification.Kind, notification.Number, ex.Message);
             var failure = new FailedMail(id, clock.GetUtcNow(), ex.Message, ex.Status, mail);
-            await outbox.Container.GetBlobClient(BlobMailOutbox.BlobName(BlobMailOutbox.RefusedPrefix, mail))
-                .UploadIfAbsentAsync(BinaryData.FromObjectAsJson(failure, Json), "application/json", cancellationToken);
+            await outbox.KeepAsync(BlobMailOutbox.RefusedPrefix, mail, failure, cancellationToken);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class OutboxFunctions(BlobMailOutbox outbox, DurableStorage storag
 
         await storage.EnsureAsync(ct);
         int max = Math.Clamp(limit ?? 100, 1, 1000);
-        IReadOnlyList<OutboxEntry> newest = await OutboxListing.NewestAsync(outbox.Container, max, ct);
+        IReadOnlyList<OutboxEntry> newest = await OutboxListing.NewestAsync(outbox, max, ct);
         return TypedResults.Json(new { items = newest }, Json);
     }
 }

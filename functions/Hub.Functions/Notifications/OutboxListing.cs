@@ -1,143 +1,130 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Hub.Storage.Blobs;
+using Hub.Storage.Tables;
 
 namespace Hub.Functions.Notifications;
 
-/// <summary>What <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> show: the newest mails of the outbox container (queued and refused).</summary>
+/// <summary>
+/// What <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> show: the newest mails of the outbox (queued and
+/// refused), read from the outbox's list (<see cref="BlobMailOutbox.Table"/>), one query however many mails the
+/// container holds; a blob is downloaded only for an entry too long to be kept in its row.
+/// </summary>
 internal static class OutboxListing
 {
     /// <summary>Where refused mails were kept before their names sorted newest first (sent ones were at the container's root).</summary>
-    private const string LegacyRefusedPrefix = "failed/";
+    private const string OldRefusedPrefix = "failed/";
 
-    // Containers known to hold every mail under mail/ or refused/; their metadata is not read again.
-    private static readonly ConcurrentDictionary<Uri, bool> Sorted = new();
+    // Containers known to be listed whole; their metadata is not read again.
+    private static readonly ConcurrentDictionary<Uri, bool> Listed = new();
 
-    public static async Task<IReadOnlyList<OutboxEntry>> NewestAsync(BlobContainerClient container, int max, CancellationToken ct)
+    public static async Task<IReadOnlyList<OutboxEntry>> NewestAsync(BlobMailOutbox outbox, int max, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(container);
-        await MoveOldNamesAsync(container, ct);
-        // mail/ and refused/ names sort newest first, so the first page of each holds the newest `max`: the listing
-        // costs two calls however many mails the container holds.
-        Task<List<(string Name, DateTimeOffset At)>> sent = FirstPageAsync(container, BlobMailOutbox.SentPrefix, max, ct);
-        Task<List<(string Name, DateTimeOffset At)>> refused = FirstPageAsync(container, BlobMailOutbox.RefusedPrefix, max, ct);
-        await Task.WhenAll(sent, refused);
-
-        IEnumerable<string> newest = (await sent).Concat(await refused)
-            .OrderByDescending(b => b.At).ThenBy(b => b.Name, StringComparer.Ordinal).Take(max).Select(b => b.Name);
-        OutboxEntry?[] items = await Task.WhenAll(newest.Select(name => ReadAsync(container, name, ct)));
+        ArgumentNullException.ThrowIfNull(outbox);
+        await ListOldMailsAsync(outbox, ct);
+        Azure.Page<TableEntity> page = await outbox.Table.QueryPageAsync(
+            TableFilter.Equal("PartitionKey", BlobMailOutbox.ListPartition), max, null, ["Blob", "Entry"], ct);
+        OutboxEntry?[] items = await Task.WhenAll(page.Values.Select(row => row.GetString("Entry") is { } entry
+            ? Task.FromResult(BlobMailOutbox.ListedEntry(entry))
+            : ReadAsync(outbox.Container, row.GetString("Blob") ?? "", ct)));
         return [.. items.OfType<OutboxEntry>().OrderByDescending(i => i.At)];
     }
 
-    private static async Task<List<(string Name, DateTimeOffset At)>> FirstPageAsync(BlobContainerClient container, string prefix, int max, CancellationToken ct)
-    {
-        await foreach (Azure.Page<BlobItem> page in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct).AsPages(pageSizeHint: max))
-        {
-            return [.. page.Values.Select(b => (b.Name, BlobMailOutbox.QueuedAtOf(b.Name, prefix) ?? b.Properties.LastModified ?? default))];
-        }
-
-        return [];
-    }
-
     /// <summary>
-    /// Once per container without <see cref="BlobMailOutbox.NamesMetadata"/> (made before mail/ and refused/): moves each
-    /// mail kept at the root or under failed/ to its mail/ or refused/ name (by the time it holds; copied, then the old
-    /// blob deleted, so a mail is never missing), then sets the metadata. A blob there that is not a mail stays as it is.
+    /// Once per container without <see cref="BlobMailOutbox.ListedMetadata"/> (made before mails were listed in the
+    /// table): moves each mail kept at the root or under failed/ (before mail/ and refused/) to its mail/ or refused/
+    /// name by the time it holds (copied, then the old blob deleted, so a mail is never missing), lists every mail, then
+    /// sets the metadata. A blob there that is not a mail stays as it is, unlisted.
     /// </summary>
-    private static async Task MoveOldNamesAsync(BlobContainerClient container, CancellationToken ct)
+    private static async Task ListOldMailsAsync(BlobMailOutbox outbox, CancellationToken ct)
     {
-        if (Sorted.ContainsKey(container.Uri))
+        BlobContainerClient container = outbox.Container;
+        if (Listed.ContainsKey(container.Uri))
         {
             return;
         }
 
         BlobContainerProperties properties = await container.GetPropertiesAsync(cancellationToken: ct);
-        if (properties.Metadata.TryGetValue("names", out string? names) && names == BlobMailOutbox.NamesMetadata["names"])
+        if (BlobMailOutbox.ListedMetadata.All(m => properties.Metadata.TryGetValue(m.Key, out string? value) && value == m.Value))
         {
-            Sorted[container.Uri] = true;
+            Listed[container.Uri] = true;
             return;
         }
 
-        var old = new List<string>();
-        await foreach (BlobHierarchyItem item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", null, ct))
+        await foreach (BlobItem blob in container.GetBlobsAsync(cancellationToken: ct))
         {
-            if (item.IsBlob)
+            string name = blob.Name;
+            bool current = name.StartsWith(BlobMailOutbox.SentPrefix, StringComparison.Ordinal) || name.StartsWith(BlobMailOutbox.RefusedPrefix, StringComparison.Ordinal);
+            bool old = !name.Contains('/', StringComparison.Ordinal) || name.StartsWith(OldRefusedPrefix, StringComparison.Ordinal);
+            if (!(current || old) || await container.GetBlobClient(name).DownloadContentOrDefaultAsync(ct) is not { } content)
             {
-                old.Add(item.Blob.Name);
+                continue; // not a mail's place, or moved meanwhile by another listing
+            }
+
+            string? target = old ? NewName(name, content) : name;
+            if (target is null || Entry(target, content) is not { } entry)
+            {
+                continue; // not a mail: left where it is, unlisted
+            }
+
+            if (old)
+            {
+                await container.GetBlobClient(target).UploadIfAbsentAsync(content, "application/json", ct);
+            }
+
+            await outbox.ListAsync(target, entry, ct);
+            if (old)
+            {
+                await container.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: ct);
             }
         }
 
-        await foreach (BlobItem blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, LegacyRefusedPrefix, ct))
-        {
-            old.Add(blob.Name);
-        }
-
-        foreach (string name in old)
-        {
-            await MoveAsync(container, name, ct);
-        }
-
         var metadata = new Dictionary<string, string>(properties.Metadata);
-        foreach ((string key, string value) in BlobMailOutbox.NamesMetadata)
+        foreach ((string key, string value) in BlobMailOutbox.ListedMetadata)
         {
             metadata[key] = value;
         }
 
         await container.SetMetadataAsync(metadata, cancellationToken: ct);
-        Sorted[container.Uri] = true;
+        Listed[container.Uri] = true;
     }
 
-    private static async Task MoveAsync(BlobContainerClient container, string name, CancellationToken ct)
+    // The mail/ or refused/ name of a mail kept under an old name, from the id and time it holds; null if it is no mail.
+    private static string? NewName(string name, BinaryData content)
     {
-        BlobClient blob = container.GetBlobClient(name);
-        if (await blob.DownloadContentOrDefaultAsync(ct) is not { } content)
-        {
-            return; // moved meanwhile by another listing
-        }
-
-        bool refused = name.StartsWith(LegacyRefusedPrefix, StringComparison.Ordinal);
-        string target;
+        bool refused = name.StartsWith(OldRefusedPrefix, StringComparison.Ordinal);
         try
         {
-            using JsonDocument document = JsonDocument.Parse(content.ToString());
+            using JsonDocument document = JsonDocument.Parse(content.ToMemory());
             JsonElement root = document.RootElement;
-            target = BlobMailOutbox.BlobName(
+            return BlobMailOutbox.BlobName(
                 refused ? BlobMailOutbox.RefusedPrefix : BlobMailOutbox.SentPrefix,
                 root.GetProperty(refused ? "failedAt" : "queuedAt").GetDateTimeOffset(),
-                root.GetProperty("id").GetString() ?? throw new JsonException("no id"));
+                root.GetProperty("id").GetString() ?? throw new JsonException($"{name} has no id"));
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            return; // not a mail: left where it is
-        }
-
-        await container.GetBlobClient(target).UploadIfAbsentAsync(content, "application/json", ct);
-        await blob.DeleteIfExistsAsync(cancellationToken: ct);
-    }
-
-    private static async Task<OutboxEntry?> ReadAsync(BlobContainerClient container, string name, CancellationToken ct)
-    {
-        BinaryData? content = await container.GetBlobClient(name).DownloadContentOrDefaultAsync(ct);
-        if (content is null)
+        catch (Exception e) when (IsNoMail(e))
         {
             return null;
         }
-
-        using JsonDocument document = JsonDocument.Parse(content.ToString());
-        JsonElement root = document.RootElement;
-        JsonElement message = root.GetProperty("message");
-        bool failed = name.StartsWith(BlobMailOutbox.RefusedPrefix, StringComparison.Ordinal);
-        return new OutboxEntry(
-            root.GetProperty("id").GetString()!,
-            root.GetProperty(failed ? "failedAt" : "queuedAt").GetDateTimeOffset(),
-            failed ? "failed" : "queued",
-            failed ? root.GetProperty("error").GetString() : null,
-            message.GetProperty("subject").GetString()!,
-            [.. message.GetProperty("to").EnumerateArray().Select(a => a.GetString()!)],
-            [.. message.GetProperty("bcc").EnumerateArray().Select(a => a.GetString()!)],
-            message.GetProperty("headers").TryGetProperty("X-Hub-Kind", out JsonElement kind) ? kind.GetString() : null,
-            message.GetProperty("text").GetString()!);
     }
+
+    private static OutboxEntry? Entry(string name, BinaryData content)
+    {
+        try
+        {
+            return BlobMailOutbox.Entry(name, content);
+        }
+        catch (Exception e) when (IsNoMail(e))
+        {
+            return null;
+        }
+    }
+
+    private static bool IsNoMail(Exception e) => e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException;
+
+    private static async Task<OutboxEntry?> ReadAsync(BlobContainerClient container, string name, CancellationToken ct) =>
+        await container.GetBlobClient(name).DownloadContentOrDefaultAsync(ct) is { } content ? BlobMailOutbox.Entry(name, content) : null;
 }
