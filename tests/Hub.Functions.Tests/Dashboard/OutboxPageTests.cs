@@ -47,6 +47,8 @@ public sealed partial class OutboxPageTests(DashboardBrowser browser) : IClassFi
         PoisonStore poison = hub.App.Services.GetRequiredService<PoisonStore>();
         DurableTaskClient client = hub.App.Services.GetRequiredService<DurableTaskClient>();
         var counter = hub.App.Services.GetRequiredService<AggregateProcessor<CounterState, CounterCommand, CounterEvent>>();
+        // The work queue is there before the test writes to it (the hub makes its storage on its first use).
+        await hub.App.Services.GetRequiredService<Hub.Functions.Durable.DurableStorage>().EnsureAsync(CancellationToken.None);
 
         // A poison message: its payload blob is missing, so every try fails.
         await work.Queue.SendMessageAsync(WorkQueue.Serialize(new WorkMessage("lost-payload", WorkMessage.CommandKind, "counter", "p1", PayloadBlob: "work/lost-payload")));
