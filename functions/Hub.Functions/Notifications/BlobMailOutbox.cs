@@ -14,8 +14,8 @@ namespace Hub.Functions.Notifications;
 /// <c>mail/</c>, named by the outbox row's creation time (newest first) and idempotency key, both the same on every
 /// retry, so a retried row writes nothing new. Refused mails (any sender) are kept under <c>refused/</c> the same way.
 /// Each blob is also listed, newest first, in <see cref="ListPartition"/> of the <c>&lt;DurableName&gt;outbox</c> table,
-/// which <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> read (OutboxListing). The container exists: every path to a command passes
-/// DurableStorage, which creates it with <see cref="ListedMetadata"/>.
+/// which <c>GET /api/outbox</c> and the dashboard's <c>/outbox</c> read (OutboxListing). The container exists: every
+/// path to a command passes DurableStorage, which creates it with <see cref="ListedMetadata"/>.
 /// </summary>
 public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names) : IMailSender
 {
@@ -120,17 +120,6 @@ public sealed class BlobMailOutbox(StorageAccounts accounts, DurableNames names)
     {
         long left = DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks;
         return string.Create(CultureInfo.InvariantCulture, $"{prefix}{left:D19}-{TableKey.Escape(id)}.json");
-    }
-
-    /// <summary>The queue time a name of <see cref="BlobName(string, OutgoingMail)"/> carries; null for a name of another shape (written before mail/ and refused/).</summary>
-    public static DateTimeOffset? QueuedAtOf(string name, string prefix)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return name.Length > prefix.Length + 19 && name.StartsWith(prefix, StringComparison.Ordinal)
-            && long.TryParse(name.AsSpan(prefix.Length, 19), NumberStyles.None, CultureInfo.InvariantCulture, out long left)
-            && left <= DateTimeOffset.MaxValue.UtcTicks
-            ? new DateTimeOffset(DateTimeOffset.MaxValue.UtcTicks - left, TimeSpan.Zero)
-            : null;
     }
 
     // The blob name's time and key first (newest first across both prefixes), then which prefix: mail~2F<...> would
