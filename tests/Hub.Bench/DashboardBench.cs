@@ -22,7 +22,8 @@ namespace Hub.Bench;
 /// major release, spread over Submitted, Unverified, InVerification, StageRollout (one holding each major's slot, one
 /// Deferred behind it) and Production; each opens its ticket. The other tickets are created directly, every 200th
 /// urgent, so 45 incidents are open. Once the effects have drained, every page is fetched with an app-admin session
-/// (it sees every button), 5 times to warm up and 50 times measured, one at a time.
+/// (it sees every button), 5 times to warm up and 50 times measured, one at a time; then each list <c>/outbox</c>
+/// reads, alone.
 /// </summary>
 internal static class DashboardBench
 {
