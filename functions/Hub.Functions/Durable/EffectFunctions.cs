@@ -45,10 +45,11 @@ public sealed class EffectFunctions(OutboxDispatcher outbox, IEnumerable<IAggreg
     {
         ArgumentNullException.ThrowIfNull(timer);
         // FireAt is the durable engine's real time, not the hub clock (TimerEffect): what the orchestration left.
-        TimeSpan early = (timer.FireAt ?? timer.DueAt) - TimeProvider.System.GetUtcNow();
-        if (early > TimeSpan.Zero)
+        // A timer counts whole milliseconds and may wake a fraction of one early: it sleeps again until the time is past.
+        DateTimeOffset fireAt = timer.FireAt ?? timer.DueAt;
+        for (TimeSpan early = fireAt - TimeProvider.System.GetUtcNow(); early > TimeSpan.Zero; early = fireAt - TimeProvider.System.GetUtcNow())
         {
-            await Task.Delay(early < TimeSpan.FromSeconds(1) ? early : TimeSpan.FromSeconds(1), TimeProvider.System, ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(early.TotalMilliseconds, 1000))), TimeProvider.System, ct);
         }
 
         await storage.EnsureAsync(ct);

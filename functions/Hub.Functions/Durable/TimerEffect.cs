@@ -15,8 +15,10 @@ public sealed class TimerEffect(TimeProvider clock) : ISideEffectHandler
         ArgumentNullException.ThrowIfNull(context);
         AggregateTimer timer = JsonSerializer.Deserialize<AggregateTimer>(context.Payload, Json)
             ?? throw new FormatException($"Outbox row {context.IdempotencyKey} has an empty timer.");
-        // The durable engine waits in real time; the due time is the hub clock's, so the engine gets the same wait.
-        DateTimeOffset fireAt = TimeProvider.System.GetUtcNow() + (timer.DueAt - clock.GetUtcNow());
+        // The durable engine waits in real time; the due time is the hub clock's, so the engine gets the same wait. The
+        // hub clock is read first: where it is the system clock, the later real time makes fireAt no earlier than DueAt.
+        TimeSpan wait = timer.DueAt - clock.GetUtcNow();
+        DateTimeOffset fireAt = TimeProvider.System.GetUtcNow() + wait;
         return context.Orchestrations.StartAsync(WorkflowTimerFunctions.OrchestratorFor(timer), timer.InstanceId, timer with { FireAt = fireAt }, cancellationToken);
     }
 }
