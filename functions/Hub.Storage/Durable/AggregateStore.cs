@@ -227,15 +227,7 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
         ArgumentNullException.ThrowIfNull(outbox);
         string text = error.Length > 8_000 ? error[..8_000] : error;
         // Filed first: a crash between the two writes leaves a filed row the retried give-up marks, never a marked one unfiled.
-        var filed = new TableEntity(FailedPartition, FailedRowKey(partition, outbox.Id))
-        {
-            ["Partition"] = partition,
-            ["OutboxId"] = outbox.Id,
-            ["Kind"] = outbox.Kind,
-            ["CreatedAt"] = outbox.CreatedAt,
-            ["FailedAt"] = at,
-            ["Error"] = text,
-        };
+        TableEntity filed = FiledFailure(partition, outbox.Id, outbox.Kind, outbox.CreatedAt, at, text);
         await table.UpsertEntityAsync(filed, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         var row = new TableEntity(partition, OutboxPrefix + outbox.Id) { ["FailedAt"] = at, ["Error"] = text };
         try
@@ -287,7 +279,17 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
 
     public static string InboxRowKey(string messageId) => InboxPrefix + TableKey.Escape(messageId);
 
-    private static string FailedRowKey(string partition, string outboxId) => TableKey.Escape($"{partition}/{outboxId}");
+    // The row of FailedPartition for outbox row outboxId of partition, as FailedOutboxAsync reads it.
+    private static TableEntity FiledFailure(string partition, string outboxId, string? kind, DateTimeOffset? createdAt, DateTimeOffset? failedAt, string? error) =>
+        new(FailedPartition, TableKey.Escape($"{partition}/{outboxId}"))
+        {
+            ["Partition"] = partition,
+            ["OutboxId"] = outboxId,
+            ["Kind"] = kind,
+            ["CreatedAt"] = createdAt,
+            ["FailedAt"] = failedAt,
+            ["Error"] = error,
+        };
 
     // Files the rows given up before FailOutboxAsync filed them (one scan of every partition, once), then marks it done.
     private async Task BackfillFailedAsync(CancellationToken cancellationToken)
@@ -297,18 +299,9 @@ public sealed class AggregateStore(TableClient table, BlobContainerClient spill)
             .ConfigureAwait(false))
         {
             string id = row.RowKey[OutboxPrefix.Length..];
-            await table.UpsertEntityAsync(
-                new TableEntity(FailedPartition, FailedRowKey(row.PartitionKey, id))
-                {
-                    ["Partition"] = row.PartitionKey,
-                    ["OutboxId"] = id,
-                    ["Kind"] = row.GetString("Kind"),
-                    ["CreatedAt"] = row.GetDateTimeOffset("CreatedAt"),
-                    ["FailedAt"] = row.GetDateTimeOffset("FailedAt"),
-                    ["Error"] = row.GetString("Error"),
-                },
-                TableUpdateMode.Replace,
-                cancellationToken).ConfigureAwait(false);
+            TableEntity filed = FiledFailure(
+                row.PartitionKey, id, row.GetString("Kind"), row.GetDateTimeOffset("CreatedAt"), row.GetDateTimeOffset("FailedAt"), row.GetString("Error"));
+            await table.UpsertEntityAsync(filed, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }
 
         await table.UpsertEntityAsync(new TableEntity(FailedPartition, BackfilledRow), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
